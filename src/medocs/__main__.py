@@ -1,0 +1,5 @@
+"""Allow ``python -m medocs``."""
+
+from medocs.cli import main
+
+main()

@@ -1,0 +1,75 @@
+"""Dates for people: parse what users type, format what they read (Babel, en_GB)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+from babel.dates import format_date
+
+from medocs.errors import DateInputError
+
+__all__ = ["EARLIEST", "LATEST", "long_date", "parse_date", "plain_date"]
+
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+_LOCALE = "en_GB"
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UK_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_EXAMPLE = "a date like 2025-03-01"
+
+
+@lru_cache(maxsize=16384)
+def long_date(day: date) -> str:
+    """Format a date with its weekday for a deadline: 'Monday 2 December 2024'."""
+    return format_date(day, "EEEE d MMMM y", locale=_LOCALE)
+
+
+@lru_cache(maxsize=16384)
+def plain_date(day: date) -> str:
+    """Format a date as GOV.UK style asks: '2 December 2024' (no ordinal, no leading zero)."""
+    return format_date(day, "d MMMM y", locale=_LOCALE)
+
+
+def parse_date(value: object, *, field: str, day_first_forms: bool = False) -> date:
+    """Read a date given as a ``date``, an ISO string or (if allowed) a UK day-first form.
+
+    Args:
+        value: what the user gave.
+        field: the option or field name, for the message.
+        day_first_forms: also accept '1/3/2025' and '1 March 2025' (always day first).
+
+    Returns:
+        The date.
+
+    Raises:
+        DateInputError: naming ``field``, what was expected and what was found.
+    """
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return _in_range(value, field)
+    text = str(value).strip()
+    expected = _EXAMPLE + (", 1/3/2025 or 1 March 2025" if day_first_forms else "")
+    parsed: date | None = None
+    try:
+        if _ISO.match(text):
+            parsed = date.fromisoformat(text)
+        elif day_first_forms and (match := _UK_NUMERIC.match(text)):
+            parsed = date(int(match[3]), int(match[2]), int(match[1]))
+        elif day_first_forms:
+            parsed = datetime.strptime(text, "%d %B %Y").date()  # noqa: DTZ007 - a date only
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        msg = f"{field} must be {expected} (got {text!r})"
+        raise DateInputError(msg)
+    return _in_range(parsed, field)
+
+
+def _in_range(day: date, field: str) -> date:
+    if not EARLIEST <= day <= LATEST:
+        msg = f"{field} must be between {EARLIEST.isoformat()} and {LATEST.isoformat()} (got {day})"
+        raise DateInputError(msg)
+    return day

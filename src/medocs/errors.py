@@ -1,0 +1,59 @@
+"""The one error tree of medocs.
+
+Every error a user can cause is a ``MedocsError``; the CLI prints its message on one line
+and exits 1. Each subclass also derives from the builtin it resembles, so callers that
+already catch ``ValueError`` or ``OSError`` keep working::
+
+    MedocsError
+    ├── DateInputError(ValueError)         a date is impossible or out of order
+    ├── CaseValidationError(ValueError)    a case file or batch row fails validation
+    ├── ProfileError(ValueError)           an organisation profile is wrong
+    ├── TemplateError(ValueError)          a template cannot be used
+    │   └── TemplateCheckError             medocs check found problems
+    ├── RenderError(RuntimeError)          rendering a document failed
+    ├── OutputExistsError(FileExistsError) an output file is there already
+    ├── PdfError(RuntimeError)             LibreOffice is missing or a conversion failed
+    └── RegisterError(RuntimeError)        the certificate register refused an operation
+"""
+
+from __future__ import annotations
+
+
+class MedocsError(Exception):
+    """Base of every error medocs raises on purpose; its message is meant for the user."""
+
+
+class DateInputError(MedocsError, ValueError):
+    """Raised when a date is impossible, malformed, or out of order with another date."""
+
+
+class CaseValidationError(MedocsError, ValueError):
+    """Raised when a case file or batch row does not match its document kind's model."""
+
+
+class ProfileError(MedocsError, ValueError):
+    """Raised when an organisation profile is missing, unreadable or has a wrong key."""
+
+
+class TemplateError(MedocsError, ValueError):
+    """Raised when a template is not a readable .docx or its Jinja cannot be parsed."""
+
+
+class TemplateCheckError(TemplateError):
+    """Raised when ``medocs check`` finds unknown fields, syntax errors or missing items."""
+
+
+class RenderError(MedocsError, RuntimeError):
+    """Raised when a template refers to a field the context lacks, or rendering fails."""
+
+
+class OutputExistsError(MedocsError, FileExistsError):
+    """Raised when an output file exists and overwriting was not asked for."""
+
+
+class PdfError(MedocsError, RuntimeError):
+    """Raised when LibreOffice is not installed or a DOCX could not be converted to PDF."""
+
+
+class RegisterError(MedocsError, RuntimeError):
+    """Raised when the certificate register cannot record, find or verify a certificate."""

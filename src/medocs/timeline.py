@@ -1,0 +1,391 @@
+"""Compute the deadlines of SEND mediation and appeals, each with its explanation.
+
+Every function returns a ``Deadline``: the statutory (raw) date, the final date after any
+adjustment the law allows, the rules applied, plain-English steps showing how the date was
+reached, and warnings. Library code never reads the clock: ``today`` is a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
+from typing import Any
+
+from medocs.dates import long_date, plain_date
+from medocs.errors import DateInputError
+from medocs.rules import Counting, Rule, Status, rule
+from medocs.workdays import (
+    add_months,
+    add_working_days,
+    bank_holiday_name,
+    first_working_day_after,
+    is_working_day,
+    next_working_day,
+    previous_working_day,
+)
+
+__all__ = [
+    "Deadline",
+    "TimelineDates",
+    "adviser_contact_deadline",
+    "appeal_deadline",
+    "compute_timeline",
+    "statutory_deadline",
+]
+
+# The CFA 2014 regime began on 1 September 2014 (RULES.md §5, relevant period).
+_REGIME_START = date(2014, 9, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A computed deadline and how it was reached.
+
+    ``date`` is the day to act by; ``raw_date`` the end of the statutory period before any
+    adjustment. ``due_by`` is a time of day where the rules set one (the Tribunal's 5pm).
+    ``act_by`` is advice only: the last working day on or before ``date``.
+    """
+
+    label: str
+    date: date
+    raw_date: date
+    rule: tuple[Rule, ...]
+    explanation: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    due_by: str | None = None
+    act_by: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form used by ``medocs timeline --json`` (a CLI contract)."""
+        return {
+            "label": self.label,
+            "date": self.date.isoformat(),
+            "raw_date": self.raw_date.isoformat(),
+            "date_text": long_date(self.date),
+            "due_by": self.due_by,
+            "act_by": self.act_by.isoformat() if self.act_by else None,
+            "rule": [
+                {"id": r.id, "title": r.title, "citation": r.citation, "status": r.status.value}
+                for r in self.rule
+            ],
+            "explanation": list(self.explanation),
+            "warnings": list(self.warnings),
+        }
+
+
+def _why_not_working(day: date) -> str:
+    """'is a Sunday' or 'is Easter Monday, a bank holiday'."""
+    if day.weekday() >= 5:
+        return f"is a {day.strftime('%A')}"
+    name = bank_holiday_name(day) or "a holiday"
+    if name.endswith(" (observed)"):
+        return f"is a bank holiday (the substitute day for {name.removesuffix(' (observed)')})"
+    return f"is {name}" if "holiday" in name.lower() else f"is {name}, a bank holiday"
+
+
+def _in_christmas_window(day: date) -> bool:
+    return (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day == 1)
+
+
+def _months_step(
+    start: date, months: int, end: date, citation: str, what: str | None = None
+) -> list[str]:
+    unit = "month" if months == 1 else "months"
+    after = f"{what} {plain_date(start)}. {months} calendar {unit} after that" if what else (
+        f"{months} calendar {unit} after {plain_date(start)}"
+    )
+    steps = [f"{after} ends on {long_date(end)} ({citation})."]
+    if end.day != start.day:
+        steps.append(
+            f"{end.strftime('%B %Y')} has no day {start.day}, so the period ends on the last "
+            f"day of that month (the corresponding-date rule, Dodds v Walker [1981])."
+        )
+    return steps
+
+
+def _skipped_holidays(start: date, end: date) -> list[str]:
+    day, names = start + timedelta(days=1), []
+    while day < end:
+        if day.weekday() < 5 and not is_working_day(day):
+            names.append(f"{bank_holiday_name(day)} on {plain_date(day)}")
+        day += timedelta(days=1)
+    return names
+
+
+def _period_end(r: Rule, start: date, period_index: int) -> tuple[date, str]:
+    """End of a SEND Regulations period and the sentence that explains it."""
+    period = r.periods[period_index]
+    n, counting = period.amount, period.counting
+    if counting is Counting.MONTHS:
+        end = add_months(start, n)
+        return end, " ".join(_months_step(start, n, end, r.citation))
+    if counting is Counting.DAYS:
+        end = start + timedelta(days=n)
+        how = f"{n} days after {plain_date(start)}, not counting that day,"
+    elif counting is Counting.WEEKS:
+        end = start + timedelta(weeks=n)
+        how = f"{n} weeks ({7 * n} days) after {plain_date(start)}"
+    elif counting is Counting.WORKING_DAYS:
+        end = add_working_days(start, n)
+        skipped = _skipped_holidays(start, end)
+        skip_text = ", weekends, or " + " and ".join(skipped) if skipped else " or weekends"
+        how = f"{n} working days after {plain_date(start)} (not counting that day{skip_text})"
+    elif counting is Counting.DAYS_BEGINNING_WITH:
+        end = start + timedelta(days=n - 1)
+        how = f"{n} days beginning with {plain_date(start)} (that day counts)"
+    elif counting is Counting.IMMEDIATELY:
+        return start, f"This must be done immediately ({r.citation})."
+    else:
+        msg = f"rule {r.id} has no period that medocs can count"
+        raise ValueError(msg)
+    return end, f"{how[0].upper()}{how[1:]} ends on {long_date(end)} ({r.citation})."
+
+
+def _past_warning(final: date, today: date | None, extendable: bool) -> list[str]:
+    if today is None or final >= today:
+        return []
+    extra = " The Tribunal can extend time: ask it to, giving your reasons." if extendable else ""
+    return [f"This deadline passed on {long_date(final)} (today is {plain_date(today)}).{extra}"]
+
+
+def _status_warnings(rules: tuple[Rule, ...]) -> list[str]:
+    return [
+        f"Rule {r.id} ({r.title}) rests on an unverified source: check it before relying on it."
+        for r in rules
+        if r.status is Status.UNVERIFIED
+    ]
+
+
+def statutory_deadline(
+    rule_id: str,
+    start: date,
+    *,
+    label: str,
+    trigger: str,
+    period_index: int = 0,
+    today: date | None = None,
+) -> Deadline:
+    """Compute a deadline under the SEND Regulations (or the Code), which never moves.
+
+    Args:
+        rule_id: the rule, such as 'T7' or 'L5'.
+        start: the day of the triggering event.
+        label: what the deadline is for, as a person reads it.
+        trigger: the event in words, such as 'The LA received the request on'.
+        period_index: which of the rule's periods (reg 44 and 45 have several).
+        today: the current date, for the 'already passed' warning.
+
+    Returns:
+        The deadline; on a weekend or holiday it stays there, with a warning and the last
+        working day before it as advice (RULES.md G8).
+    """
+    r = rule(rule_id)
+    end, how = _period_end(r, start, period_index)
+    steps = [f"{trigger} {long_date(start)}.", how]
+    if r.note:
+        steps.append(r.note)
+    warnings: list[str] = []
+    act_by = None
+    if not is_working_day(end):
+        act_by = previous_working_day(end)
+        why = _why_not_working(end)
+        steps.append(
+            f"{plain_date(end)} {why}. The regulations do not move this deadline, so it stays "
+            f"on that day."
+        )
+        warnings.append(
+            f"{long_date(end)} is not a working day. To be safe, act by {long_date(act_by)}, "
+            f"the last working day before it."
+        )
+    warnings += _past_warning(end, today, extendable=False)
+    warnings += _status_warnings((r,))
+    return Deadline(label, end, end, (r,), tuple(steps), tuple(warnings), None, act_by)
+
+
+def appeal_deadline(
+    decision_sent: date, *, certificate_issued: date | None = None, today: date | None = None
+) -> Deadline:
+    """The last day to start a SEN appeal (HESC Rules r.20(1)(c), r.12(2), r.12(3)(a)).
+
+    The later of 2 months after the decision letter was sent and 1 month from the date of issue
+    of the mediation certificate; then the Christmas/August rule, or else the next working day.
+
+    Args:
+        decision_sent: the date the written notice of the decision was sent.
+        certificate_issued: the date of issue of the mediation certificate, if any.
+        today: the current date, for the 'already passed' warning.
+
+    Returns:
+        The deadline, due by 5pm on its date.
+
+    Raises:
+        DateInputError: if the certificate was issued before the decision was sent.
+    """
+    if certificate_issued is not None and certificate_issued < decision_sent:
+        msg = (
+            f"certificate_issued ({certificate_issued}) is before the decision was sent "
+            f"({decision_sent}): a certificate follows the decision"
+        )
+        raise DateInputError(msg)
+    two_months = add_months(decision_sent, 2)
+    rules = [rule("T1")]
+    steps = _months_step(
+        decision_sent, 2, two_months, "HESC Rules r.20(1)(c)(i)", "The decision letter was sent on"
+    )
+    raw = two_months
+    if certificate_issued is not None:
+        one_month = add_months(certificate_issued, 1)
+        steps += _months_step(
+            certificate_issued, 1, one_month,
+            "HESC Rules r.20(1)(c)(ii)", "The mediation certificate was issued on",
+        )
+        if one_month > two_months:
+            raw = one_month
+            rules.append(rule("T2"))
+            steps.append("That is later than the 2-month date, so the certificate date applies.")
+        else:
+            steps.append(
+                "That is not later than the 2-month date, so the 2-month date applies."
+            )
+    final = raw
+    if _in_christmas_window(raw) or raw.month == 8:
+        boundary = date(raw.year if raw.month != 12 else raw.year + 1, 1, 1)
+        if raw.month == 8:
+            boundary = date(raw.year, 8, 31)
+        final = first_working_day_after(boundary)
+        window = "in August" if raw.month == 8 else "between 25 December and 1 January"
+        steps.append(
+            f"{plain_date(raw)} falls {window}, so the appeal is in time if it reaches the "
+            f"Tribunal on the first working day after {boundary.strftime('%-d %B')}: "
+            f"{long_date(final)} (HESC Rules r.12(3)(a))."
+        )
+        rules.append(rule("T3"))
+    elif not is_working_day(raw):
+        final = next_working_day(raw)
+        steps.append(
+            f"{plain_date(raw)} {_why_not_working(raw)}, so the deadline moves to the next "
+            f"working day, {long_date(final)} (HESC Rules r.12(2))."
+        )
+        rules.append(rule("T4"))
+        if _in_christmas_window(final) or final.month == 8:
+            generous = first_working_day_after(
+                date(final.year, 8, 31) if final.month == 8
+                else date(final.year + (final.month == 12), 1, 1)
+            )
+            steps.append(
+                f"That day falls in the Christmas or August period. A generous reading of "
+                f"r.12(3)(a) would allow until {long_date(generous)}, but medocs shows the "
+                f"earlier date to be safe."
+            )
+    steps.append(
+        "The Tribunal must receive the appeal by 5pm on that day (HESC Rules r.12(1)). Only the "
+        "Tribunal decides whether an appeal is in time."
+    )
+    warnings = _past_warning(final, today, extendable=True) + _status_warnings(tuple(rules))
+    return Deadline(
+        "Appeal to the Tribunal by", final, raw, tuple(rules), tuple(steps), tuple(warnings),
+        "17:00", None,
+    )
+
+
+def adviser_contact_deadline(decision_sent: date, *, today: date | None = None) -> Deadline:
+    """The last day to contact the mediation adviser: 2 months after the letter was sent (reg 33)."""
+    return statutory_deadline(
+        "T6", decision_sent, label="Contact the mediation adviser by",
+        trigger="The decision letter was sent on", today=today,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineDates:
+    """The event dates a timeline can start from; every one is optional."""
+
+    decision_sent: date | None = None
+    certificate_issued: date | None = None
+    declined_on: date | None = None
+    mediation_requested: date | None = None
+    mediation_ended: date | None = None
+    agreement_date: date | None = None
+    request_received: date | None = None
+    today: date | None = field(default=None, compare=False)
+
+    def check_order(self) -> None:
+        """Raise DateInputError when two dates are in an impossible order."""
+        pairs = (
+            ("certificate_issued", "decision_sent", "a certificate follows the decision"),
+            ("declined_on", "decision_sent", "mediation can only be declined after the decision"),
+            ("mediation_requested", "decision_sent", "mediation is requested after the decision"),
+            ("mediation_ended", "mediation_requested", "mediation ends after it is requested"),
+            ("agreement_date", "mediation_ended", "an agreement is made when mediation ends"),
+        )
+        for later, earlier, why in pairs:
+            late, early = getattr(self, later), getattr(self, earlier)
+            if late is not None and early is not None and late < early:
+                msg = f"{later} ({late}) is before {earlier} ({early}): {why}"
+                raise DateInputError(msg)
+
+    def given(self) -> list[str]:
+        """The names of the event dates that were given."""
+        return [f.name for f in fields(self) if f.name != "today" and getattr(self, f.name)]
+
+
+_Builder = Callable[[TimelineDates], Deadline]
+
+
+def _on(day: date | None) -> date:
+    assert day is not None  # guarded by _BUILDERS' required field
+    return day
+
+
+_BUILDERS: tuple[tuple[str, str, _Builder], ...] = (
+    ("appeal_deadline", "decision_sent", lambda d: appeal_deadline(
+        _on(d.decision_sent), certificate_issued=d.certificate_issued, today=d.today)),
+    ("adviser_contact_deadline", "decision_sent", lambda d: adviser_contact_deadline(
+        _on(d.decision_sent), today=d.today)),
+    ("decline_certificate_due", "declined_on", lambda d: statutory_deadline(
+        "T7", _on(d.declined_on), label="Decline certificate to be issued by",
+        trigger="The mediation adviser was told mediation is not wanted on", today=d.today)),
+    ("mediation_certificate_due", "mediation_ended", lambda d: statutory_deadline(
+        "T15", _on(d.mediation_ended), label="Mediation certificate to be issued by",
+        trigger="Mediation ended on", today=d.today)),
+    ("mediation_arrange_by", "mediation_requested", lambda d: statutory_deadline(
+        "T12", _on(d.mediation_requested), label="Mediation to be arranged by",
+        trigger="The LA was told mediation is wanted on", today=d.today)),
+    ("agreement_actions_due", "agreement_date", lambda d: statutory_deadline(
+        "T17", _on(d.agreement_date), label="Agreed actions (no right of appeal) done by",
+        trigger="The mediation agreement was made on", today=d.today)),
+    ("assessment_decision_due", "request_received", lambda d: statutory_deadline(
+        "L1", _on(d.request_received), label="Decision on the assessment request by",
+        trigger="The LA received the request for an assessment on", today=d.today)),
+    ("no_plan_decision_due", "request_received", lambda d: statutory_deadline(
+        "L3", _on(d.request_received), label="Decision not to issue a plan by",
+        trigger="The LA received the request for an assessment on", today=d.today)),
+    ("final_plan_due", "request_received", lambda d: statutory_deadline(
+        "L5", _on(d.request_received), label="Final EHC plan issued by",
+        trigger="The LA received the request for an assessment on", today=d.today)),
+)
+
+
+def compute_timeline(dates: TimelineDates) -> dict[str, Deadline]:
+    """Compute every deadline the given dates allow, in the CLI contract's key order.
+
+    Raises:
+        DateInputError: if no date is given or two dates are in an impossible order.
+    """
+    if not dates.given():
+        msg = "give at least one date to start the timeline from"
+        raise DateInputError(msg)
+    dates.check_order()
+    timeline = {key: build(dates) for key, needs, build in _BUILDERS if getattr(dates, needs)}
+    if any(getattr(dates, name) < _REGIME_START for name in dates.given()):
+        for key, deadline in timeline.items():
+            timeline[key] = _with_warning(
+                deadline, "A date is before 1 September 2014, when the Children and Families "
+                "Act 2014 rules began: these deadlines may not apply."
+            )
+    return timeline
+
+
+def _with_warning(deadline: Deadline, warning: str) -> Deadline:
+    return replace(deadline, warnings=(*deadline.warnings, warning))
