@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from click.testing import CliRunner
 
 from medocs.cli import main
@@ -22,7 +20,7 @@ def main_demo() -> None:
     runner = CliRunner()
     for title, args in SAMPLE_TIMELINES:
         print(f"== {title}\n$ medocs timeline {' '.join(args)}")
-        result = runner.invoke(main, ["timeline", *args, "--today", date.today().isoformat()])
+        result = runner.invoke(main, ["timeline", *args])
         print(result.output)
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -78,18 +79,24 @@ def timeline(as_json: bool, today: str | None, **given: str | None) -> None:
       medocs timeline --request-received 2025-01-06
     """
     if not any(given.values()):
-        raise click.UsageError("give at least one date, for example --decision-sent 2024-10-01")
+        msg = "give at least one date, for example --decision-sent 2024-10-01"
+        raise click.UsageError(msg)
     dates = {
         name: parse_date(value, field=f"--{name.replace('_', '-')}")
         for name, value in given.items()
         if value
     }
-    now = parse_date(today, field="--today") if today else date.today()
+    now = parse_date(today, field="--today") if today else _today_in_england()
     result = compute_timeline(TimelineDates(**dates, today=now))
     if as_json:
         click.echo(json.dumps({key: d.to_json() for key, d in result.items()}, indent=2))
     else:
         click.echo(_timeline_table(result))
+
+
+def _today_in_england() -> date:
+    """The CLI reads the clock once, in England's time zone; the library never does."""
+    return datetime.now(tz=ZoneInfo("Europe/London")).date()
 
 
 def _timeline_table(result: dict[str, Deadline]) -> str:

@@ -8,12 +8,12 @@ are of the source. Changing a period means changing a row here, nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["RULES", "Counting", "Period", "Rule", "Status", "rule"]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How well the source of a rule was checked (RULES.md, preamble)."""
 
     VERIFIED = "VERIFIED"
@@ -21,7 +21,7 @@ class Status(str, Enum):
     UNVERIFIED = "UNVERIFIED"
 
 
-class Counting(str, Enum):
+class Counting(StrEnum):
     """How a period is counted."""
 
     MONTHS = "calendar months, corresponding date, event day excluded"

@@ -34,6 +34,8 @@ __all__ = [
     "statutory_deadline",
 ]
 
+_Date = date  # Deadline has a field called "date"
+
 # The CFA 2014 regime began on 1 September 2014 (RULES.md §5, relevant period).
 _REGIME_START = date(2014, 9, 1)
 
@@ -48,13 +50,13 @@ class Deadline:
     """
 
     label: str
-    date: date
-    raw_date: date
+    date: _Date
+    raw_date: _Date
     rule: tuple[Rule, ...]
     explanation: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     due_by: str | None = None
-    act_by: date | None = None
+    act_by: _Date | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``medocs timeline --json`` (a CLI contract)."""

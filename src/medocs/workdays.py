@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from functools import cache
+from importlib.metadata import version
 
 import holidays
 
@@ -25,7 +26,7 @@ __all__ = [
     "previous_working_day",
 ]
 
-HOLIDAYS_DATA_VERSION: str = holidays.__version__
+HOLIDAYS_DATA_VERSION: str = version("holidays")
 _ONE_DAY = timedelta(days=1)
 
 
