@@ -29,6 +29,7 @@ __all__ = [
     "Deadline",
     "TimelineDates",
     "adviser_contact_deadline",
+    "agreement_action_deadline",
     "appeal_deadline",
     "compute_timeline",
     "statutory_deadline",
@@ -391,3 +392,66 @@ def compute_timeline(dates: TimelineDates) -> dict[str, Deadline]:
 
 def _with_warning(deadline: Deadline, warning: str) -> Deadline:
     return replace(deadline, warnings=(*deadline.warnings, warning))
+
+
+# Reg 44(2) periods (T21) for each kind of appealable agreed action, by index into T21.
+_REG44_PERIOD = {
+    "notify_assessment": 1,
+    "no_plan_decision": 2,
+    "final_plan_after_assessment": 3,
+    "draft_plan": 4,
+    "final_plan": 5,
+    "amend_plan": 6,
+    "change_school": 7,
+}
+
+
+def agreement_action_deadline(
+    agreement_date: date,
+    *,
+    appealable: bool,
+    order_type: str | None = None,
+    agreed_deadline: date | None = None,
+    today: date | None = None,
+) -> Deadline:
+    """The deadline for one action agreed at mediation (SEND Regulations 2014 reg 42).
+
+    An appealable matter follows the reg 44 period for its kind of order (reg 42(2)); any
+    other action is due within 2 weeks (reg 42(3)); a timescale the parties agreed in writing
+    replaces both (reg 42(5)).
+
+    Raises:
+        DateInputError: if an agreed deadline is before the agreement, or an appealable
+            action has neither an order type nor an agreed deadline.
+    """
+    trigger = "The mediation agreement was made on"
+    if agreed_deadline is not None:
+        if agreed_deadline < agreement_date:
+            msg = f"agreed_deadline ({agreed_deadline}) is before the agreement ({agreement_date})"
+            raise DateInputError(msg)
+        r = rule("T19")
+        steps = (
+            f"{trigger} {long_date(agreement_date)}.",
+            f"The parties agreed in writing that this will be done by {long_date(agreed_deadline)} "
+            f"({r.citation}).",
+        )
+        warnings = _past_warning(agreed_deadline, today, extendable=False)
+        return Deadline("Agreed action due by", agreed_deadline, agreed_deadline, (r,), steps,
+                        tuple(warnings))
+    if not appealable:
+        return statutory_deadline("T17", agreement_date, label="Agreed action due by",
+                                  trigger=trigger, today=today)
+    if order_type not in _REG44_PERIOD:
+        msg = f"order_type must be one of {', '.join(_REG44_PERIOD)} (got {order_type!r})"
+        raise DateInputError(msg)
+    deadline = statutory_deadline("T21", agreement_date, label="Agreed action due by",
+                                  trigger=trigger, period_index=_REG44_PERIOD[order_type],
+                                  today=today)
+    period = rule("T21").periods[_REG44_PERIOD[order_type]]
+    because = (
+        f"This is a matter that could be appealed, so the LA must {period.label} within "
+        f"{period.words}, as if the agreement were a Tribunal order (SEND Regulations 2014 "
+        f"reg 42(2))."
+    )
+    return replace(deadline, rule=(rule("T16"), *deadline.rule),
+                   explanation=(deadline.explanation[0], because, *deadline.explanation[1:]))

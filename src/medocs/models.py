@@ -1,0 +1,301 @@
+"""Pydantic models of the people, decisions and cases the documents are about.
+
+Models are frozen and forbid unknown fields, so a misspelt key in a case file is an error
+rather than a silently missing line in a letter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+__all__ = [
+    "Action",
+    "AgreementRecordCase",
+    "Attendee",
+    "Child",
+    "DecisionKind",
+    "DecisionLetterCase",
+    "DecisionRef",
+    "DeclineCertificateCase",
+    "IssueOutcome",
+    "MediatedIssue",
+    "MediationCertificateCase",
+    "OrderType",
+    "Recipient",
+    "field_problems",
+]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
+CaseRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class DecisionKind(StrEnum):
+    """The LA decisions that carry a right of appeal (CFA 2014 s.51(2))."""
+
+    REFUSE_ASSESSMENT = "refuse_assessment"
+    REFUSE_PLAN = "refuse_plan"
+    FINAL_PLAN = "final_plan"
+    AMENDED_PLAN = "amended_plan"
+    REFUSE_AMEND = "refuse_amend"
+    REFUSE_REASSESSMENT = "refuse_reassessment"
+    CEASE_TO_MAINTAIN = "cease_to_maintain"
+
+
+class Child(_Model):
+    """The child or young person the EHC decision is about."""
+
+    name: Text
+    date_of_birth: date
+
+
+class Recipient(_Model):
+    """Who the letter or certificate is for: the parent, or the young person themselves."""
+
+    name: Text
+    salutation: Text | None = None
+    address: tuple[Text, ...] = Field(default=(), max_length=8)
+    email: Text | None = None
+    is_young_person: bool = False
+
+
+class DecisionRef(_Model):
+    """The LA decision a certificate or agreement is about, and the date its letter was sent."""
+
+    kind: DecisionKind
+    letter_sent: date
+    la_reference: Text | None = None
+
+
+class DecisionLetterCase(_Model):
+    """An LA decision letter: the decision, its reasons, and who it goes to."""
+
+    case_ref: CaseRef
+    letter_date: date = Field(description="the date the letter is sent; starts the appeal clock")
+    child: Child
+    recipient: Recipient
+    decision: DecisionKind
+    decision_made: date | None = None
+    request_received: date | None = None
+    reasons: tuple[LongText, ...] = Field(min_length=1)
+    evidence: tuple[Text, ...] = ()
+    next_steps: tuple[Text, ...] = ()
+    cease_date: date | None = None
+    your_ref: Text | None = None
+    cc: tuple[Text, ...] = ()
+    enclosures: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> DecisionLetterCase:
+        if self.decision_made and self.decision_made > self.letter_date:
+            msg = f"decision_made ({self.decision_made}) is after letter_date ({self.letter_date})"
+            raise ValueError(msg)
+        if self.request_received and self.request_received > self.letter_date:
+            msg = (
+                f"request_received ({self.request_received}) is after letter_date "
+                f"({self.letter_date})"
+            )
+            raise ValueError(msg)
+        if self.decision is DecisionKind.CEASE_TO_MAINTAIN and self.cease_date is None:
+            msg = "cease_date is required for a cease_to_maintain decision"
+            raise ValueError(msg)
+        return self
+
+
+class DeclineCertificateCase(_Model):
+    """A certificate under CFA s.55(4), or the deemed certificate when mediation was not arranged."""
+
+    case_ref: CaseRef
+    variant: Literal["declined", "not_arranged"] = "declined"
+    child: Child
+    recipient: Recipient
+    decision: DecisionRef
+    contacted_adviser: date
+    declined_on: date | None = None
+    mediation_requested: date | None = None
+    la_told_adviser: date | None = None
+    issued_on: date
+    certificate_number: Text | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> DeclineCertificateCase:
+        sent = self.decision.letter_sent
+        if self.contacted_adviser < sent:
+            msg = (
+                f"contacted_adviser ({self.contacted_adviser}) is before the decision letter "
+                f"was sent ({sent})"
+            )
+            raise ValueError(msg)
+        if self.variant == "declined":
+            if self.declined_on is None:
+                msg = "declined_on is required: the date the adviser was told mediation is not wanted"
+                raise ValueError(msg)
+            start = self.declined_on
+        else:
+            if self.mediation_requested is None or self.la_told_adviser is None:
+                msg = "mediation_requested and la_told_adviser are required when variant is not_arranged"
+                raise ValueError(msg)
+            start = self.la_told_adviser
+        if start < sent:
+            msg = f"{start} is before the decision letter was sent ({sent})"
+            raise ValueError(msg)
+        if self.issued_on < start:
+            msg = f"issued_on ({self.issued_on}) is before the date that starts the certificate ({start})"
+            raise ValueError(msg)
+        return self
+
+
+class IssueOutcome(StrEnum):
+    """How far a mediated issue was resolved."""
+
+    RESOLVED = "resolved"
+    PARTLY = "partly_resolved"
+    NOT_RESOLVED = "not_resolved"
+
+
+class MediatedIssue(_Model):
+    """One mediation issue and its outcome."""
+
+    issue: Text
+    outcome: IssueOutcome
+
+
+class MediationCertificateCase(_Model):
+    """A certificate under CFA s.55(5), issued by the mediator after mediation."""
+
+    case_ref: CaseRef
+    child: Child
+    recipient: Recipient
+    decision: DecisionRef
+    mediator: Text
+    mediation_dates: tuple[date, ...] = Field(min_length=1)
+    mediation_format: Text = "in person"
+    icb: Text | None = None
+    issues: tuple[MediatedIssue, ...] = Field(min_length=1)
+    agreement_ref: Text | None = None
+    issued_on: date
+    certificate_number: Text | None = None
+
+    @property
+    def mediation_ended(self) -> date:
+        """The last day of mediation, which starts the 3-working-day clock (T15)."""
+        return max(self.mediation_dates)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> MediationCertificateCase:
+        sent = self.decision.letter_sent
+        if min(self.mediation_dates) < sent:
+            msg = (
+                f"a mediation date ({min(self.mediation_dates)}) is before the decision letter "
+                f"was sent ({sent})"
+            )
+            raise ValueError(msg)
+        if self.issued_on < self.mediation_ended:
+            msg = f"issued_on ({self.issued_on}) is before mediation ended ({self.mediation_ended})"
+            raise ValueError(msg)
+        return self
+
+
+class OrderType(StrEnum):
+    """What an appealable agreed action is, which picks its reg 44 period (RULES.md T21)."""
+
+    NOTIFY_ASSESSMENT = "notify_assessment"
+    NO_PLAN_DECISION = "no_plan_decision"
+    FINAL_PLAN_AFTER_ASSESSMENT = "final_plan_after_assessment"
+    DRAFT_PLAN = "draft_plan"
+    FINAL_PLAN = "final_plan"
+    AMEND_PLAN = "amend_plan"
+    CHANGE_SCHOOL = "change_school"
+
+
+class Action(_Model):
+    """One agreed action: what, who, and which deadline applies (reg 42(2), (3) or (5))."""
+
+    action: Text
+    who: Text
+    appealable: bool
+    order_type: OrderType | None = None
+    agreed_deadline: date | None = Field(
+        default=None, description="a different timescale agreed in writing (reg 42(5))"
+    )
+
+    @model_validator(mode="after")
+    def _type_given(self) -> Action:
+        if self.appealable and self.order_type is None and self.agreed_deadline is None:
+            msg = "an appealable action needs order_type (which reg 44 period) or agreed_deadline"
+            raise ValueError(msg)
+        return self
+
+
+class Attendee(_Model):
+    """Someone at the mediation, and in what role."""
+
+    name: Text
+    role: Text
+
+
+class AgreementRecordCase(_Model):
+    """The written record of an agreement reached at mediation (reg 42)."""
+
+    case_ref: CaseRef
+    child: Child
+    recipient: Recipient
+    decision: DecisionRef
+    mediator: Text
+    mediation_ended: date
+    agreement_date: date
+    mediation_format: Text = "in person"
+    icb: Text | None = None
+    la_is_party: bool = True
+    attendees: tuple[Attendee, ...] = ()
+    issues: tuple[Text, ...] = Field(min_length=1)
+    actions: tuple[Action, ...] = Field(min_length=1)
+    not_agreed: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> AgreementRecordCase:
+        if self.agreement_date < self.mediation_ended:
+            msg = (
+                f"agreement_date ({self.agreement_date}) is before mediation ended "
+                f"({self.mediation_ended})"
+            )
+            raise ValueError(msg)
+        if self.mediation_ended < self.decision.letter_sent:
+            msg = (
+                f"mediation_ended ({self.mediation_ended}) is before the decision letter was "
+                f"sent ({self.decision.letter_sent})"
+            )
+            raise ValueError(msg)
+        if not self.la_is_party and not self.icb:
+            msg = "icb is required when the LA is not a party to the agreement"
+            raise ValueError(msg)
+        return self
+
+
+def field_problems(exc: ValidationError) -> list[tuple[str, str, str]]:
+    """Turn a pydantic ValidationError into (dotted field, message, value found) triples."""
+    problems = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "(whole record)"
+        value = error.get("input")
+        found = "" if isinstance(value, dict | list | tuple) else repr(value)
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append((field, message, found))
+    return problems

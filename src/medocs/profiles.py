@@ -1,0 +1,119 @@
+"""Organisation profiles: the LA, the mediation service and the advice services, from TOML.
+
+A profile holds what stays the same from letter to letter: names, addresses, contact details,
+the officer who signs, the certificate number prefix and where the register lives.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from medocs.errors import ProfileError
+from medocs.models import field_problems
+
+__all__ = ["Contact", "LocalAuthority", "MediationService", "Officer", "Profile", "load_profile"]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True
+    )
+
+
+class Contact(_Model):
+    """An organisation or person people can get in touch with."""
+
+    name: Text
+    phone: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+    address: tuple[Text, ...] = ()
+
+
+class Officer(_Model):
+    """A named person: the officer who signs, or the LA's mediation contact (reg 32(f))."""
+
+    name: Text
+    job_title: Text
+    phone: Text
+    email: Text
+
+
+class LocalAuthority(_Model):
+    """The local authority that makes the decision."""
+
+    name: Text
+    service: Text = "Special Educational Needs Service"
+    address: tuple[Text, ...] = Field(min_length=1)
+    phone: Text
+    email: Text
+    website: Text
+    officer: Officer
+    mediation_contact: Officer
+    other_formats_phone: Text | None = None
+
+
+class MediationService(_Model):
+    """The independent mediation service and its mediation adviser (CFA s.56(2), (3))."""
+
+    name: Text
+    address: tuple[Text, ...] = ()
+    phone: Text
+    email: Text
+    website: Text
+    adviser: Officer
+    certificate_prefix: Prefix = "MED"
+
+
+class Profile(_Model):
+    """Everything about the organisations that a document needs besides the case."""
+
+    la: LocalAuthority
+    mediation_service: MediationService
+    sendiass: Contact
+    disagreement_resolution: Contact
+    icb: Contact | None = None
+    # "register" is the TOML key; the attribute name avoids BaseModel's own "register".
+    register_file: Path | None = Field(default=None, alias="register")
+    source: Path | None = Field(default=None, exclude=True)
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a TOML organisation profile.
+
+    Args:
+        path: the profile file.
+
+    Returns:
+        The profile; a relative ``register`` path is taken relative to the profile's folder.
+
+    Raises:
+        ProfileError: naming the file and, for a wrong value, the dotted key.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        msg = f"{path}: cannot read the profile ({exc.strerror})"
+        raise ProfileError(msg) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        msg = f"{path}: not valid TOML ({exc})"
+        raise ProfileError(msg) from exc
+    try:
+        profile = Profile.model_validate({**data, "source": path})
+    except ValidationError as exc:
+        problems = [
+            f"key '{key}': {message}" + (f" (got {found})" if found else "")
+            for key, message, found in field_problems(exc)
+        ]
+        msg = f"{path}: " + "; ".join(problems)
+        raise ProfileError(msg) from exc
+    if profile.register_file is not None and not profile.register_file.is_absolute():
+        profile = profile.model_copy(update={"register_file": path.parent / profile.register_file})
+    return profile

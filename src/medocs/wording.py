@@ -1,0 +1,125 @@
+"""The words that differ between the six appealable decisions: titles, sentences, rights.
+
+Plain English for families, with the law cited in brackets after the plain statement
+(LETTERS.md §0 and §1). Templates place these words; they never choose them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medocs.models import DecisionKind
+
+__all__ = ["DecisionWording", "wording_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionWording:
+    """How one kind of decision is named and explained in a letter."""
+
+    title: str
+    decision: str
+    legal_basis: str
+    appeal_about: str
+    appeal_form: str
+    plan_contents: bool
+    health_and_social_care: bool
+
+
+_PLAN_CONTENTS_APPEAL = (
+    "the description of {child}'s special educational needs (Section B), the special "
+    "educational provision (Section F), and the school or other institution named, or the "
+    "type named, or that none is named (Section I)"
+)
+
+_WORDING: dict[DecisionKind, DecisionWording] = {
+    DecisionKind.REFUSE_ASSESSMENT: DecisionWording(
+        title="Decision not to carry out an EHC needs assessment",
+        decision=(
+            "We have decided not to carry out an education, health and care (EHC) needs "
+            "assessment for {child}."
+        ),
+        legal_basis="Children and Families Act 2014 s.36; SEND Regulations 2014 reg 5",
+        appeal_about="our decision not to carry out an EHC needs assessment",
+        appeal_form="SEND35a",
+        plan_contents=False,
+        health_and_social_care=False,
+    ),
+    DecisionKind.REFUSE_PLAN: DecisionWording(
+        title="Decision not to issue an EHC plan",
+        decision=(
+            "We have finished the EHC needs assessment for {child} and decided not to issue an "
+            "education, health and care (EHC) plan."
+        ),
+        legal_basis="Children and Families Act 2014 s.36(9); SEND Regulations 2014 reg 10",
+        appeal_about="our decision not to issue an EHC plan",
+        appeal_form="SEND35",
+        plan_contents=False,
+        health_and_social_care=True,
+    ),
+    DecisionKind.FINAL_PLAN: DecisionWording(
+        title="Final EHC plan",
+        decision="We enclose {child}'s final education, health and care (EHC) plan.",
+        legal_basis="Children and Families Act 2014 s.39; SEND Regulations 2014 regs 13 and 14",
+        appeal_about=_PLAN_CONTENTS_APPEAL,
+        appeal_form="SEND35",
+        plan_contents=True,
+        health_and_social_care=True,
+    ),
+    DecisionKind.AMENDED_PLAN: DecisionWording(
+        title="Final amended EHC plan",
+        decision=(
+            "We have amended {child}'s education, health and care (EHC) plan and enclose the "
+            "final amended plan."
+        ),
+        legal_basis="Children and Families Act 2014 s.37; SEND Regulations 2014 reg 22",
+        appeal_about=_PLAN_CONTENTS_APPEAL,
+        appeal_form="SEND35",
+        plan_contents=True,
+        health_and_social_care=True,
+    ),
+    DecisionKind.REFUSE_AMEND: DecisionWording(
+        title="Decision not to amend the EHC plan",
+        decision=(
+            "We have reviewed {child}'s education, health and care (EHC) plan and decided not "
+            "to amend it."
+        ),
+        legal_basis="Children and Families Act 2014 s.44; SEND Regulations 2014 regs 20 and 22",
+        appeal_about=(
+            "our decision not to amend the plan, and the plan's description of needs, "
+            "provision and placement as they stand"
+        ),
+        appeal_form="SEND35",
+        plan_contents=True,
+        health_and_social_care=True,
+    ),
+    DecisionKind.REFUSE_REASSESSMENT: DecisionWording(
+        title="Decision not to carry out a re-assessment",
+        decision=(
+            "We have decided not to carry out a re-assessment of {child}'s education, health "
+            "and care needs."
+        ),
+        legal_basis="Children and Families Act 2014 s.44 and s.51(2)(d)",
+        appeal_about="our decision not to carry out a re-assessment",
+        appeal_form="SEND35",
+        plan_contents=False,
+        health_and_social_care=True,
+    ),
+    DecisionKind.CEASE_TO_MAINTAIN: DecisionWording(
+        title="Decision to stop maintaining the EHC plan",
+        decision=(
+            "We have decided to stop maintaining {child}'s education, health and care (EHC) "
+            "plan. We intend the plan to end on {cease_date}."
+        ),
+        legal_basis="Children and Families Act 2014 s.45; SEND Regulations 2014 reg 31",
+        appeal_about="our decision to stop maintaining the EHC plan",
+        appeal_form="SEND35",
+        plan_contents=False,
+        health_and_social_care=True,
+    ),
+}
+
+
+def wording_for(kind: DecisionKind) -> DecisionWording:
+    """Return the wording for one kind of decision."""
+    return _WORDING[kind]
