@@ -1,0 +1,780 @@
+"""Build the shipped .docx templates in templates/ from this description.
+
+Run `python scripts/build_templates.py` after changing the wording or layout. The templates are
+committed, so users and the wheel never need this script; LAs may also edit the .docx files in
+Word (and check them with `medocs check`).
+
+Layout follows shared/design/LETTERS.md: A4, 2 cm margins, Arial 12 pt, left aligned, bold
+sentence-case headings, letterhead on page 1 only, child's name and reference on continuation
+pages, "Page X of Y" and an other-formats line in the footer.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FONT = "Arial"  # Liberation Sans on Linux has the same metrics
+BODY_PT = 12
+GREY = "F2F2F2"
+DARK = RGBColor(0x1F, 0x1F, 0x1F)
+ACCENT = "1D4E89"
+
+
+# ---------------------------------------------------------------- low-level helpers
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.2))
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.font.color.rgb = DARK
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    for name, size in (("Heading 1", 15), ("Heading 2", 13)):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = RGBColor.from_string(ACCENT)
+        fonts = style.element.rPr.rFonts
+        # Theme fonts (Calibri Light) would override the explicit font: drop them.
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(qn(f"w:{attr}"), None)
+        for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{attr}"), FONT)
+        style.paragraph_format.space_before = Pt(12)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+    bullet = doc.styles["List Bullet"]
+    bullet.font.name = FONT
+    bullet.paragraph_format.space_after = Pt(3)
+    # A new document carries one empty paragraph; drop it so the body starts where we say.
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    return doc
+
+
+def para(container, text: str = "", *, bold: bool = False, size: float | None = None,
+         style: str | None = None, align: WD_ALIGN_PARAGRAPH | None = None,
+         space_after: float | None = None, keep_next: bool = False) -> Paragraph:
+    """Add a paragraph with one run (so docxtpl placeholders stay in one run)."""
+    p = container.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+    if align is not None:
+        p.alignment = align
+    if space_after is not None:
+        p.paragraph_format.space_after = Pt(space_after)
+    if keep_next:
+        p.paragraph_format.keep_with_next = True
+    return p
+
+
+def rich(container, *parts: tuple[str, bool], space_after: float | None = None) -> Paragraph:
+    """A paragraph of several runs: (text, bold) pairs."""
+    p = container.add_paragraph()
+    for text, bold in parts:
+        run = p.add_run(text)
+        run.bold = bold or None
+    if space_after is not None:
+        p.paragraph_format.space_after = Pt(space_after)
+    return p
+
+
+def tag(container, text: str) -> None:
+    """A paragraph holding only a {%p %} tag: docxtpl removes the paragraph itself."""
+    container.add_paragraph(text)
+
+
+def bullets(container, loop: str, item: str) -> None:
+    tag(container, f"{{%p for {loop} %}}")
+    para(container, item, style="List Bullet")
+    tag(container, "{%p endfor %}")
+
+
+def heading(doc, text: str, level: int = 2) -> None:
+    doc.add_paragraph(text, style=f"Heading {level}")
+
+
+def field(paragraph: Paragraph, instruction: str, size: float) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(size * 2)))
+    rpr.append(sz)
+    run.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def page_x_of_y(paragraph: Paragraph, size: float = 9) -> None:
+    for text, instr in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
+        paragraph.add_run(text).font.size = Pt(size)
+        field(paragraph, instr, size)
+
+
+def set_cell_shading(cell: _Cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def set_borders(table: Table, *, size: int = 4, color: str = "808080", inner: bool = True) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    edges = ["top", "left", "bottom", "right"] + (["insideH", "insideV"] if inner else [])
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        if edge in edges:
+            el.set(qn("w:val"), "single")
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:color"), color)
+        else:
+            el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def set_widths(table: Table, widths_cm: Iterable[float]) -> None:
+    """Set both the grid and every cell: LibreOffice reads w:gridCol (perf/NOTES.md §7)."""
+    widths = [Cm(w) for w in widths_cm]
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width.twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None) -> Paragraph:
+    p = cell.paragraphs[0]
+    run = p.add_run(text)
+    run.bold = bold or None
+    if size:
+        run.font.size = Pt(size)
+    p.paragraph_format.space_after = Pt(2)
+    return p
+
+
+def key_value_table(doc, rows: list[tuple[str, str]], widths=(6.0, 10.6), shade_keys=True) -> Table:
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    set_borders(table)
+    for (key, value), row in zip(rows, table.rows, strict=True):
+        cell_text(row.cells[0], key, bold=True)
+        cell_text(row.cells[1], value)
+        if shade_keys:
+            set_cell_shading(row.cells[0], GREY)
+    set_widths(table, widths)
+    para(doc, space_after=2)
+    return table
+
+
+def boxed(doc, lines: list[tuple[str, bool]], fill: str = "EAF1FB") -> None:
+    """A one-cell shaded box with a heavier border, for what must not be missed."""
+    table = doc.add_table(rows=1, cols=1)
+    set_borders(table, size=12, color=ACCENT, inner=False)
+    cell = table.rows[0].cells[0]
+    set_cell_shading(cell, fill)
+    first = True
+    for text, bold in lines:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        run = p.add_run(text)
+        run.bold = bold or None
+        p.paragraph_format.space_after = Pt(3)
+    set_widths(table, [16.6])
+    para(doc, space_after=2)
+
+
+def letterhead(section, lines: list[tuple[str, bool, float]]) -> None:
+    """First-page header: organisation name and contact lines, right aligned, ruled below."""
+    section.different_first_page_header_footer = True
+    header = section.first_page_header
+    header.is_linked_to_previous = False
+    first = True
+    for text, bold, size in lines:
+        p = header.paragraphs[0] if first else header.add_paragraph()
+        first = False
+        run = p.add_run(text)
+        run.bold = bold or None
+        run.font.size = Pt(size)
+        if bold:
+            run.font.color.rgb = RGBColor.from_string(ACCENT)
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.space_after = Pt(0)
+    rule_below(header.paragraphs[-1])
+
+
+def rule_below(p: Paragraph) -> None:
+    p_pr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "8"), ("space", "4"), ("color", ACCENT)):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    p_pr.append(borders)
+
+
+def continuation_header(section, text: str) -> None:
+    header = section.header
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    run = p.add_run(text)
+    run.font.size = Pt(9)
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def footers(section, line: str) -> None:
+    """Same footer on the first and later pages: page X of Y and the other-formats line."""
+    for footer in (section.first_page_footer, section.footer):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        run = p.add_run(line)
+        run.font.size = Pt(8)
+        p.paragraph_format.space_after = Pt(0)
+        numbers = footer.add_paragraph()
+        numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        page_x_of_y(numbers)
+
+
+# ---------------------------------------------------------------- keep the package small
+
+_KEEP_PARTS_DROPPED = re.compile(
+    r"^(word/stylesWithEffects\.xml|docProps/thumbnail\.jpeg|customXml/.*)$"
+)
+
+
+def slim(data: bytes) -> bytes:
+    """Drop python-docx's 790 KB of unused styles (perf/NOTES.md §8.8) and stray parts."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if _KEEP_PARTS_DROPPED.match(info.filename):
+                continue
+            blob = src.read(info.filename)
+            if info.filename == "word/styles.xml":
+                blob = _prune_styles(blob, _used_styles(src))
+            elif info.filename in ("[Content_Types].xml", "_rels/.rels",
+                                   "word/_rels/document.xml.rels"):
+                blob = _drop_references(blob)
+            zinfo = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            zinfo.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zinfo, blob)
+    return out.getvalue()
+
+
+def _used_styles(src: zipfile.ZipFile) -> set[str]:
+    used = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+    for name in src.namelist():
+        if name.startswith("word/") and name.endswith(".xml") and name != "word/styles.xml":
+            found = re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', src.read(name))
+            used |= {style_id.decode() for style_id in found}
+    return used
+
+
+def _prune_styles(blob: bytes, used: set[str]) -> bytes:
+    root = etree.fromstring(blob)
+    latent = root.find(qn("w:latentStyles"))
+    if latent is not None:
+        root.remove(latent)
+    styles = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
+    keep, todo = set(), list(used)
+    while todo:
+        sid = todo.pop()
+        if sid in keep or sid not in styles:
+            continue
+        keep.add(sid)
+        for ref in ("w:basedOn", "w:link", "w:next"):
+            el = styles[sid].find(qn(ref))
+            if el is not None:
+                todo.append(el.get(qn("w:val")))
+    for sid, style in styles.items():
+        if sid not in keep:
+            root.remove(style)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _drop_references(blob: bytes) -> bytes:
+    root = etree.fromstring(blob)
+    for el in list(root):
+        target = el.get("Target", "") + el.get("PartName", "")
+        if re.search(r"stylesWithEffects|thumbnail|customXml", target):
+            root.remove(el)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def save(doc, name: str) -> None:
+    buffer = io.BytesIO()
+    doc.core_properties.author = "medocs"
+    doc.core_properties.title = name
+    doc.save(buffer)
+    (TEMPLATES / f"{name}.docx").write_bytes(slim(buffer.getvalue()))
+    print(f"wrote templates/{name}.docx")
+
+
+# ---------------------------------------------------------------- the documents
+
+LA_LETTERHEAD = [
+    ("{{ la.name }}", True, 16),
+    ("{{ la.service }}", False, 10),
+    ("{{ la.address|join(', ') }}", False, 9),
+    ("Telephone {{ la.phone }}  ·  {{ la.email }}  ·  {{ la.website }}", False, 9),
+]
+SERVICE_LETTERHEAD = [
+    ("{{ mediation_service.name }}", True, 16),
+    ("Independent SEND mediation and mediation advice", False, 10),
+    ("{%p if mediation_service.address %}", False, 9),
+    ("{{ mediation_service.address|join(', ') }}", False, 9),
+    ("{%p endif %}", False, 9),
+    ("Telephone {{ mediation_service.phone }}  ·  {{ mediation_service.email }}  ·  "
+     "{{ mediation_service.website }}", False, 9),
+]
+OTHER_FORMATS = (
+    "If you need this document in large print, Braille, audio or another language, please "
+    "call {{ la.other_formats_phone }}."
+)
+
+
+def decision_letter() -> None:
+    doc = new_document()
+    section = doc.sections[0]
+    letterhead(section, LA_LETTERHEAD)
+    continuation_header(section, "{{ child.name }}  ·  Our ref {{ case_ref }}  ·  {{ letter.date }}")
+    footers(section, OTHER_FORMATS)
+
+    # Addressee on the left, reference block on the right (LETTERS.md §1.1 rows 2-3).
+    top = doc.add_table(rows=1, cols=2)
+    set_borders(top, size=0, inner=False, color="FFFFFF")
+    left, right = top.rows[0].cells
+    cell_text(left, "Private and confidential", bold=True, size=10)
+    p = left.add_paragraph("{{ recipient.name }}")
+    p.paragraph_format.space_after = Pt(0)
+    tag(left, "{%p for line in recipient.address %}")
+    p = left.add_paragraph("{{ line }}")
+    p.paragraph_format.space_after = Pt(0)
+    tag(left, "{%p endfor %}")
+    refs = [
+        ("Our ref", "{{ case_ref }}"),
+        ("Your ref", "{% if your_ref %}{{ your_ref }}{% else %}–{% endif %}"),
+        ("Contact", "{{ officer.name }}"),
+        ("Direct line", "{{ officer.phone }}"),
+        ("Email", "{{ officer.email }}"),
+        ("Date", "{{ letter.date }}"),
+    ]
+    first = True
+    for key, value in refs:
+        p = right.paragraphs[0] if first else right.add_paragraph()
+        first = False
+        p.add_run(f"{key}: ").bold = True
+        p.add_run(value)
+        p.paragraph_format.space_after = Pt(0)
+        for run in p.runs:
+            run.font.size = Pt(10)
+    set_widths(top, [9.6, 7.0])
+    para(doc, space_after=6)
+
+    para(doc, "{{ recipient.salutation }}")
+    para(doc, "{{ subject }}", bold=True)
+
+    heading(doc, "Our decision")
+    para(doc, "{{ decision.sentence }}")
+    tag(doc, "{%p if decision.request_received %}")
+    para(doc, "We received the request on {{ decision.request_received }}.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if decision.made %}")
+    para(doc, "We made this decision on {{ decision.made }}. This letter was sent on "
+              "{{ letter.date }}.")
+    tag(doc, "{%p else %}")
+    para(doc, "This letter was sent on {{ letter.date }}.")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "Why we made this decision")
+    bullets(doc, "reason in decision.reasons", "{{ reason }}")
+    tag(doc, "{%p if decision.evidence %}")
+    para(doc, "We considered this information:", keep_next=True)
+    bullets(doc, "item in decision.evidence", "{{ item }}")
+    tag(doc, "{%p endif %}")
+    para(doc, "We made this decision under {{ decision.legal_basis }}.", size=10)
+
+    heading(doc, "What happens next")
+    bullets(doc, "step in decision.next_steps", "{{ step }}")
+    para(doc, "If you would like to talk about this decision, please contact "
+              "{{ officer.name }}. Meeting us, or asking us to look at the decision again, "
+              "does not stop the time limits below.")
+
+    heading(doc, "Key dates")
+    table = doc.add_table(rows=4, cols=2)
+    set_borders(table, size=8, color=ACCENT)
+    rows = [
+        ("Date of this letter (the date it was sent)", "{{ letter.date }}"),
+        ("Contact the mediation adviser by",
+         "{{ deadlines.adviser_contact.date }}{% if deadlines.adviser_contact.act_by %}. This is "
+         "not a working day, so to be safe contact them by {{ deadlines.adviser_contact.act_by }}"
+         "{% endif %}"),
+        ("Appeal to the Tribunal by",
+         "{{ deadlines.appeal.date }}, by 5pm, or within one month from the date of issue of "
+         "your mediation certificate if that is later"),
+        ("Please note",
+         "If a deadline for appealing falls between 25 December and 1 January, or in August, "
+         "it moves to the first working day after 1 January or 31 August. Only the Tribunal "
+         "decides whether an appeal is in time."),
+    ]
+    for (key, value), row in zip(rows, table.rows, strict=True):
+        cell_text(row.cells[0], key, bold=True)
+        cell_text(row.cells[1], value, bold=key != "Please note",
+                  size=10 if key == "Please note" else None)
+        set_cell_shading(row.cells[0], "EAF1FB")
+    set_widths(table, [6.0, 10.6])
+    para(doc, space_after=2)
+
+    heading(doc, "If you disagree: your right to appeal")
+    para(doc, "You have the right to appeal to the First-tier Tribunal (Special Educational "
+              "Needs and Disability) against {{ decision.appeal_about }}. You appeal to the "
+              "Tribunal, not to us. Use form {{ decision.appeal_form }} from "
+              "www.gov.uk/appeal-ehc-plan-decision and send a copy of this letter with it.")
+    para(doc, "The Tribunal must receive your appeal within 2 months after the date this "
+              "letter was sent, which is by {{ deadlines.appeal.date }} at 5pm, or within one "
+              "month from the date of issue of your mediation certificate, if that date is "
+              "later (Tribunal Procedure Rules 2008, rules 12 and 20).")
+    tag(doc, "{%p if decision.health_and_social_care %}")
+    para(doc, "The Tribunal can also make recommendations about the health and social care "
+              "needs and provision in an EHC plan.")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "Mediation")
+    para(doc, "You have the right to ask for mediation about this decision (Children and "
+              "Families Act 2014, sections 53 and 54). Mediation is a meeting, run by an "
+              "independent mediator, where you and we try to reach an agreement. It is your "
+              "choice: you do not have to take part in mediation.")
+    rich(doc, ("Before you can appeal, you must contact the mediation adviser and get a "
+               "mediation certificate", True),
+         (" (Children and Families Act 2014, section 55). You will get a certificate whether "
+          "or not you decide to go to mediation.", False))
+    tag(doc, "{%p if decision.plan_contents %}")
+    para(doc, "If your appeal is only about the school or other institution named in Section I "
+              "of the plan, the type of school, or that no school is named, you do not need a "
+              "certificate first. You can still ask for mediation.")
+    tag(doc, "{%p endif %}")
+    rich(doc, ("Contact the mediation adviser by {{ deadlines.adviser_contact.date }}", True),
+         (", which is 2 months after this letter was sent (SEND Regulations 2014, "
+          "regulation 33). Tell them that you wish to appeal and whether you would like "
+          "mediation.", False))
+    key_value_table(doc, [
+        ("Mediation adviser", "{{ adviser.name }}, {{ mediation_service.name }}"),
+        ("Telephone", "{{ adviser.phone }}"),
+        ("Email", "{{ adviser.email }}"),
+        ("Website", "{{ mediation_service.website }}"),
+    ])
+    para(doc, "If you decide you want mediation, please tell us:", keep_next=True)
+    for item in ("that you wish to go to mediation;",
+                 "which issues you want to talk about at mediation; and",
+                 "if the issues include health care provision (or its absence), which health "
+                 "care provision you would like."):
+        para(doc, item, style="List Bullet")
+    para(doc, "Please send this to {{ la_mediation_contact.name }}, "
+              "{{ la_mediation_contact.job_title }}, on {{ la_mediation_contact.phone }} or "
+              "{{ la_mediation_contact.email }}. We will then arrange mediation within 30 days "
+              "(SEND Regulations 2014, regulation 32).")
+    para(doc, "Going to mediation, or deciding not to, does not affect your right to appeal to "
+              "the Tribunal. Nobody should put you under pressure to choose mediation.")
+
+    heading(doc, "Independent advice and support")
+    para(doc, "{{ sendiass.name }} gives free, impartial and confidential information, advice "
+              "and support about special educational needs and disability: telephone "
+              "{{ sendiass.phone }}, email {{ sendiass.email }}, website {{ sendiass.website }}.")
+    para(doc, "Our disagreement resolution service is independent of us and free to use: "
+              "{{ disagreement_resolution.name }}, telephone {{ disagreement_resolution.phone }}, "
+              "email {{ disagreement_resolution.email }}, website "
+              "{{ disagreement_resolution.website }}.")
+
+    heading(doc, "Contact us")
+    para(doc, "If you have any questions about this letter, please contact {{ officer.name }} "
+              "on {{ officer.phone }} or at {{ officer.email }}.")
+
+    para(doc, "Yours sincerely", space_after=30)
+    para(doc, "{{ officer.name }}", bold=True, space_after=0)
+    para(doc, "{{ officer.job_title }}", space_after=0)
+    para(doc, "On behalf of {{ la.name }}")
+
+    tag(doc, "{%p if enclosures %}")
+    para(doc, "Enc: {{ enclosures|join('; ') }}", size=10, space_after=2)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if cc %}")
+    para(doc, "cc: {{ cc|join('; ') }}", size=10)
+    tag(doc, "{%p endif %}")
+    save(doc, "decision-letter")
+
+
+CERTIFICATE_FOOTER = (
+    "Mediation is confidential: this certificate records that the steps above took place, not "
+    "what was said. Certificate {{ certificate.number }}."
+)
+
+
+def certificate_header(doc, title: str, subtitle: str, *,
+                       reference: str = "Certificate {{ certificate.number }}",
+                       footer: str = CERTIFICATE_FOOTER) -> None:
+    section = doc.sections[0]
+    letterhead(section, SERVICE_LETTERHEAD)
+    continuation_header(section, "{{ child.name }}  ·  " + reference)
+    footers(section, footer)
+    para(doc, title, bold=True, size=20, space_after=0)
+    para(doc, subtitle, size=11, space_after=10)
+
+
+def date_of_issue_box(doc) -> None:
+    boxed(doc, [("Date of issue: {{ certificate.issued_on }}", True),
+                ("Certificate number: {{ certificate.number }}", False)])
+
+
+def appeal_meaning(doc) -> None:
+    heading(doc, "What this certificate means")
+    para(doc, "You can now appeal to the First-tier Tribunal (Special Educational Needs and "
+              "Disability). Send a copy of this certificate with your appeal form, and give its "
+              "date of issue where the form asks for the date on your mediation certificate.")
+    rich(doc, ("The Tribunal must receive your appeal by 5pm on {{ deadlines.appeal.date }}.",
+               True),
+         (" This is the later of 2 months after the decision letter was sent "
+          "({{ decision.letter_sent }}) and one month from the date of issue of this "
+          "certificate, adjusted as the Tribunal's rules require (Tribunal Procedure Rules "
+          "2008, rules 12 and 20). Only the Tribunal decides whether an appeal is in time.",
+          False))
+
+
+def signature(doc, who: str, role: str) -> None:
+    """One row: who issues the certificate, and room to sign."""
+    table = doc.add_table(rows=1, cols=2)
+    set_borders(table, inner=False, color="FFFFFF", size=0)
+    name, sign = table.rows[0].cells
+    cell_text(name, "Issued by", bold=True, size=10)
+    name.add_paragraph(who).paragraph_format.space_after = Pt(0)
+    name.add_paragraph(role + ", {{ mediation_service.name }}")
+    cell_text(sign, "Signature", bold=True, size=10)
+    rule_below(sign.add_paragraph())
+    set_widths(table, [9.0, 7.6])
+
+
+def decline_certificate() -> None:
+    doc = new_document()
+    certificate_header(
+        doc,
+        "{% if certificate.variant == 'declined' %}Mediation certificate (no mediation)"
+        "{% else %}Mediation certificate (mediation not arranged in time){% endif %}",
+        "Children and Families Act 2014, section 55(4)",
+    )
+    key_value_table(doc, [
+        ("Parent or young person", "{{ recipient.name }}"),
+        ("Child or young person", "{{ child.name }}, born {{ child.date_of_birth }}"),
+        ("Local authority", "{{ la.name }}"),
+        ("Decision", "{{ decision.title }}, in a letter sent on {{ decision.letter_sent }}"
+                     "{% if decision.la_reference %} (ref {{ decision.la_reference }}){% endif %}"),
+        ("Contacted the mediation adviser", "{{ certificate.contacted_adviser }}"),
+    ])
+    tag(doc, "{%p if certificate.variant == 'declined' %}")
+    para(doc, "{{ recipient.name }} received information and advice about mediation. On "
+              "{{ certificate.declined_on }} they told the mediation adviser that they do not "
+              "wish to go to mediation. Choosing not to mediate does not affect the appeal, and "
+              "the Tribunal will draw no conclusion from it.")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ recipient.name }} told {{ la.name }} on {{ certificate.mediation_requested }} "
+              "that they wished to go to mediation. On {{ certificate.la_told_adviser }} the "
+              "local authority told the mediation adviser that mediation could not be arranged "
+              "within 30 days.")
+    boxed(doc, [("Mediation may still take place, but your appeal deadline does not wait for "
+                 "it. The dates below run from the date of issue of this certificate.", True)],
+          fill="FFF4E5")
+    tag(doc, "{%p endif %}")
+    date_of_issue_box(doc)
+    appeal_meaning(doc)
+    signature(doc, "{{ adviser.name }}", "{{ adviser.job_title }}")
+    save(doc, "decline-certificate")
+
+
+def mediation_certificate() -> None:
+    doc = new_document()
+    certificate_header(doc, "Mediation certificate",
+                       "Issued after mediation: Children and Families Act 2014, section 55(5)")
+    key_value_table(doc, [
+        ("Parent or young person", "{{ recipient.name }}"),
+        ("Child or young person", "{{ child.name }}, born {{ child.date_of_birth }}"),
+        ("Parties", "{{ recipient.name }}; {{ la.name }}"
+                    "{% if icb_party %}; {{ icb_party }}{% endif %}"),
+        ("Decision mediated", "{{ decision.title }}, in a letter sent on "
+                              "{{ decision.letter_sent }}"
+                              "{% if decision.la_reference %} (ref {{ decision.la_reference }})"
+                              "{% endif %}"),
+        ("Mediation", "{{ certificate.mediation_dates }}, {{ certificate.mediation_format }}; "
+                      "ended {{ certificate.mediation_ended }}"),
+    ])
+    heading(doc, "Outcome")
+    table = doc.add_table(rows=3, cols=2)
+    set_borders(table)
+    cell_text(table.rows[0].cells[0], "Mediation issue", bold=True)
+    cell_text(table.rows[0].cells[1], "Outcome", bold=True)
+    for cell in table.rows[0].cells:
+        set_cell_shading(cell, GREY)
+    cell_text(table.rows[1].cells[0], "{%tr for item in issues %}")
+    cell_text(table.rows[2].cells[0], "{{ item.issue }}")
+    cell_text(table.rows[2].cells[1], "{{ item.outcome }}")
+    # The {%tr %} row holds only the tag; docxtpl removes the whole row.
+    closing = table.add_row()
+    cell_text(closing.cells[0], "{%tr endfor %}")
+    set_widths(table, [12.1, 4.5])
+    para(doc, space_after=2)
+    tag(doc, "{%p if certificate.agreement_ref %}")
+    para(doc, "The matters agreed are set out in the record of agreement "
+              "{{ certificate.agreement_ref }}. Issues that were not resolved, or only partly "
+              "resolved, can still be appealed with this certificate.")
+    tag(doc, "{%p else %}")
+    para(doc, "Issues that were not resolved, or only partly resolved, can be appealed with "
+              "this certificate.")
+    tag(doc, "{%p endif %}")
+    date_of_issue_box(doc)
+    appeal_meaning(doc)
+    signature(doc, "{{ certificate.mediator }}", "Mediator")
+    save(doc, "mediation-certificate")
+
+
+def agreement_record() -> None:
+    doc = new_document()
+    certificate_header(
+        doc, "Record of agreement reached at mediation",
+        "Special Educational Needs and Disability Regulations 2014, regulation 42",
+        reference="Agreement {{ case_ref }}",
+        footer="The discussions at mediation are confidential; this agreement may be shared. "
+               "Agreement {{ case_ref }}.",
+    )
+    key_value_table(doc, [
+        ("Child or young person", "{{ child.name }}, born {{ child.date_of_birth }}"),
+        ("Parent or young person", "{{ recipient.name }}"),
+        ("Local authority", "{{ la.name }}{% if not agreement.la_is_party %} (not a party to "
+                            "this agreement){% endif %}"),
+        ("Health (ICB)", "{% if agreement.icb %}{{ agreement.icb }}{% else %}Not a party"
+                         "{% endif %}"),
+        ("Decision mediated", "{{ decision.title }}, in a letter sent on "
+                              "{{ decision.letter_sent }}"),
+        ("Mediation", "Ended {{ agreement.mediation_ended }}, {{ agreement.format }}, "
+                      "mediator {{ agreement.mediator }}"),
+        ("Date of this agreement", "{{ agreement.date }}"),
+        ("Case reference", "{{ case_ref }}"),
+    ])
+    tag(doc, "{%p if attendees %}")
+    para(doc, "Present: {% for person in attendees %}{{ person.name }} ({{ person.role }})"
+              "{% if not loop.last %}; {% endif %}{% endfor %}.", size=10)
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "Issues mediated")
+    tag(doc, "{%p for issue in issues %}")
+    para(doc, "{{ loop.index }}. {{ issue }}", space_after=2)
+    tag(doc, "{%p endfor %}")
+
+    heading(doc, "What was agreed")
+    table = doc.add_table(rows=4, cols=5)
+    set_borders(table)
+    headers = ["No.", "What will be done", "Who", "Type", "Deadline and basis"]
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell_text(cell, text, bold=True, size=10)
+        set_cell_shading(cell, GREY)
+    cell_text(table.rows[1].cells[0], "{%tr for a in actions %}")
+    cells = table.rows[2].cells
+    cell_text(cells[0], "{{ a.number }}", size=10)
+    cell_text(cells[1], "{{ a.action }}", size=10)
+    cell_text(cells[2], "{{ a.who }}", size=10)
+    cell_text(cells[3], "{{ a.type }}", size=10)
+    cell_text(cells[4], "{{ a.deadline }}", bold=True, size=10)
+    cells[4].add_paragraph("{{ a.basis }}").runs[0].font.size = Pt(9)
+    cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    set_widths(table, [1.1, 6.4, 3.0, 2.6, 3.5])
+    para(doc, space_after=2)
+    para(doc, "Actions that could be appealed must be done within the periods that apply to "
+              "Tribunal orders (regulation 44), as if this agreement were an order of the "
+              "Tribunal; other actions within 2 weeks of the date of this agreement, unless a "
+              "different timescale was agreed in writing (regulation 42).", size=10)
+    tag(doc, "{%p if not agreement.la_is_party %}")
+    para(doc, "{{ agreement.icb }} must tell {{ la.name }} about this agreement by "
+              "{{ agreement.icb_notice_by }} (regulation 42(4)).", bold=True)
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "Matters not agreed")
+    tag(doc, "{%p if not_agreed %}")
+    bullets(doc, "item in not_agreed", "{{ item }}")
+    para(doc, "These matters can still be appealed to the Tribunal with the mediation "
+              "certificate.")
+    tag(doc, "{%p else %}")
+    para(doc, "All the issues mediated were agreed.")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "If an agreed action is not done in time")
+    para(doc, "Write to {{ la.name }} (or the ICB) quoting this agreement, the action and its "
+              "deadline. If that does not work, you can complain to the Local Government and "
+              "Social Care Ombudsman. {{ sendiass.name }} ({{ sendiass.phone }}) can help.")
+
+    heading(doc, "Signatures")
+    sig = doc.add_table(rows=5, cols=3)
+    set_borders(sig)
+    for cell, text in zip(sig.rows[0].cells, ("Signed for", "Name and role", "Signature and date"),
+                          strict=True):
+        cell_text(cell, text, bold=True, size=10)
+        set_cell_shading(cell, GREY)
+    parties = [
+        ("Parent or young person", "{{ recipient.name }}"),
+        ("{{ la.name }}", "{{ officer.name }}, {{ officer.job_title }}"),
+        ("{% if agreement.icb %}{{ agreement.icb }}{% else %}ICB (not a party){% endif %}", ""),
+        ("{{ mediation_service.name }}", "{{ agreement.mediator }}, mediator"),
+    ]
+    for row, (party, person) in zip(sig.rows[1:], parties, strict=True):
+        cell_text(row.cells[0], party, size=10)
+        cell_text(row.cells[1], person, size=10)
+        row.height = Cm(1.4)
+    set_widths(sig, [5.2, 6.2, 5.2])
+    save(doc, "agreement-record")
+
+
+def main() -> None:
+    TEMPLATES.mkdir(exist_ok=True)
+    decision_letter()
+    decline_certificate()
+    mediation_certificate()
+    agreement_record()
+
+
+if __name__ == "__main__":
+    main()

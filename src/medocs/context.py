@@ -1,0 +1,317 @@
+"""Build the plain dict a template sees from a case, its timeline and the profile.
+
+Every date a template shows is computed here by the timeline module and formatted with Babel;
+templates never compute dates. Optional text becomes "" (never None, which would print as
+"None"), so a template can test it with ``{% if ... %}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from medocs.dates import long_date, plain_date
+from medocs.models import (
+    AgreementRecordCase,
+    Child,
+    DecisionLetterCase,
+    DecisionRef,
+    DeclineCertificateCase,
+    IssueOutcome,
+    MediationCertificateCase,
+    Recipient,
+)
+from medocs.profiles import Contact, Officer, Profile
+from medocs.timeline import (
+    Deadline,
+    adviser_contact_deadline,
+    agreement_action_deadline,
+    appeal_deadline,
+    reg44_period,
+    statutory_deadline,
+)
+from medocs.wording import wording_for
+
+__all__ = [
+    "agreement_record_context",
+    "decision_letter_context",
+    "decline_certificate_context",
+    "mediation_certificate_context",
+]
+
+Context = dict[str, Any]
+
+_OUTCOME_WORDS = {
+    IssueOutcome.RESOLVED: "Resolved",
+    IssueOutcome.PARTLY: "Partly resolved",
+    IssueOutcome.NOT_RESOLVED: "Not resolved",
+}
+
+
+def _contact(contact: Contact | None) -> Context:
+    if contact is None:
+        return {"name": "", "phone": "", "email": "", "website": "", "address": []}
+    return {
+        "name": contact.name,
+        "phone": contact.phone or "",
+        "email": contact.email or "",
+        "website": contact.website or "",
+        "address": list(contact.address),
+    }
+
+
+def _officer(officer: Officer) -> Context:
+    return officer.model_dump()
+
+
+def _organisations(profile: Profile) -> Context:
+    la, service = profile.la, profile.mediation_service
+    return {
+        "la": {
+            "name": la.name,
+            "service": la.service,
+            "address": list(la.address),
+            "phone": la.phone,
+            "email": la.email,
+            "website": la.website,
+            "other_formats_phone": la.other_formats_phone or la.phone,
+        },
+        "officer": _officer(la.officer),
+        "la_mediation_contact": _officer(la.mediation_contact),
+        "mediation_service": {
+            "name": service.name,
+            "address": list(service.address),
+            "phone": service.phone,
+            "email": service.email,
+            "website": service.website,
+        },
+        "adviser": _officer(service.adviser),
+        "sendiass": _contact(profile.sendiass),
+        "disagreement_resolution": _contact(profile.disagreement_resolution),
+        "icb": _contact(profile.icb),
+    }
+
+
+def deadline_context(deadline: Deadline) -> Context:
+    """The parts of a deadline a template may show."""
+    return {
+        "date": long_date(deadline.date),
+        "plain": plain_date(deadline.date),
+        "iso": deadline.date.isoformat(),
+        "label": deadline.label,
+        "by_5pm": deadline.due_by is not None,
+        "explanation": list(deadline.explanation),
+        "warnings": list(deadline.warnings),
+        "act_by": long_date(deadline.act_by) if deadline.act_by else "",
+        "citation": "; ".join(r.citation for r in deadline.rule),
+    }
+
+
+def _child(child: Child) -> Context:
+    return {"name": child.name, "date_of_birth": plain_date(child.date_of_birth)}
+
+
+def _recipient(recipient: Recipient) -> Context:
+    greeting = recipient.salutation or recipient.name
+    return {
+        "name": recipient.name,
+        "salutation": f"Dear {greeting}",
+        "address": list(recipient.address),
+        "email": recipient.email or "",
+        "is_young_person": recipient.is_young_person,
+    }
+
+
+def _decision_ref(decision: DecisionRef) -> Context:
+    words = wording_for(decision.kind)
+    return {
+        "kind": decision.kind.value,
+        "title": words.title,
+        "letter_sent": plain_date(decision.letter_sent),
+        "la_reference": decision.la_reference or "",
+    }
+
+
+def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today: date) -> Context:
+    """The context of an LA decision letter (reg 32 items and the key dates box).
+
+    Args:
+        case: the decision letter case.
+        profile: the LA and mediation service.
+        today: the current date, for warnings only.
+    """
+    words = wording_for(case.decision)
+    cease = plain_date(case.cease_date) if case.cease_date else ""
+    return {
+        **_organisations(profile),
+        "case_ref": case.case_ref,
+        "your_ref": case.your_ref or "",
+        "letter": {"date": plain_date(case.letter_date)},
+        "recipient": _recipient(case.recipient),
+        "child": _child(case.child),
+        "subject": f"{case.child.name}, date of birth {plain_date(case.child.date_of_birth)}: "
+                   f"{words.title[0].lower()}{words.title[1:]}",
+        "decision": {
+            "kind": case.decision.value,
+            "title": words.title,
+            "sentence": words.decision.format(child=case.child.name, cease_date=cease),
+            "made": plain_date(case.decision_made) if case.decision_made else "",
+            "request_received": plain_date(case.request_received) if case.request_received else "",
+            "reasons": list(case.reasons),
+            "evidence": list(case.evidence),
+            "next_steps": list(case.next_steps),
+            "legal_basis": words.legal_basis,
+            "appeal_about": words.appeal_about.format(child=case.child.name),
+            "appeal_form": words.appeal_form,
+            "plan_contents": words.plan_contents,
+            "health_and_social_care": words.health_and_social_care,
+            "cease_date": cease,
+        },
+        "deadlines": {
+            "appeal": deadline_context(appeal_deadline(case.letter_date, today=today)),
+            "adviser_contact": deadline_context(
+                adviser_contact_deadline(case.letter_date, today=today)
+            ),
+        },
+        "cc": list(case.cc),
+        "enclosures": list(case.enclosures),
+    }
+
+
+def _certificate_common(
+    case: DeclineCertificateCase | MediationCertificateCase,
+    profile: Profile,
+    certificate_number: str,
+    today: date,
+) -> Context:
+    appeal = appeal_deadline(
+        case.decision.letter_sent, certificate_issued=case.issued_on, today=today
+    )
+    return {
+        **_organisations(profile),
+        "case_ref": case.case_ref,
+        "recipient": _recipient(case.recipient),
+        "child": _child(case.child),
+        "decision": _decision_ref(case.decision),
+        "certificate": {
+            "number": certificate_number,
+            "issued_on": plain_date(case.issued_on),
+            "issued_on_long": long_date(case.issued_on),
+        },
+        "deadlines": {"appeal": deadline_context(appeal)},
+    }
+
+
+def decline_certificate_context(
+    case: DeclineCertificateCase, profile: Profile, *, certificate_number: str, today: date
+) -> Context:
+    """The context of a certificate under CFA s.55(4), or the deemed (not arranged) variant."""
+    context = _certificate_common(case, profile, certificate_number, today)
+    if case.variant == "declined":
+        assert case.declined_on is not None  # checked by the model
+        due = statutory_deadline(
+            "T7", case.declined_on, label="Certificate due by",
+            trigger="The adviser was told mediation is not wanted on", today=today,
+        )
+    else:
+        assert case.la_told_adviser is not None  # checked by the model
+        due = statutory_deadline(
+            "T13", case.la_told_adviser, label="Certificate due by",
+            trigger="The LA told the adviser it could not arrange mediation in time on",
+            today=today,
+        )
+    context["certificate"].update(
+        variant=case.variant,
+        contacted_adviser=plain_date(case.contacted_adviser),
+        declined_on=plain_date(case.declined_on) if case.declined_on else "",
+        mediation_requested=(
+            plain_date(case.mediation_requested) if case.mediation_requested else ""
+        ),
+        la_told_adviser=plain_date(case.la_told_adviser) if case.la_told_adviser else "",
+    )
+    context["deadlines"]["certificate_due"] = deadline_context(due)
+    return context
+
+
+def mediation_certificate_context(
+    case: MediationCertificateCase, profile: Profile, *, certificate_number: str, today: date
+) -> Context:
+    """The context of a certificate under CFA s.55(5), issued after mediation."""
+    context = _certificate_common(case, profile, certificate_number, today)
+    due = statutory_deadline(
+        "T15", case.mediation_ended, label="Certificate due by",
+        trigger="Mediation ended on", today=today,
+    )
+    context["certificate"].update(
+        mediator=case.mediator,
+        mediation_dates=", ".join(plain_date(d) for d in sorted(case.mediation_dates)),
+        mediation_ended=plain_date(case.mediation_ended),
+        mediation_format=case.mediation_format,
+        agreement_ref=case.agreement_ref or "",
+    )
+    context["icb_party"] = case.icb or ""
+    context["issues"] = [
+        {"issue": item.issue, "outcome": _OUTCOME_WORDS[item.outcome],
+         "can_appeal": item.outcome is not IssueOutcome.RESOLVED}
+        for item in case.issues
+    ]
+    context["deadlines"]["certificate_due"] = deadline_context(due)
+    return context
+
+
+def agreement_record_context(
+    case: AgreementRecordCase, profile: Profile, *, today: date
+) -> Context:
+    """The context of a record of agreement (reg 42) with each action's deadline."""
+    actions = []
+    for number, action in enumerate(case.actions, start=1):
+        deadline = agreement_action_deadline(
+            case.agreement_date,
+            appealable=action.appealable,
+            order_type=action.order_type.value if action.order_type else None,
+            agreed_deadline=action.agreed_deadline,
+            today=today,
+        )
+        if action.agreed_deadline is not None:
+            basis = "Timescale agreed in writing (reg 42(5))"
+        elif action.order_type is not None:
+            period = reg44_period(action.order_type.value)
+            basis = f"{period.words} as if a Tribunal order (reg 44, via reg 42(2))"
+        else:
+            basis = "2 weeks from the agreement (reg 42(3))"
+        actions.append({
+            "number": number,
+            "action": action.action,
+            "who": action.who,
+            "type": "Could be appealed" if action.appealable else "Other action",
+            "deadline": long_date(deadline.date),
+            "basis": basis,
+            "explanation": list(deadline.explanation),
+        })
+    icb_notice = ""
+    if not case.la_is_party:
+        icb_notice = long_date(statutory_deadline(
+            "T18", case.agreement_date, label="ICB tells the LA by",
+            trigger="The mediation agreement was made on", today=today,
+        ).date)
+    return {
+        **_organisations(profile),
+        "case_ref": case.case_ref,
+        "recipient": _recipient(case.recipient),
+        "child": _child(case.child),
+        "decision": _decision_ref(case.decision),
+        "agreement": {
+            "date": plain_date(case.agreement_date),
+            "mediation_ended": plain_date(case.mediation_ended),
+            "mediator": case.mediator,
+            "format": case.mediation_format,
+            "icb": case.icb or "",
+            "la_is_party": case.la_is_party,
+            "icb_notice_by": icb_notice,
+        },
+        "attendees": [a.model_dump() for a in case.attendees],
+        "issues": list(case.issues),
+        "actions": actions,
+        "not_agreed": list(case.not_agreed),
+    }
+
