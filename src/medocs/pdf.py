@@ -122,10 +122,10 @@ def convert(
     paths = [Path(p) for p in docx_paths]
     clashes = _name_clashes(paths)
     if clashes:
-        first, second = next(iter(clashes.items()))
+        later, earlier = next(iter(clashes.items()))
         msg = (
-            f"{second}: its PDF would overwrite the one of {first} "
-            f"(both are named {first.stem}.pdf); give the inputs distinct names"
+            f"{later}: its PDF would overwrite the one of {earlier} "
+            f"(both are named {earlier.stem}.pdf); give the inputs distinct names"
         )
         raise PdfError(msg)
     if not paths:
@@ -283,10 +283,10 @@ class PdfPool:
         paths = list(dict.fromkeys(Path(p) for p in docx_paths))
         results: dict[Path, Path | PdfError] = {}
         clashes = _name_clashes(paths)
-        for first, second in clashes.items():
-            results[second] = PdfError(
-                f"{second}: its PDF would overwrite the one of {first} "
-                f"(both are named {first.stem}.pdf); give the inputs distinct names"
+        for later, earlier in clashes.items():
+            results[later] = PdfError(
+                f"{later}: its PDF would overwrite the one of {earlier} "
+                f"(both are named {earlier.stem}.pdf); give the inputs distinct names"
             )
         todo = [p for p in paths if p not in results]
         if on_result is not None:
