@@ -14,7 +14,7 @@ from typing import Any
 
 from medocs.dates import long_date, plain_date
 from medocs.errors import DateInputError
-from medocs.rules import Counting, Rule, Status, rule
+from medocs.rules import Counting, Period, Rule, Status, rule
 from medocs.workdays import (
     add_months,
     add_working_days,
@@ -32,6 +32,7 @@ __all__ = [
     "agreement_action_deadline",
     "appeal_deadline",
     "compute_timeline",
+    "reg44_period",
     "statutory_deadline",
 ]
 
@@ -406,6 +407,14 @@ _REG44_PERIOD = {
 }
 
 
+def reg44_period(order_type: str) -> Period:
+    """The reg 44(2) period (RULES.md T21) for a kind of appealable agreed action."""
+    if order_type not in _REG44_PERIOD:
+        msg = f"order_type must be one of {', '.join(_REG44_PERIOD)} (got {order_type!r})"
+        raise DateInputError(msg)
+    return rule("T21").periods[_REG44_PERIOD[order_type]]
+
+
 def agreement_action_deadline(
     agreement_date: date,
     *,
@@ -441,13 +450,11 @@ def agreement_action_deadline(
     if not appealable:
         return statutory_deadline("T17", agreement_date, label="Agreed action due by",
                                   trigger=trigger, today=today)
-    if order_type not in _REG44_PERIOD:
-        msg = f"order_type must be one of {', '.join(_REG44_PERIOD)} (got {order_type!r})"
-        raise DateInputError(msg)
+    order = order_type or ""
+    period = reg44_period(order)
     deadline = statutory_deadline("T21", agreement_date, label="Agreed action due by",
-                                  trigger=trigger, period_index=_REG44_PERIOD[order_type],
+                                  trigger=trigger, period_index=_REG44_PERIOD[order],
                                   today=today)
-    period = rule("T21").periods[_REG44_PERIOD[order_type]]
     because = (
         f"This is a matter that could be appealed, so the LA must {period.label} within "
         f"{period.words}, as if the agreement were a Tribunal order (SEND Regulations 2014 "
