@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from babel.dates import format_date
+from hypothesis import given
+from hypothesis import strategies as st
 
 from medocs.dates import EARLIEST, LATEST, long_date, parse_date, plain_date
 from medocs.errors import DateInputError, MedocsError
@@ -24,6 +27,20 @@ class TestFormatting:
     def test_leap_day(self) -> None:
         """29 February 2028 is a Tuesday."""
         assert long_date(date(2028, 2, 29)) == "Tuesday 29 February 2028"
+
+    def test_same_as_babel_for_a_decade(self) -> None:
+        """For every day of 2020-2029 both formats equal Babel's en_GB format_date."""
+        days = [date(2020, 1, 1) + timedelta(days=i) for i in range(3653)]
+        assert [long_date(d) for d in days] == [
+            format_date(d, "EEEE d MMMM y", locale="en_GB") for d in days
+        ]
+        assert [plain_date(d) for d in days] == [format_date(d, "d MMMM y", locale="en_GB") for d in days]
+
+    @given(st.dates(min_value=EARLIEST, max_value=LATEST))
+    def test_same_as_babel(self, day: date) -> None:
+        """For any supported date both formats equal Babel's en_GB format_date."""
+        assert long_date(day) == format_date(day, "EEEE d MMMM y", locale="en_GB")
+        assert plain_date(day) == format_date(day, "d MMMM y", locale="en_GB")
 
 
 class TestParseDate:

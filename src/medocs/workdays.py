@@ -74,10 +74,11 @@ def add_months(start: date, months: int) -> date:
     Returns:
         The last day of the period.
     """
-    index = start.year * 12 + start.month - 1 + months
-    year, month0 = divmod(index, 12)
-    last_day = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(start.day, last_day))
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    day = start.day
+    if day > 28:  # only the 29th-31st can be missing from the later month (G4)
+        day = min(day, calendar.monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day)
 
 
 def add_working_days(start: date, days: int) -> date:
