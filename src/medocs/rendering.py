@@ -84,8 +84,9 @@ _PARAGRAPH_START = re.compile(r"<w:p[ >]")
 _LITERAL_BRACES = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
 _TC_DIRECTIVE = re.compile(r"\{[{%]\s*tc\s")
 _TAG = re.compile(r"<[^>]*>")
-_CONTROL = re.compile(r"[\x00-\x1f]")
-_INVALID_XML_CHAR = re.compile(r"[\x00-\x06\x08\x0b\x0e-\x1f]")
+# Characters a value needs more than escaping for: controls, and what XML 1.0 cannot hold.
+_CONTROL = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+_INVALID_XML_CHAR = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # A stateless DocxTemplate whose patch_xml / fix_tables / resolve_listing we reuse, so the
 # preprocessing is docxtpl's own and not a copy that drifts; it never opens a file.
