@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from medocs.dates import long_date, plain_date
@@ -232,27 +233,59 @@ def appeal_deadline(
             f"({decision_sent}): a certificate follows the decision"
         )
         raise DateInputError(msg)
-    two_months = add_months(decision_sent, 2)
-    rules = [rule("T1")]
-    steps = _months_step(
-        decision_sent, 2, two_months, "HESC Rules r.20(1)(c)(i)", "The decision letter was sent on"
-    )
-    raw = two_months
+    two_months, steps = _appeal_limb(decision_sent, 2, _T1_CITATION, "The decision letter was sent on")
+    raw, certificate_applies = two_months, False
     if certificate_issued is not None:
-        one_month = add_months(certificate_issued, 1)
-        steps += _months_step(
-            certificate_issued, 1, one_month,
-            "HESC Rules r.20(1)(c)(ii)", "The mediation certificate was issued on",
+        one_month, certificate_steps = _appeal_limb(
+            certificate_issued, 1, _T2_CITATION, "The mediation certificate was issued on"
         )
         if one_month > two_months:
-            raw = one_month
-            rules.append(rule("T2"))
-            steps.append("That is later than the 2-month date, so the certificate date applies.")
+            raw, certificate_applies = one_month, True
+            steps += (*certificate_steps, _CERTIFICATE_LATER)
         else:
-            steps.append(
-                "That is not later than the 2-month date, so the 2-month date applies."
-            )
+            steps += (*certificate_steps, _CERTIFICATE_NOT_LATER)
+    final, adjusting_rule, adjusting_steps = _appeal_adjustment(raw)
+    rules, status_warnings = _appeal_rules(certificate_applies, adjusting_rule)
+    warnings = (*_past_warning(final, today, extendable=True), *status_warnings)
+    return Deadline(
+        "Appeal to the Tribunal by", final, raw, rules, steps + adjusting_steps, warnings,
+        "17:00", None,
+    )
+
+
+# The pieces of an appeal deadline depend on one date (or a rule choice) each, so they are
+# cached: benchmarks/bench_timeline.py needs 100,000 deadlines a second.
+_T1_CITATION = "HESC Rules r.20(1)(c)(i)"
+_T2_CITATION = "HESC Rules r.20(1)(c)(ii)"
+_CERTIFICATE_LATER = "That is later than the 2-month date, so the certificate date applies."
+_CERTIFICATE_NOT_LATER = "That is not later than the 2-month date, so the 2-month date applies."
+_RECEIVED_BY_5PM = (
+    "The Tribunal must receive the appeal by 5pm on that day (HESC Rules r.12(1)). Only the "
+    "Tribunal decides whether an appeal is in time."
+)
+
+
+@lru_cache(maxsize=32768)
+def _appeal_limb(start: date, months: int, citation: str, what: str) -> tuple[date, tuple[str, ...]]:
+    """The end of one limb of r.20(1)(c) and the steps that explain it."""
+    end = add_months(start, months)
+    return end, tuple(_months_step(start, months, end, citation, what))
+
+
+@lru_cache(maxsize=8)
+def _appeal_rules(certificate_applies: bool, adjusting_rule: str) -> tuple[tuple[Rule, ...], tuple[str, ...]]:
+    """The rules an appeal deadline cites (T1, maybe T2, then T3 or T4) and their status warnings."""
+    ids = ("T1", "T2") if certificate_applies else ("T1",)
+    rules = tuple(rule(rule_id) for rule_id in (*ids, adjusting_rule) if rule_id)
+    return rules, tuple(_status_warnings(rules))
+
+
+@lru_cache(maxsize=32768)
+def _appeal_adjustment(raw: date) -> tuple[date, str, tuple[str, ...]]:
+    """Apply r.12(3)(a) or r.12(2) to the raw date: the final date, the rule id ('' if none), steps."""
     final = raw
+    adjusting_rule = ""
+    steps: list[str] = []
     if _in_christmas_window(raw) or raw.month == 8:
         boundary = date(raw.year if raw.month != 12 else raw.year + 1, 1, 1)
         if raw.month == 8:
@@ -261,17 +294,17 @@ def appeal_deadline(
         window = "in August" if raw.month == 8 else "between 25 December and 1 January"
         steps.append(
             f"{plain_date(raw)} falls {window}, so the appeal is in time if it reaches the "
-            f"Tribunal on the first working day after {boundary.strftime('%-d %B')}: "
+            f"Tribunal on the first working day after {boundary.day} {_MONTH[boundary.month]}: "
             f"{long_date(final)} (HESC Rules r.12(3)(a))."
         )
-        rules.append(rule("T3"))
+        adjusting_rule = "T3"
     elif not is_working_day(raw):
         final = next_working_day(raw)
         steps.append(
             f"{plain_date(raw)} {_why_not_working(raw)}, so the deadline moves to the next "
             f"working day, {long_date(final)} (HESC Rules r.12(2))."
         )
-        rules.append(rule("T4"))
+        adjusting_rule = "T4"
         if _in_christmas_window(final) or final.month == 8:
             generous = first_working_day_after(
                 date(final.year, 8, 31) if final.month == 8
@@ -282,15 +315,11 @@ def appeal_deadline(
                 f"r.12(3)(a) would allow until {long_date(generous)}, but medocs shows the "
                 f"earlier date to be safe."
             )
-    steps.append(
-        "The Tribunal must receive the appeal by 5pm on that day (HESC Rules r.12(1)). Only the "
-        "Tribunal decides whether an appeal is in time."
-    )
-    warnings = _past_warning(final, today, extendable=True) + _status_warnings(tuple(rules))
-    return Deadline(
-        "Appeal to the Tribunal by", final, raw, tuple(rules), tuple(steps), tuple(warnings),
-        "17:00", None,
-    )
+    steps.append(_RECEIVED_BY_5PM)
+    return final, adjusting_rule, tuple(steps)
+
+
+_MONTH = {1: "January", 8: "August"}  # the two boundaries of r.12(3)(a)
 
 
 def adviser_contact_deadline(decision_sent: date, *, today: date | None = None) -> Deadline:
