@@ -427,8 +427,8 @@ def _zip_entry(name: str, data: bytes, offset: int, level: int) -> _ZipEntry:
 class _ZipAssembler:
     """Writes a .docx: static members pre-compressed once, then the freshly rendered ones."""
 
-    # Level 6 is zipfile's default; the rendered parts are small, so it costs little.
-    dynamic_level = 6
+    # Level 1, not zipfile's 6: measured 0.1 ms/doc faster for 2 % larger files.
+    dynamic_level = 1
 
     def __init__(self, static: list[tuple[str, bytes]]) -> None:
         entries = []
