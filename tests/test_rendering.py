@@ -13,9 +13,10 @@ import jinja2
 import pytest
 from docx.document import Document as DocxDocument
 from docx.table import Table
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate, InlineImage, Listing, RichText
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from medocs.errors import OutputExistsError, RenderError, TemplateError
 from medocs.rendering import (
@@ -54,6 +55,27 @@ def build_letter(path: Path) -> Path:
     columns.cell(0, 2).text = "{%tc endfor %}"
     document.add_paragraph("Address: {{ address }}")
     document.add_paragraph("Literal {_{ braces }_} stay.")
+    document.save(str(path))
+    return path
+
+
+def build_features(path: Path) -> Path:
+    """A document using {{r}}, {%r%}, cellbg, vm, colspan and a {%tc%} loop with hm."""
+    document = docx.Document()
+    document.add_paragraph("Rich: {{r rich }} end")
+    document.add_paragraph("Listing: {{ listing }}")
+    document.add_paragraph("Run {%r if flag %}yes{%r endif %} done")
+    rows = document.add_table(rows=3, cols=3)
+    rows.cell(0, 0).text = "{%tr for row in rows %}"
+    rows.cell(1, 0).text = "{% cellbg row.colour %}{{ row.a }}"
+    rows.cell(1, 1).text = "{% vm %}{{ row.b }}"
+    rows.cell(1, 2).text = "{% colspan row.span %}{{ row.c }}"
+    rows.cell(2, 0).text = "{%tr endfor %}"
+    columns = document.add_table(rows=2, cols=3)
+    columns.cell(0, 0).text = "{%tc for x in xs %}"
+    columns.cell(0, 1).text = "{% hm %}{{ x }}"
+    columns.cell(0, 2).text = "{%tc endfor %}"
+    columns.cell(1, 0).text = "below"
     document.save(str(path))
     return path
 
@@ -153,6 +175,32 @@ class TestSameAsDocxtpl:
         assert ours.keys() == theirs.keys()
         for key in ours:
             assert ours[key] == theirs[key], key
+
+    def test_same_canonical_xml(self, letter: Path) -> None:
+        """Every rendered part is the same XML as docxtpl's, after canonicalisation."""
+        ours = zipfile.ZipFile(io.BytesIO(CompiledTemplate.load(letter).render(context())))
+        theirs = zipfile.ZipFile(io.BytesIO(docxtpl_render(letter, context())))
+        for part in ["word/document.xml", "word/header1.xml", "word/footer1.xml"]:
+            mine, reference = (etree.fromstring(z.read(part)) for z in (ours, theirs))
+            assert etree.tostring(mine, method="c14n") == etree.tostring(reference, method="c14n"), part
+
+    def test_rich_text_listing_and_table_directives(self, tmp_path: Path) -> None:
+        """RichText, Listing, {%r%}, cellbg, vm, colspan and {%tc%}+hm give docxtpl's document."""
+        path = build_features(tmp_path / "features.docx")
+        values = {
+            "rich": RichText("bold & <b>", bold=True),
+            "listing": Listing("a\nb & c"),
+            "flag": True,
+            "xs": ["p", "q"],
+            "rows": [
+                {"colour": "FF0000", "a": "1", "b": "2", "c": "3", "span": 1},
+                {"colour": "00FF00", "a": "4", "b": "5", "c": "6", "span": 1},
+            ],
+        }
+        ours = CompiledTemplate.load(path).render(values)
+        assert document_text(ours) == document_text(docxtpl_render(path, values))
+        expected = ["Rich: bold & <b> end", "Listing: a\nb & c", "Run yes done"]
+        assert document_text(ours)["body"][:3] == expected
 
     def test_loops_and_conditions_render(self, letter: Path) -> None:
         """{%tr%} repeats rows, {%tc%} repeats columns and {%p if%} keeps or drops paragraphs."""
