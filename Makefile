@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/python samples/demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks samples
+	$(BIN)/ruff check src tests benchmarks samples scripts
 	$(BIN)/mypy
 
 test: lint

@@ -7,16 +7,25 @@ status 1; click's usage errors exit 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
 from medocs import __version__
+from medocs.checking import check_template, describe_fields
 from medocs.dates import long_date, parse_date
-from medocs.errors import MedocsError
+from medocs.documents import KINDS, document_kind, example_context
+from medocs.errors import MedocsError, OutputExistsError
+from medocs.issuing import issue_document, output_path
+from medocs.loading import load_case
+from medocs.pdf import convert
+from medocs.profiles import Profile, load_profile
+from medocs.register import Register, default_register_path
 from medocs.timeline import Deadline, TimelineDates, compute_timeline
 
 
@@ -26,7 +35,8 @@ class _MedocsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except MedocsError as exc:
+        except (MedocsError, OSError) as exc:
+            # OSError: a full disk or a folder we may not write to is the user's to fix too.
             if ctx.meta.get("medocs.debug"):
                 raise
             click.echo(f"medocs: error: {exc}", err=True)
@@ -109,6 +119,116 @@ def _timeline_table(result: dict[str, Deadline]) -> str:
         lines += [f"    ! {warning}" for warning in deadline.warnings]
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+_KIND = click.Choice(list(KINDS))
+_PROFILE_HELP = "Organisation profile (TOML). Default: $MEDOCS_PROFILE."
+
+
+def _profile(path: Path | None) -> Profile:
+    chosen = path or (Path(os.environ["MEDOCS_PROFILE"]) if os.environ.get("MEDOCS_PROFILE") else None)
+    if chosen is None:
+        msg = (
+            "no organisation profile: pass --profile FILE or set MEDOCS_PROFILE "
+            "(samples/example-profile.toml is a starting point)"
+        )
+        raise click.UsageError(msg)
+    return load_profile(chosen)
+
+
+def _register_path(option: Path | None, profile: Profile) -> Path:
+    return option or profile.register_file or default_register_path()
+
+
+def _warn(lines: tuple[str, ...] | list[str]) -> None:
+    for line in lines:
+        click.echo(f"warning: {line}", err=True)
+
+
+@main.command()
+@click.argument("kind", type=_KIND)
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output .docx file, or a folder to write {case_ref}-{kind}.docx into.")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              help=_PROFILE_HELP)
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of your own templates (e.g. with your letterhead).")
+@click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
+@click.option("--pdf-a", is_flag=True, help="Write the PDF as PDF/A-2b, for archiving.")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--register", "register_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Certificate register (SQLite). Default: the profile's, else your data folder.")
+@click.option("--reissue", is_flag=True, help="Issue a new certificate number for a case issued before.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (for warnings).")
+def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
+           templates: Path | None, pdf: bool, pdf_a: bool, force: bool,
+           register_path: Path | None, reissue: bool, today: str | None) -> None:
+    """Render one document from a case file (TOML or JSON).
+
+    \b
+    Examples:
+      medocs render decision-letter samples/decision-letter.toml --profile samples/westminster.toml --out out/
+      medocs render decline-certificate case.toml --out cert.docx --pdf
+    """
+    doc_kind = document_kind(kind)
+    profile = _profile(profile_path)
+    case = load_case(case_file, doc_kind.model)
+    target = output_path(out, doc_kind, getattr(case, "case_ref"))  # noqa: B009
+    pdf_target = target.with_suffix(".pdf")
+    if (pdf or pdf_a) and pdf_target.exists() and not force:
+        msg = f"{pdf_target} already exists: use --force to replace it"
+        raise OutputExistsError(msg)
+    now = parse_date(today, field="--today") if today else _today_in_england()
+    register = Register(_register_path(register_path, profile)) if doc_kind.numbered else None
+    try:
+        issued = issue_document(doc_kind, case, profile, target=target, today=now,
+                                templates=templates, force=force, register=register,
+                                reissue=reissue)
+    finally:
+        if register is not None:
+            register.close()
+    _warn(issued.warnings)
+    click.echo(f"wrote {issued.docx}" + (f" (certificate {issued.certificate_number})"
+                                          if issued.certificate_number else ""))
+    if pdf or pdf_a:
+        (written,) = convert([issued.docx], target.parent, pdf_a=pdf_a)
+        click.echo(f"wrote {written}")
+
+
+@main.command()
+@click.argument("template", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", required=True, type=_KIND, help="The document kind the template is for.")
+def check(template: Path, kind: str) -> None:
+    """Check a template: unknown fields, syntax errors, missing statutory items.
+
+    Every problem is listed with where it is; exit status 1 if there is any.
+
+    \b
+    Example:
+      medocs check my-letterhead/decision-letter.docx --kind decision-letter
+    """
+    doc_kind = document_kind(kind)
+    problems = check_template(template, example=example_context(kind), required=doc_kind.required)
+    for problem in problems:
+        click.echo(f"{template}: {problem}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo(f"{template}: OK for {kind}")
+
+
+@main.command()
+@click.argument("kind", type=_KIND)
+def fields(kind: str) -> None:
+    """List the fields a template of KIND may use, with an example of each.
+
+    \b
+    Example:
+      medocs fields decline-certificate
+    """
+    for path, hint in describe_fields(example_context(kind)):
+        click.echo(f"{path}  {hint}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,6 +30,7 @@ from medocs.models import (
     MediationCertificateCase,
 )
 from medocs.profiles import Profile, load_profile
+from medocs.rendering import load_template
 
 __all__ = [
     "KINDS",
@@ -38,6 +39,7 @@ __all__ = [
     "data_dir",
     "document_kind",
     "example_context",
+    "render_document",
     "template_path",
 ]
 
@@ -67,7 +69,7 @@ _CERTIFICATE_REQUIRED = {
 }
 _AGREEMENT_REQUIRED = {
     "agreement.date": "the date of the agreement (reg 42)",
-    "a.deadline": "each agreed action's deadline (reg 42(2), (3), (5))",
+    "actions.deadline": "each agreed action's deadline (reg 42(2), (3), (5))",
 }
 
 
@@ -151,3 +153,17 @@ def example_context(name: str) -> dict[str, Any]:
     case = load_case(samples / kind.sample, kind.model)
     profile = load_profile(samples / "westminster.toml")
     return build_context(kind, case, profile, today=date(2025, 1, 1), certificate_number="GM-2025-000001")
+
+
+def render_document(
+    kind: DocumentKind,
+    case: BaseModel,
+    profile: Profile,
+    *,
+    today: date,
+    templates: Path | None = None,
+    certificate_number: str | None = None,
+) -> bytes:
+    """Render one case of ``kind`` to .docx bytes with the compiled (cached) template."""
+    context = build_context(kind, case, profile, today=today, certificate_number=certificate_number)
+    return load_template(template_path(kind, templates)).render(context)
