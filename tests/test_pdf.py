@@ -218,6 +218,13 @@ class TestPdfPool:
         assert isinstance(results[first], Path)
         assert isinstance(results[second], PdfError)
 
+    def test_soffice_that_cannot_start_is_a_row_error(self, tmp_path: Path) -> None:
+        """If soffice cannot be executed, every file gets a PdfError instead of an exception."""
+        inputs = [make_docx(tmp_path / "a.docx"), make_docx(tmp_path / "b.docx")]
+        with PdfPool(soffice=str(tmp_path / "no-such-soffice")) as pool:
+            results = pool.convert_many(inputs, tmp_path / "out")
+        assert all(isinstance(r, PdfError) and "no-such-soffice" in str(r) for r in results.values())
+
     def test_not_open(self, tmp_path: Path) -> None:
         """convert_many outside 'with' is an error that says how to use the pool."""
         with pytest.raises(PdfError, match="not open"):

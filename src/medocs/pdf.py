@@ -386,9 +386,16 @@ class _Worker:
                 todo.append(path)
             else:
                 results[path] = problem
-        out_dir.mkdir(parents=True, exist_ok=True)
         while todo:
-            outcome = self._run(todo, out_dir)
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                outcome = self._run(todo, out_dir)
+            except OSError as exc:
+                # soffice cannot be started or out_dir is not writable: every file fails
+                # the same way; say so per file rather than lose the caller's batch.
+                for path in todo:
+                    results[path] = PdfError(f"{path}: cannot convert to PDF in {out_dir} ({exc})")
+                break
             results.update({p: r for p, r in outcome.results.items() if isinstance(r, Path)})
             missing = [p for p in todo if not isinstance(outcome.results[p], Path)]
             if not missing or not outcome.crashed or len(todo) == 1:
