@@ -1,28 +1,48 @@
-"""`make demo`: show what medocs does with the sample cases, and where the output went."""
+"""`make demo`: render every sample document into out/, with PDFs when LibreOffice is here."""
 
 from __future__ import annotations
 
-from click.testing import CliRunner
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from medocs.cli import main
+from medocs.documents import KINDS
+from medocs.errors import PdfError
+from medocs.issuing import issue_document, output_path
+from medocs.loading import load_case
+from medocs.pdf import convert, find_soffice
+from medocs.profiles import load_profile
+from medocs.register import Register
 
-SAMPLE_TIMELINES = (
-    ("IPSEA's example: a certificate pushes the appeal into the Christmas window",
-     ["--decision-sent", "2024-10-01", "--certificate-issued", "2024-11-29"]),
-    ("A decision letter sent on New Year's Eve: the 2-month date is clipped to February",
-     ["--decision-sent", "2024-12-31"]),
-    ("An assessment request: 6, 16 and 20 weeks (the 20th falls on a bank holiday)",
-     ["--request-received", "2025-01-06"]),
-)
+SAMPLES = Path(__file__).resolve().parent
+OUT = Path("out")
 
 
-def main_demo() -> None:
-    runner = CliRunner()
-    for title, args in SAMPLE_TIMELINES:
-        print(f"== {title}\n$ medocs timeline {' '.join(args)}")
-        result = runner.invoke(main, ["timeline", *args])
-        print(result.output)
+def main() -> None:
+    profile = load_profile(SAMPLES / "westminster.toml")
+    today = datetime.now(tz=ZoneInfo("Europe/London")).date()
+    written: list[Path] = []
+    with Register(OUT / "demo-register.sqlite") as register:
+        for kind in KINDS.values():
+            for case_file in sorted(SAMPLES.glob(f"{Path(kind.sample).stem}*.toml")):
+                case = load_case(case_file, kind.model)
+                target = output_path(OUT, kind, case.case_ref)  # type: ignore[attr-defined]
+                issued = issue_document(kind, case, profile, target=target, today=today,
+                                        force=True, register=register)
+                number = f"  certificate {issued.certificate_number}" if issued.certificate_number else ""
+                print(f"{kind.name:<22} {case_file.name:<36} -> {issued.docx}{number}")
+                written.append(issued.docx)
+    try:
+        find_soffice()
+    except PdfError as exc:
+        print(f"\nNo PDFs: {exc}")
+    else:
+        print(f"\nConverting {len(written)} documents to PDF with LibreOffice...")
+        for pdf in convert(written, OUT):
+            print(f"  {pdf}")
+    print(f"\nDone: {len(written)} documents in {OUT.resolve()}/")
+    print("Try: .venv/bin/medocs timeline --decision-sent 2024-10-01 --certificate-issued 2024-11-29")
 
 
 if __name__ == "__main__":
-    main_demo()
+    main()

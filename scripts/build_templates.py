@@ -556,7 +556,7 @@ def certificate_header(doc, title: str, subtitle: str, *,
     letterhead(section, SERVICE_LETTERHEAD)
     continuation_header(section, "{{ child.name }}  ·  " + reference)
     footers(section, footer)
-    para(doc, title, bold=True, size=20, space_after=0)
+    para(doc, title, bold=True, size=18, space_after=0)
     para(doc, subtitle, size=11, space_after=10)
 
 
@@ -598,7 +598,9 @@ def decline_certificate() -> None:
         doc,
         "{% if certificate.variant == 'declined' %}Mediation certificate (no mediation)"
         "{% else %}Mediation certificate (mediation not arranged in time){% endif %}",
-        "Children and Families Act 2014, section 55(4)",
+        "{% if certificate.variant == 'declined' %}Children and Families Act 2014, section 55(4)"
+        "{% else %}Children and Families Act 2014, section 55; SEND Regulations 2014, Part 2 "
+        "(Mediation, regs 32-42){% endif %}",
     )
     key_value_table(doc, [
         ("Parent or young person", "{{ recipient.name }}"),
@@ -611,8 +613,8 @@ def decline_certificate() -> None:
     tag(doc, "{%p if certificate.variant == 'declined' %}")
     para(doc, "{{ recipient.name }} received information and advice about mediation. On "
               "{{ certificate.declined_on }} they told the mediation adviser that they do not "
-              "wish to go to mediation. Choosing not to mediate does not affect the appeal, and "
-              "the Tribunal will draw no conclusion from it.")
+              "wish to go to mediation. Choosing not to go to mediation does not affect the "
+              "right to appeal.")
     tag(doc, "{%p else %}")
     para(doc, "{{ recipient.name }} told {{ la.name }} on {{ certificate.mediation_requested }} "
               "that they wished to go to mediation. On {{ certificate.la_told_adviser }} the "

@@ -30,7 +30,7 @@ from medocs.timeline import (
     reg44_period,
     statutory_deadline,
 )
-from medocs.wording import wording_for
+from medocs.wording import child_words, wording_for
 
 __all__ = [
     "agreement_record_context",
@@ -142,6 +142,7 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
     """
     words = wording_for(case.decision)
     cease = plain_date(case.cease_date) if case.cease_date else ""
+    slots = child_words(case.child.name, is_young_person=case.recipient.is_young_person)
     return {
         **_organisations(profile),
         "case_ref": case.case_ref,
@@ -154,14 +155,14 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
         "decision": {
             "kind": case.decision.value,
             "title": words.title,
-            "sentence": words.decision.format(child=case.child.name, cease_date=cease),
+            "sentence": words.decision.format(**slots, cease_date=cease),
             "made": plain_date(case.decision_made) if case.decision_made else "",
             "request_received": plain_date(case.request_received) if case.request_received else "",
             "reasons": list(case.reasons),
             "evidence": list(case.evidence),
             "next_steps": list(case.next_steps),
             "legal_basis": words.legal_basis,
-            "appeal_about": words.appeal_about.format(child=case.child.name),
+            "appeal_about": words.appeal_about.format(**slots),
             "appeal_form": words.appeal_form,
             "plan_contents": words.plan_contents,
             "health_and_social_care": words.health_and_social_care,

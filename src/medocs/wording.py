@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from medocs.models import DecisionKind
 
-__all__ = ["DecisionWording", "wording_for"]
+__all__ = ["DecisionWording", "child_words", "wording_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class DecisionWording:
 
 
 _PLAN_CONTENTS_APPEAL = (
-    "the description of {child}'s special educational needs (Section B), the special "
+    "the description of {childs} special educational needs (Section B), the special "
     "educational provision (Section F), and the school or other institution named, or the "
     "type named, or that none is named (Section I)"
 )
@@ -59,7 +59,7 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
     ),
     DecisionKind.FINAL_PLAN: DecisionWording(
         title="Final EHC plan",
-        decision="We enclose {child}'s final education, health and care (EHC) plan.",
+        decision="We enclose {childs} final education, health and care (EHC) plan.",
         legal_basis="Children and Families Act 2014 s.39; SEND Regulations 2014 regs 13 and 14",
         appeal_about=_PLAN_CONTENTS_APPEAL,
         appeal_form="SEND35",
@@ -69,7 +69,7 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
     DecisionKind.AMENDED_PLAN: DecisionWording(
         title="Final amended EHC plan",
         decision=(
-            "We have amended {child}'s education, health and care (EHC) plan and enclose the "
+            "We have amended {childs} education, health and care (EHC) plan and enclose the "
             "final amended plan."
         ),
         legal_basis="Children and Families Act 2014 s.37; SEND Regulations 2014 reg 22",
@@ -81,7 +81,7 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
     DecisionKind.REFUSE_AMEND: DecisionWording(
         title="Decision not to amend the EHC plan",
         decision=(
-            "We have reviewed {child}'s education, health and care (EHC) plan and decided not "
+            "We have reviewed {childs} education, health and care (EHC) plan and decided not "
             "to amend it."
         ),
         legal_basis="Children and Families Act 2014 s.44; SEND Regulations 2014 regs 20 and 22",
@@ -96,7 +96,7 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
     DecisionKind.REFUSE_REASSESSMENT: DecisionWording(
         title="Decision not to carry out a re-assessment",
         decision=(
-            "We have decided not to carry out a re-assessment of {child}'s education, health "
+            "We have decided not to carry out a re-assessment of {childs} education, health "
             "and care needs."
         ),
         legal_basis="Children and Families Act 2014 s.44 and s.51(2)(d)",
@@ -108,7 +108,7 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
     DecisionKind.CEASE_TO_MAINTAIN: DecisionWording(
         title="Decision to stop maintaining the EHC plan",
         decision=(
-            "We have decided to stop maintaining {child}'s education, health and care (EHC) "
+            "We have decided to stop maintaining {childs} education, health and care (EHC) "
             "plan. We intend the plan to end on {cease_date}."
         ),
         legal_basis="Children and Families Act 2014 s.45; SEND Regulations 2014 reg 31",
@@ -121,5 +121,16 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
 
 
 def wording_for(kind: DecisionKind) -> DecisionWording:
-    """Return the wording for one kind of decision."""
+    """Return the wording for one kind of decision.
+
+    Its texts have ``{child}`` and ``{childs}`` slots: the child's name and its possessive,
+    or "you" and "your" when the letter goes to the young person themselves.
+    """
     return _WORDING[kind]
+
+
+def child_words(name: str, *, is_young_person: bool) -> dict[str, str]:
+    """The ``{child}``/``{childs}`` slot values for a letter's reader."""
+    if is_young_person:
+        return {"child": "you", "childs": "your"}
+    return {"child": name, "childs": f"{name}'s" if not name.endswith("s") else f"{name}'"}
