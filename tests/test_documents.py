@@ -1,0 +1,236 @@
+"""The four document kinds: statutory content, safe names, determinism, shipped templates."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx_text import docx_parts, docx_text
+
+from medocs.checking import check_template
+from medocs.documents import (
+    KINDS,
+    build_context,
+    data_dir,
+    document_kind,
+    example_context,
+    render_document,
+    template_path,
+)
+from medocs.errors import MedocsError
+from medocs.loading import load_case
+from medocs.models import DecisionKind
+from medocs.profiles import Profile, load_profile
+
+SAMPLES = data_dir("samples")
+TODAY = date(2025, 1, 1)
+CORE_KINDS = ("decision-letter", "decline-certificate", "mediation-certificate", "agreement-record")
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile(SAMPLES / "westminster.toml")
+
+
+def _render(kind_name: str, profile: Profile, **changes: object) -> bytes:
+    kind = document_kind(kind_name)
+    case = load_case(SAMPLES / kind.sample, kind.model)
+    if changes:
+        case = kind.model.model_validate({**case.model_dump(), **changes})
+    return render_document(kind, case, profile, today=TODAY, certificate_number="GM-2025-000042")
+
+
+class TestCatalogue:
+    def test_contract_kind_names_are_present(self) -> None:
+        """The KIND names users' scripts rely on are all in the catalogue."""
+        assert set(CORE_KINDS) <= set(KINDS)
+
+    def test_unknown_kind_names_the_choices(self) -> None:
+        """An unknown kind is an error that lists the kinds there are."""
+        with pytest.raises(MedocsError, match="decision-letter"):
+            document_kind("refusal-letter")
+
+    @pytest.mark.parametrize("name", CORE_KINDS)
+    def test_shipped_template_passes_check(self, name: str) -> None:
+        """Every shipped template uses only known fields and every required item."""
+        kind = KINDS[name]
+        assert check_template(template_path(kind), example=example_context(name),
+                              required=kind.required) == []
+
+
+class TestSamplesRender:
+    @pytest.mark.parametrize("name", CORE_KINDS)
+    def test_sample_renders_to_a_readable_docx(self, name: str, profile: Profile) -> None:
+        """Each kind's sample renders to a .docx that python-docx opens, with the case in it."""
+        text = docx_text(_render(name, profile))
+        assert "Westminster City Council" in text
+        assert "{{" not in text and "{%" not in text
+
+    @pytest.mark.parametrize("name", CORE_KINDS)
+    def test_same_input_gives_identical_bytes(self, name: str, profile: Profile) -> None:
+        """Two renders of the same case are byte-identical."""
+        first, second = _render(name, profile), _render(name, profile)
+        assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
+
+
+class TestDecisionLetterMustItems:
+    """RULES.md §3.1: every MUST item is in every decision letter."""
+
+    @pytest.mark.parametrize("decision", list(DecisionKind), ids=lambda d: d.value)
+    def test_every_statutory_item_is_in_the_letter(self, decision: DecisionKind,
+                                                   profile: Profile) -> None:
+        """Decision, date sent, appeal right and limits, reg 32(a)-(f), DR and SENDIASS."""
+        changes: dict[str, object] = {"decision": decision}
+        if decision is DecisionKind.CEASE_TO_MAINTAIN:
+            changes["cease_date"] = date(2025, 3, 31)
+        text = docx_text(_render("decision-letter", profile, **changes))
+        must = {
+            "date sent": "This letter was sent on 2 December 2024",
+            "right to appeal": "You have the right to appeal to the First-tier Tribunal "
+                               "(Special Educational Needs and Disability)",
+            "2-month limit": "within 2 months after the date this letter was sent",
+            "certificate limb": "one month from the date of issue of your mediation certificate",
+            "appeal date (Sun 2 Feb 2025 rolls to Mon 3 Feb)": "Monday 3 February 2025",
+            "adviser contact date, not moved": "Contact the mediation adviser by Sunday 2 "
+                                               "February 2025",
+            "reg 32(a) mediation right": "You have the right to ask for mediation",
+            "reg 32(b) certificate": "you must contact the mediation adviser and get a "
+                                     "mediation certificate",
+            "reg 32(c) adviser name": "Ruth Adeyemi, Global Mediation",
+            "reg 32(c) adviser phone": "020 8441 1355",
+            "reg 32(c) adviser email": "info@globalmediation.co.uk",
+            "reg 32(c) web": "www.globalmediation.co.uk",
+            "reg 32(e) issues": "which issues you want to talk about at mediation",
+            "reg 32(e) health": "which health care provision you would like",
+            "reg 32(f) LA contact": "Daniel Okafor",
+            "reg 32(f) LA contact phone": "020 7641 7433",
+            "reg 32(f) LA contact email": "send.mediation@westminster.gov.uk",
+            "disagreement resolution": "disagreement resolution service",
+            "SENDIASS": "020 8966 1224",
+            "does not affect appeal": "does not affect your right to appeal",
+            "no pressure": "Nobody should put you under pressure",
+            "5pm": "5pm",
+            "Christmas/August note": "between 25 December and 1 January, or in August",
+            "cc": "cc: Head teacher, St Mary's Primary School",
+        }
+        missing = {item: words for item, words in must.items() if words not in text}
+        assert missing == {}
+        assert "30 days" not in text.replace("within 30 days (SEND", "")
+
+    @pytest.mark.parametrize("decision", list(DecisionKind), ids=lambda d: d.value)
+    def test_section_i_exemption_only_on_plan_content_letters(
+        self, decision: DecisionKind, profile: Profile
+    ) -> None:
+        """The Section I-only exemption appears exactly where the appeal is about a plan."""
+        changes: dict[str, object] = {"decision": decision, "cease_date": date(2025, 3, 31)}
+        text = docx_text(_render("decision-letter", profile, **changes))
+        plan = decision in (DecisionKind.FINAL_PLAN, DecisionKind.AMENDED_PLAN,
+                            DecisionKind.REFUSE_AMEND)
+        assert ("only about the school or other institution named in Section I" in text) is plan
+
+    def test_refusal_to_assess_uses_form_send35a(self, profile: Profile) -> None:
+        """A refusal to assess points to SEND35a; other decisions to SEND35."""
+        assert "form SEND35a" in docx_text(_render("decision-letter", profile))
+        final = docx_text(_render("decision-letter", profile, decision=DecisionKind.FINAL_PLAN))
+        assert "form SEND35 " in final
+
+    def test_young_person_is_addressed_as_you(self, profile: Profile) -> None:
+        """A letter to the young person says 'your plan', not their name in the third person."""
+        kind = KINDS["decision-letter"]
+        case = load_case(SAMPLES / "decision-letter-cease.toml", kind.model)
+        text = docx_text(render_document(kind, case, profile, today=TODAY))
+        assert "We have decided to stop maintaining your education, health and care" in text
+        assert "Dear Jordan" in text
+
+
+class TestHostileNames:
+    """Names with markup characters, quotes and accents come out exactly as typed."""
+
+    NAMES = ("Zoë O'Brien & Sons <Ltd>", 'Siobhán "Shiv" Ó Briain', "{{ 7*7 }} {% for %}")
+
+    @pytest.mark.parametrize("name", CORE_KINDS)
+    @pytest.mark.parametrize("hostile", NAMES)
+    def test_names_survive_in_body_header_and_footer(self, name: str, hostile: str,
+                                                     profile: Profile) -> None:
+        """The child's and recipient's names, and the LA's, are read back unchanged."""
+        kind = KINDS[name]
+        case = load_case(SAMPLES / kind.sample, kind.model)
+        data = case.model_dump()
+        data["child"]["name"] = hostile
+        data["recipient"]["name"] = hostile
+        hostile_profile = profile.model_copy(
+            update={"la": profile.la.model_copy(update={"name": hostile})}
+        )
+        context = build_context(kind, kind.model.model_validate(data), hostile_profile,
+                                today=TODAY, certificate_number="GM-2025-000042")
+        assert context["child"]["name"] == hostile
+        parts = docx_parts(render_document(kind, kind.model.model_validate(data),
+                                           hostile_profile, today=TODAY,
+                                           certificate_number="GM-2025-000042"))
+        # Literal text back means nothing was escaped twice, dropped or evaluated ('49').
+        assert hostile in parts["body"]
+        assert hostile in parts["header"]  # the child's name heads continuation pages
+
+
+class TestCertificates:
+    def test_decline_certificate_states_issue_date_and_appeal_deadline(
+        self, profile: Profile
+    ) -> None:
+        """IPSEA's example: letter 1 Oct 2024, certificate 29 Nov 2024 -> Thu 2 Jan 2025."""
+        text = docx_text(_render("decline-certificate", profile))
+        assert "Date of issue: 29 November 2024" in text
+        assert "by 5pm on Thursday 2 January 2025" in text
+        assert "Only the Tribunal decides whether an appeal is in time" in text
+        assert "GM-2025-000042" in text
+
+    def test_deemed_certificate_warns_the_deadline_does_not_wait(self, profile: Profile) -> None:
+        """The not-arranged variant says mediation may happen but the deadline runs."""
+        kind = KINDS["decline-certificate"]
+        case = load_case(SAMPLES / "decline-certificate-deemed.toml", kind.model)
+        text = docx_text(render_document(kind, case, profile, today=TODAY,
+                                         certificate_number="GM-2025-000043"))
+        assert "mediation not arranged in time" in text
+        assert "your appeal deadline does not wait" in text
+        assert "Wednesday 12 March 2025" in text  # 6 Jan + 2 months < 12 Feb + 1 month
+
+    def test_mediation_certificate_lists_outcomes(self, profile: Profile) -> None:
+        """Each issue is listed with its outcome, and the Easter-adjusted deadline is shown."""
+        text = docx_text(_render("mediation-certificate", profile))
+        for outcome in ("Resolved", "Partly resolved", "Not resolved"):
+            assert outcome in text
+        # Issued 20 Mar 2025: 20 Apr is Easter Sunday, 21 Apr Easter Monday -> Tue 22 Apr.
+        assert "Tuesday 22 April 2025" in text
+
+
+class TestAgreementRecord:
+    def test_each_action_has_its_computed_deadline_and_basis(self, profile: Profile) -> None:
+        """Agreement 18 Mar 2025: amend plan +5 weeks, other +2 weeks, agreed date kept."""
+        text = docx_text(_render("agreement-record", profile))
+        assert "Tuesday 22 April 2025" in text and "5 weeks as if a Tribunal order" in text
+        assert "Tuesday 1 April 2025" in text and "2 weeks from the agreement (reg 42(3))" in text
+        assert "Friday 11 April 2025" in text and "Timescale agreed in writing" in text
+        assert "Section I: naming Westbourne Park School" in text
+
+    def test_icb_notice_appears_when_the_la_is_not_a_party(self, profile: Profile) -> None:
+        """Reg 42(4): the ICB must tell the LA within 1 week."""
+        text = docx_text(_render("agreement-record", profile, la_is_party=False))
+        assert "must tell Westminster City Council about this agreement by Tuesday 25 March 2025" \
+            in text
+
+
+class TestModelsRejectBadOrder:
+    def test_agreement_before_mediation_ended_is_refused(self) -> None:
+        """An agreement dated before the mediation ended is a validation error."""
+        kind = KINDS["agreement-record"]
+        data = load_case(SAMPLES / kind.sample, kind.model).model_dump()
+        data["agreement_date"] = date(2025, 3, 17)
+        with pytest.raises(ValueError, match="agreement_date"):
+            kind.model.model_validate(data)
+
+
+def test_data_dir_finds_templates_and_samples() -> None:
+    """Shipped data is found from the checkout (and, in a wheel, inside the package)."""
+    assert (data_dir("templates") / "decision-letter.docx").is_file()
+    assert isinstance(data_dir("samples"), Path)
