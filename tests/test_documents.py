@@ -66,7 +66,8 @@ class TestSamplesRender:
         """Each kind's sample renders to a .docx that python-docx opens, with the case in it."""
         text = docx_text(_render(name, profile))
         assert "Westminster City Council" in text
-        assert "{{" not in text and "{%" not in text
+        assert "{{" not in text
+        assert "{%" not in text
 
     @pytest.mark.parametrize("name", CORE_KINDS)
     def test_same_input_gives_identical_bytes(self, name: str, profile: Profile) -> None:
@@ -208,9 +209,12 @@ class TestAgreementRecord:
     def test_each_action_has_its_computed_deadline_and_basis(self, profile: Profile) -> None:
         """Agreement 18 Mar 2025: amend plan +5 weeks, other +2 weeks, agreed date kept."""
         text = docx_text(_render("agreement-record", profile))
-        assert "Tuesday 22 April 2025" in text and "5 weeks as if a Tribunal order" in text
-        assert "Tuesday 1 April 2025" in text and "2 weeks from the agreement (reg 42(3))" in text
-        assert "Friday 11 April 2025" in text and "Timescale agreed in writing" in text
+        assert "Tuesday 22 April 2025" in text
+        assert "5 weeks as if a Tribunal order" in text
+        assert "Tuesday 1 April 2025" in text
+        assert "2 weeks from the agreement (reg 42(3))" in text
+        assert "Friday 11 April 2025" in text
+        assert "Timescale agreed in writing" in text
         assert "Section I: naming Westbourne Park School" in text
 
     def test_icb_notice_appears_when_the_la_is_not_a_party(self, profile: Profile) -> None:
