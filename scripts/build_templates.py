@@ -182,6 +182,18 @@ def set_widths(table: Table, widths_cm: Iterable[float]) -> None:
             cell.width = width
 
 
+def keep_together(table: Table) -> None:
+    """Keep a table on one page: no row splits, and each row stays with the next."""
+    rows = table.rows
+    for index, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if index < len(rows) - 1:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
 def cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None) -> Paragraph:
     p = cell.paragraphs[0]
     run = p.add_run(text)
@@ -202,6 +214,7 @@ def key_value_table(doc, rows: list[tuple[str, str]], widths=(6.0, 10.6), shade_
         if shade_keys:
             set_cell_shading(row.cells[0], GREY)
     set_widths(table, widths)
+    keep_together(table)
     para(doc, space_after=2)
     return table
 
@@ -220,6 +233,7 @@ def boxed(doc, lines: list[tuple[str, bool]], fill: str = "EAF1FB") -> None:
         run.bold = bold or None
         p.paragraph_format.space_after = Pt(3)
     set_widths(table, [16.6])
+    keep_together(table)
     para(doc, space_after=2)
 
 
@@ -463,6 +477,7 @@ def decision_letter() -> None:
                   size=10 if key == "Please note" else None)
         set_cell_shading(row.cells[0], "EAF1FB")
     set_widths(table, [6.0, 10.6])
+    keep_together(table)
     para(doc, space_after=2)
 
     heading(doc, "If you disagree: your right to appeal")
@@ -767,6 +782,7 @@ def agreement_record() -> None:
         cell_text(row.cells[1], person, size=10)
         row.height = Cm(1.4)
     set_widths(sig, [5.2, 6.2, 5.2])
+    keep_together(sig)
     save(doc, "agreement-record")
 
 
