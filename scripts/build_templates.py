@@ -786,12 +786,290 @@ def agreement_record() -> None:
     save(doc, "agreement-record")
 
 
+# ---------------------------------------------------------------- advocates' letters
+#
+# LETTERS.md §5, IPSEA order: sender, addressee, "And by email to", date, FAO, salutation,
+# subject, who writes and in what capacity, dated chronology, the duty with its regulation,
+# what is wanted and by when, what happens otherwise, sign-off, enclosures, cc.
+
+ADVOCATE_LETTERHEAD = [
+    ("{{ advocate.organisation }}", True, 14),
+    ("{{ advocate.name }}, {{ advocate.role }}", False, 10),
+    ("{{ advocate.address|join(', ') }}", False, 9),
+    ("Telephone {{ advocate.phone }}  ·  {{ advocate.email }}", False, 9),
+]
+MEDIATION_PART = "SEND Regulations 2014, Part 2 (Mediation, regs 32-42)"
+
+
+def advocate_letter_start(doc) -> None:
+    """Letterhead, addressee(s), email line, date, FAO, salutation, subject, who writes."""
+    section = doc.sections[0]
+    letterhead(section, ADVOCATE_LETTERHEAD)
+    continuation_header(section, "{{ child.name }}, born {{ child.date_of_birth }}  ·  "
+                                 "{{ letter.date }}")
+    footers(section, "Written by {{ advocate.name }} ({{ advocate.organisation }}) on behalf of "
+                     "{{ client.name }}, with their written consent.")
+    tag(doc, "{%p for person in to %}")
+    para(doc, "{{ person.organisation }}", space_after=0)
+    tag(doc, "{%p for line in person.address %}")
+    para(doc, "{{ line }}", space_after=0)
+    tag(doc, "{%p endfor %}")
+    para(doc, space_after=0)
+    tag(doc, "{%p endfor %}")
+    rich(doc, ("And by email to: ", True), ("{{ by_email }}", False), space_after=8)
+    para(doc, "{{ letter.date }}", space_after=8)
+    tag(doc, "{%p if fao %}")
+    rich(doc, ("For the attention of: ", True), ("{{ fao }}", False), space_after=8)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ salutation }}")
+    para(doc, "{{ subject }}", bold=True)
+    para(doc, "I am {{ advocate.name }}, {{ advocate.role }} at {{ advocate.organisation }}, and I "
+              "am writing on behalf of {{ client.described }}. I act with the written consent of "
+              "{{ client.name }}, given on {{ client.consent_given }} (copy enclosed). Please reply "
+              "to me at {{ advocate.email }}.")
+
+
+def chronology(doc) -> None:
+    heading(doc, "What has happened so far")
+    tag(doc, "{%p for item in chronology %}")
+    rich(doc, ("{{ item.date }}: ", True), ("{{ item.event }}", False), space_after=3)
+    tag(doc, "{%p endfor %}")
+
+
+def key_dates_table(doc) -> None:
+    heading(doc, "Key dates")
+    table = doc.add_table(rows=3, cols=2)
+    set_borders(table, size=8, color=ACCENT)
+    cell_text(table.rows[0].cells[0], "{%tr for row in key_dates %}")
+    cell_text(table.rows[1].cells[0], "{{ row.label }}", bold=True)
+    cell_text(table.rows[1].cells[1], "{{ row.date }}", bold=True)
+    set_cell_shading(table.rows[1].cells[0], "EAF1FB")
+    cell_text(table.rows[2].cells[0], "{%tr endfor %}")
+    set_widths(table, [7.0, 9.6])
+    keep_together(table)
+    para(doc, space_after=2)
+
+
+def advocate_sign_off(doc) -> None:
+    para(doc, "{{ sign_off }}", space_after=24, keep_next=True)
+    para(doc, "{{ advocate.name }}", bold=True, space_after=0, keep_next=True)
+    para(doc, "{{ advocate.role }}, {{ advocate.organisation }}", space_after=0, keep_next=True)
+    para(doc, "Telephone {{ advocate.phone }}  ·  {{ advocate.email }}", space_after=0,
+         keep_next=True)
+    para(doc, "On behalf of {{ client.name }}", space_after=10)
+    for title, items in (("Enclosures", "enclosures"), ("Copies to", "cc")):
+        para(doc, title, bold=True, size=10, space_after=0, keep_next=True)
+        tag(doc, f"{{%p for item in {items} %}}")
+        para(doc, "{{ item }}", style="List Bullet", size=10, space_after=0)
+        tag(doc, "{%p endfor %}")
+        para(doc, space_after=0)
+
+
+def numbered(doc, loop: str, item: str) -> None:
+    tag(doc, f"{{%p for {loop} %}}")
+    para(doc, "{{ loop.index }}. " + item, space_after=3)
+    tag(doc, "{%p endfor %}")
+
+
+def mediation_request() -> None:
+    doc = new_document()
+    advocate_letter_start(doc)
+    chronology(doc)
+
+    heading(doc, "Request for mediation")
+    para(doc, "{{ client.name }} wishes to go to mediation about {{ la_name }}'s "
+              "{{ decision_title }}, sent on {{ decision.letter_sent }} (Children and Families "
+              "Act 2014, sections 53 and 54). The mediation issues are:", keep_next=True)
+    numbered(doc, "issue in issues", "{{ issue }}")
+    tag(doc, "{%p if health_provision %}")
+    para(doc, "The issues include health care provision. {{ client.name }} would like this "
+              "health care provision:", keep_next=True)
+    bullets(doc, "item in health_provision", "{{ item }}")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "What the law requires")
+    rich(doc, ("{{ la_name }} must arrange mediation within 30 days of being told that "
+               "{{ client.name }} wishes to go to mediation: by {{ deadlines.arrange_by.date }}.",
+               True),
+         (" ({{ deadlines.arrange_by.citation }}.) The person who attends for {{ la_name }} must "
+          "be able to make decisions about the issues (SEND Code of Practice, chapter 11).",
+          False))
+    tag(doc, "{%p if health_provision %}")
+    rich(doc, ("Because the issues include health care provision, {{ la_name }} must tell each "
+               "integrated care board (ICB) concerned what the mediation issues are and what "
+               "health care provision is wanted within 3 working days: by "
+               "{{ deadlines.icb_notice.date }}.", True),
+         (" ({{ deadlines.icb_notice.citation }}.)", False))
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "What we ask you to do")
+    para(doc, "Please:", keep_next=True, space_after=2)
+    para(doc, "confirm by return that you have received this request;", style="List Bullet")
+    tag(doc, "{%p if health_provision %}")
+    para(doc, "tell the ICB by {{ deadlines.icb_notice.date }}, and let me know when you have;",
+         style="List Bullet")
+    tag(doc, "{%p endif %}")
+    para(doc, "arrange mediation by {{ deadlines.arrange_by.date }}, and tell {{ client.name }} "
+              "and me the date, time and place at least 5 working days before it, unless "
+              "{{ client.name }} agrees to less notice; and", style="List Bullet")
+    para(doc, "send your replies to me, copied to {{ client.name }}.", style="List Bullet")
+    para(doc, "If mediation cannot be arranged by {{ deadlines.arrange_by.date }}, please tell "
+              "the mediation adviser, {{ adviser.described }}, straight away, so that they can "
+              "issue a mediation certificate and the appeal is not delayed. If we have not heard "
+              "from you by then, we will ask the adviser for the certificate ourselves.")
+
+    heading(doc, "Appeal rights reserved")
+    para(doc, "{{ client.name }} reserves the right to appeal to the First-tier Tribunal (Special "
+              "Educational Needs and Disability); mediation does not affect that right. The "
+              "Tribunal must receive an appeal by 5pm on {{ deadlines.appeal.date }}, or within one "
+              "month from the date of issue of the mediation certificate if that is later "
+              "(Tribunal Procedure Rules 2008, rules 12 and 20).")
+    key_dates_table(doc)
+    advocate_sign_off(doc)
+    save(doc, "mediation-request")
+
+
+def certificate_request() -> None:
+    doc = new_document()
+    advocate_letter_start(doc)
+    chronology(doc)
+
+    heading(doc, "Request for a mediation certificate")
+    para(doc, "{{ client.name }} has had information about mediation, wishes to appeal to the "
+              "First-tier Tribunal (Special Educational Needs and Disability) against "
+              "{{ la_name }}'s {{ decision_title }}, sent on {{ decision.letter_sent }}"
+              "{% if decision.la_reference %} (reference {{ decision.la_reference }}){% endif %}, "
+              "and does not wish to go to mediation.")
+    rich(doc, ("Please issue a mediation certificate under section 55(4) of the Children and "
+               "Families Act 2014.", True),
+         (" The Tribunal will not accept the appeal without it.", False))
+
+    heading(doc, "What the law requires")
+    rich(doc, ("When a parent or young person tells the mediation adviser that they do not wish "
+               "to go to mediation, the adviser must issue the certificate within 3 working days: "
+               "as this letter tells you on {{ letter.date }}, by "
+               "{{ deadlines.certificate_due.date }}.", True),
+         (" ({{ deadlines.certificate_due.citation }}.)", False))
+
+    heading(doc, "What we ask you to do")
+    para(doc, "Please:", keep_next=True)
+    para(doc, "issue the certificate by {{ deadlines.certificate_due.date }};", style="List Bullet")
+    para(doc, "show its date of issue clearly, because the appeal deadline runs from that date; "
+              "and", style="List Bullet")
+    para(doc, "send it by email to {{ certificate_to }}.", style="List Bullet")
+
+    heading(doc, "Why the date matters")
+    para(doc, "If the certificate is issued on {{ deadlines.certificate_due.plain }}, the Tribunal "
+              "must receive {{ client.name }}'s appeal by 5pm on "
+              "{{ deadlines.appeal_if_issued.date }}: the later of 2 months after the decision "
+              "letter was sent and one month from the date of issue of the certificate, moved "
+              "where the Tribunal's rules say so (Tribunal Procedure Rules 2008, rules 12 and 20). "
+              "Any delay in issuing the certificate shortens the time left to prepare the appeal.")
+    para(doc, "If we have not received the certificate by {{ deadlines.certificate_due.date }}, "
+              "we will telephone you and, if it is still not issued, make a formal complaint to "
+              "{{ adviser.organisation }}.")
+    key_dates_table(doc)
+    advocate_sign_off(doc)
+    save(doc, "certificate-request")
+
+
+def mediation_not_arranged() -> None:
+    doc = new_document()
+    advocate_letter_start(doc)
+    chronology(doc)
+    tag(doc, "{%p if issues %}")
+    para(doc, "The mediation issues {{ client.name }} gave were:", keep_next=True)
+    numbered(doc, "issue in issues", "{{ issue }}")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "What the law requires")
+    rich(doc, ("{{ la_name }} had to arrange mediation within 30 days of being told that "
+               "{{ client.name }} wished to go to mediation: by {{ deadlines.arrange_by.date }}. "
+               "That date has passed and mediation has not been arranged.", True),
+         (" ({{ deadlines.arrange_by.citation }}.)", False))
+    para(doc, "When mediation is not arranged within 30 days, the local authority must tell the "
+              "mediation adviser, and the adviser must then issue a mediation certificate within "
+              "3 days (some sources say 3 working days), so that the appeal can go ahead "
+              "(" + MEDIATION_PART + ").")
+
+    heading(doc, "What we ask you to do")
+    rich(doc, ("{{ la.organisation }}: ", True),
+         ("please confirm to {{ adviser.organisation }} in writing today that mediation was not "
+          "arranged within 30 days, and send me a copy.", False))
+    rich(doc, ("{{ adviser.organisation }}: ", True),
+         ("please issue the mediation certificate by {{ deadlines.certificate_due.date }}, with "
+          "its date of issue shown clearly, and send it to me at {{ advocate.email }}.", False))
+
+    heading(doc, "The appeal")
+    para(doc, "If the certificate is issued on {{ deadlines.certificate_due.plain }}, the Tribunal "
+              "must receive {{ client.name }}'s appeal by 5pm on "
+              "{{ deadlines.appeal_if_issued.date }} (Tribunal Procedure Rules 2008, rules 12 and "
+              "20).")
+    boxed(doc, [("Mediation may still take place later if {{ client.name }} wishes, but the "
+                 "appeal deadline will not wait for it. That is why the certificate is needed "
+                 "now.", True)], fill="FFF4E5")
+
+    heading(doc, "If the certificate is not issued")
+    para(doc, "If we do not have the certificate by {{ deadlines.certificate_due.date }}, "
+              "{{ client.name }} will make a formal complaint to {{ la.organisation }} and to "
+              "{{ adviser.organisation }} and, if that does not resolve it, to the Local "
+              "Government and Social Care Ombudsman.")
+    key_dates_table(doc)
+    advocate_sign_off(doc)
+    save(doc, "mediation-not-arranged")
+
+
+def agreement_chase() -> None:
+    doc = new_document()
+    advocate_letter_start(doc)
+    chronology(doc)
+
+    heading(doc, "What was agreed and is now late")
+    para(doc, "At mediation on {{ agreement.date }}, {{ la_name }} agreed in writing to the "
+              "actions below. Their deadlines have passed and they have not been done.")
+    tag(doc, "{%p for a in actions %}")
+    rich(doc, ("Action {{ a.number }}: ", True), ("{{ a.action }} ({{ a.who }}).", False),
+         space_after=2)
+    rich(doc, ("Deadline: {{ a.deadline }}", True), (", {{ a.basis }}.", False), space_after=2)
+    para(doc, "How this date was worked out:", size=10, space_after=0, keep_next=True)
+    tag(doc, "{%p for step in a.explanation %}")
+    para(doc, "{{ step }}", style="List Bullet", size=10)
+    tag(doc, "{%p endfor %}")
+    para(doc, space_after=2)
+    tag(doc, "{%p endfor %}")
+
+    heading(doc, "What the law requires")
+    para(doc, "A local authority must do what it agreed at mediation. Where an agreed action is a "
+              "matter that could have been appealed, it must be done within the time limits that "
+              "apply to Tribunal orders, as if the agreement were an order of the Tribunal (SEND "
+              "Regulations 2014, regulations 42(2) and 44). Anything else must be done within 2 "
+              "weeks of the date of the agreement (regulation 42(3)), unless a different "
+              "timescale was agreed in writing (regulation 42(5)).")
+
+    heading(doc, "What we ask you to do")
+    rich(doc, ("Please do what was agreed without further delay, and tell me in writing by "
+               "{{ reply_by }} that it has been done, or exactly when it will be done.", True))
+
+    heading(doc, "If we do not hear from you")
+    para(doc, "If we have not heard from you by {{ reply_by }}, {{ client.name }} will make a "
+              "formal complaint to {{ la.organisation }} and, if that does not resolve it, to the "
+              "Local Government and Social Care Ombudsman. {{ client.name }} may also take legal "
+              "advice about other remedies, including judicial review.")
+    key_dates_table(doc)
+    advocate_sign_off(doc)
+    save(doc, "agreement-chase")
+
+
 def main() -> None:
     TEMPLATES.mkdir(exist_ok=True)
     decision_letter()
     decline_certificate()
     mediation_certificate()
     agreement_record()
+    mediation_request()
+    certificate_request()
+    mediation_not_arranged()
+    agreement_chase()
 
 
 if __name__ == "__main__":

@@ -16,18 +16,26 @@ from typing import Any
 from pydantic import BaseModel
 
 from medocs.context import (
+    agreement_chase_context,
     agreement_record_context,
+    certificate_request_context,
     decision_letter_context,
     decline_certificate_context,
     mediation_certificate_context,
+    mediation_not_arranged_context,
+    mediation_request_context,
 )
 from medocs.errors import MedocsError
 from medocs.loading import load_case
 from medocs.models import (
+    AgreementChaseCase,
     AgreementRecordCase,
+    CertificateRequestCase,
     DecisionLetterCase,
     DeclineCertificateCase,
     MediationCertificateCase,
+    MediationNotArrangedCase,
+    MediationRequestCase,
 )
 from medocs.profiles import Profile, load_profile
 from medocs.rendering import load_template
@@ -67,6 +75,40 @@ _CERTIFICATE_REQUIRED = {
     "deadlines.appeal.date": "the resulting appeal deadline",
     "decision.letter_sent": "the date of the decision letter",
 }
+# Every advocate's letter: who writes, with whose consent, about which decision (LETTERS.md §5).
+_ADVOCATE_REQUIRED = {
+    "advocate.name": "who writes the letter",
+    "client.consent_given": "the date the parent or young person gave consent",
+    "subject": "the subject line: child, date of birth and issue",
+    "letter.date": "the date of the letter",
+    "chronology.date": "the dated chronology",
+}
+_MEDIATION_REQUEST_REQUIRED = {
+    **_ADVOCATE_REQUIRED,
+    "issues": "the mediation issues (reg 32(e))",
+    "health_provision": "the health care provision wanted, if any (reg 32(e))",
+    "deadlines.arrange_by.date": "the date by which the LA must arrange mediation (30 days)",
+    "deadlines.icb_notice.date": "the date by which the LA must tell the ICB (3 working days)",
+    "deadlines.appeal.date": "the appeal deadline (appeal rights reserved)",
+}
+_CERTIFICATE_REQUEST_REQUIRED = {
+    **_ADVOCATE_REQUIRED,
+    "deadlines.certificate_due.date": "the date the certificate must be issued by (3 working days)",
+    "deadlines.appeal_if_issued.date": "the appeal deadline if the certificate is issued that day",
+}
+_NOT_ARRANGED_REQUIRED = {
+    **_ADVOCATE_REQUIRED,
+    "deadlines.arrange_by.date": "the date mediation had to be arranged by (30 days)",
+    "deadlines.certificate_due.date": "the date the certificate is asked for by",
+    "deadlines.appeal_if_issued.date": "the appeal deadline if the certificate is issued that day",
+}
+_CHASE_REQUIRED = {
+    **_ADVOCATE_REQUIRED,
+    "agreement.date": "the date of the mediation agreement (reg 42)",
+    "actions.deadline": "each late action's deadline",
+    "actions.explanation": "how each deadline was computed",
+    "reply_by": "the date a reply is asked for",
+}
 _AGREEMENT_REQUIRED = {
     "agreement.date": "the date of the agreement (reg 42)",
     "actions.deadline": "each agreed action's deadline (reg 42(2), (3), (5))",
@@ -85,6 +127,8 @@ class DocumentKind:
     numbered: bool
     required: dict[str, str]
     sample: str
+    # False for letters whose case names every organisation itself (the advocates' letters).
+    needs_profile: bool = True
 
 
 KINDS: dict[str, DocumentKind] = {
@@ -104,6 +148,23 @@ KINDS: dict[str, DocumentKind] = {
         DocumentKind("agreement-record", "Record of agreement reached at mediation, reg 42",
                      AgreementRecordCase, "agreement-record.docx", agreement_record_context,
                      False, _AGREEMENT_REQUIRED, "agreement-record.toml"),
+        DocumentKind("mediation-request", "Advocate's letter to the LA: request for mediation",
+                     MediationRequestCase, "mediation-request.docx", mediation_request_context,
+                     False, _MEDIATION_REQUEST_REQUIRED, "mediation-request.toml",
+                     needs_profile=False),
+        DocumentKind("certificate-request",
+                     "Advocate's letter to the mediation adviser: certificate without mediation",
+                     CertificateRequestCase, "certificate-request.docx",
+                     certificate_request_context, False, _CERTIFICATE_REQUEST_REQUIRED,
+                     "certificate-request.toml", needs_profile=False),
+        DocumentKind("mediation-not-arranged",
+                     "Advocate's letter to the LA and adviser: mediation not arranged in 30 days",
+                     MediationNotArrangedCase, "mediation-not-arranged.docx",
+                     mediation_not_arranged_context, False, _NOT_ARRANGED_REQUIRED,
+                     "mediation-not-arranged.toml", needs_profile=False),
+        DocumentKind("agreement-chase", "Advocate's letter to the LA: agreed action not done",
+                     AgreementChaseCase, "agreement-chase.docx", agreement_chase_context, False,
+                     _CHASE_REQUIRED, "agreement-chase.toml", needs_profile=False),
     )
 }
 
@@ -133,12 +194,19 @@ def template_path(kind: DocumentKind, templates: Path | None = None) -> Path:
 def build_context(
     kind: DocumentKind,
     case: BaseModel,
-    profile: Profile,
+    profile: Profile | None,
     *,
     today: date,
     certificate_number: str | None = None,
 ) -> dict[str, Any]:
-    """Build the template context for one case of ``kind``."""
+    """Build the template context for one case of ``kind``.
+
+    Raises:
+        MedocsError: if ``profile`` is None and the kind needs one.
+    """
+    if profile is None and kind.needs_profile:
+        msg = f"{kind.name} needs an organisation profile (--profile FILE)"
+        raise MedocsError(msg)
     if kind.numbered:
         number = certificate_number or getattr(case, "certificate_number", None) or "DRAFT"
         return kind.context(case, profile, certificate_number=number, today=today)
@@ -158,7 +226,7 @@ def example_context(name: str) -> dict[str, Any]:
 def render_document(
     kind: DocumentKind,
     case: BaseModel,
-    profile: Profile,
+    profile: Profile | None,
     *,
     today: date,
     templates: Path | None = None,

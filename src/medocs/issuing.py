@@ -69,7 +69,7 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
 def issue_document(
     kind: DocumentKind,
     case: BaseModel,
-    profile: Profile,
+    profile: Profile | None,
     *,
     target: Path,
     today: date,
@@ -94,7 +94,7 @@ def issue_document(
         msg = f"{target} already exists: use --force to replace it"
         raise OutputExistsError(msg)
     number = getattr(case, "certificate_number", None)
-    if kind.numbered and number is None and register is not None:
+    if kind.numbered and number is None and register is not None and profile is not None:
         facts = certificate_facts(case, profile)
         entry = register.reserve(
             kind=kind.name, case_ref=case_ref,

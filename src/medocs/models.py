@@ -16,14 +16,21 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
 __all__ = [
     "Action",
+    "Addressee",
+    "Advocate",
+    "AgreementChaseCase",
     "AgreementRecordCase",
     "Attendee",
+    "CertificateRequestCase",
     "Child",
+    "Client",
     "DecisionKind",
     "DecisionLetterCase",
     "DecisionRef",
@@ -31,6 +38,8 @@ __all__ = [
     "IssueOutcome",
     "MediatedIssue",
     "MediationCertificateCase",
+    "MediationNotArrangedCase",
+    "MediationRequestCase",
     "OrderType",
     "Recipient",
     "field_problems",
@@ -287,6 +296,171 @@ class AgreementRecordCase(_Model):
             msg = "icb is required when the LA is not a party to the agreement"
             raise ValueError(msg)
         return self
+
+
+# ---------------------------------------------------------------- advocates' letters
+#
+# Letters an advocate writes for a parent or young person (LETTERS.md §5). A case file names
+# the LA and the mediation adviser itself, so these letters need no organisation profile;
+# `medocs draft` fills them from one when it is given. Checks between dates sit on the later
+# field (a field validator), so an error names the field to correct.
+
+
+class Advocate(_Model):
+    """Who writes the letter: the advocate or supporter, and how to reach them."""
+
+    name: Text
+    role: Text
+    organisation: Text
+    address: tuple[Text, ...] = Field(min_length=1, max_length=8)
+    email: Text
+    phone: Text
+
+
+class Client(_Model):
+    """The parent or young person the advocate writes for, and when they gave consent."""
+
+    name: Text
+    is_young_person: bool = False
+    relationship: Text = "parent"
+    consent_given: date
+
+
+class Addressee(_Model):
+    """An organisation written to and, where known, the person it is for the attention of."""
+
+    organisation: Text
+    name: Text | None = None
+    job_title: Text | None = None
+    salutation: Text | None = None
+    address: tuple[Text, ...] = Field(default=(), max_length=8)
+    email: Text
+
+
+def _not_before(value: date | None, info: ValidationInfo, *earlier: str) -> date | None:
+    """Raise if ``value`` is before any of the ``earlier`` fields (dotted: 'decision.letter_sent')."""
+    if value is None:
+        return value
+    for name in earlier:
+        other: object = info.data
+        for part in name.split("."):
+            other = getattr(other, part, None) if not isinstance(other, dict) else other.get(part)
+        if isinstance(other, date) and value < other:
+            msg = f"{value} is before {name} ({other})"
+            raise ValueError(msg)
+    return value
+
+
+class _AdvocateLetter(_Model):
+    """What every advocate's letter has: who writes, for whom, about which decision."""
+
+    advocate: Advocate
+    client: Client
+    child: Child
+    decision: DecisionRef
+    cc: tuple[Text, ...] = ()
+    enclosures: tuple[Text, ...] = ()
+
+
+class MediationRequestCase(_AdvocateLetter):
+    """To the LA: the parent or young person wishes to go to mediation (reg 32(e), T11/T12)."""
+
+    la: Addressee
+    adviser: Addressee
+    contacted_adviser: date
+    issues: tuple[Text, ...] = Field(min_length=1, max_length=30)
+    health_provision: tuple[Text, ...] = Field(default=(), max_length=30)
+    letter_date: date
+    case_ref: CaseRef
+
+    @field_validator("contacted_adviser")
+    @classmethod
+    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent")
+
+    @field_validator("letter_date")
+    @classmethod
+    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent", "contacted_adviser",
+                           "client.consent_given")
+
+
+class CertificateRequestCase(_AdvocateLetter):
+    """To the mediation adviser: no mediation, please issue the certificate (s.55(4), T7)."""
+
+    adviser: Addressee
+    la_name: Text
+    contacted_adviser: date
+    certificate_to: Text | None = None
+    letter_date: date
+    case_ref: CaseRef
+
+    @field_validator("contacted_adviser")
+    @classmethod
+    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent")
+
+    @field_validator("letter_date")
+    @classmethod
+    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent", "contacted_adviser",
+                           "client.consent_given")
+
+
+class MediationNotArrangedCase(_AdvocateLetter):
+    """To the LA and the adviser: 30 days have passed without mediation (T12, T13)."""
+
+    la: Addressee
+    adviser: Addressee
+    contacted_adviser: date
+    mediation_requested: date
+    issues: tuple[Text, ...] = Field(default=(), max_length=30)
+    health_provision: tuple[Text, ...] = Field(default=(), max_length=30)
+    letter_date: date
+    case_ref: CaseRef
+
+    @field_validator("contacted_adviser")
+    @classmethod
+    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent")
+
+    @field_validator("mediation_requested")
+    @classmethod
+    def _requested_after_decision(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent")
+
+    @field_validator("letter_date")
+    @classmethod
+    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent", "contacted_adviser",
+                           "mediation_requested", "client.consent_given")
+
+
+class AgreementChaseCase(_AdvocateLetter):
+    """To the LA: an action agreed at mediation is past its reg 42 deadline."""
+
+    la: Addressee
+    agreement_date: date
+    mediator: Text | None = None
+    actions: tuple[Action, ...] = Field(min_length=1, max_length=30)
+    letter_date: date
+    reply_by: date | None = None
+    case_ref: CaseRef
+
+    @field_validator("agreement_date")
+    @classmethod
+    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "decision.letter_sent")
+
+    @field_validator("letter_date")
+    @classmethod
+    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "agreement_date", "client.consent_given")
+
+    @field_validator("reply_by")
+    @classmethod
+    def _reply_after_letter(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "letter_date")
 
 
 def field_problems(exc: ValidationError) -> list[tuple[str, str, str]]:
