@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from medocs.dates import long_date, plain_date
+from medocs.dates import EARLIEST, LATEST, long_date, plain_date
 from medocs.errors import DateInputError
 from medocs.rules import Counting, Period, Rule, Status, rule
 from medocs.workdays import (
@@ -185,6 +185,7 @@ def statutory_deadline(
         The deadline; on a weekend or holiday it stays there, with a warning and the last
         working day before it as advice (RULES.md G8).
     """
+    _check_range(start, "start")
     r = rule(rule_id)
     end, how = _period_end(r, start, period_index)
     steps = [f"{trigger} {long_date(start)}.", how]
@@ -208,6 +209,13 @@ def statutory_deadline(
     return Deadline(label, end, end, (r,), tuple(steps), tuple(warnings), None, act_by)
 
 
+def _check_range(day: date, field: str) -> None:
+    # Outside these years the rules (and Python's date) stop making sense.
+    if not EARLIEST <= day <= LATEST:
+        msg = f"{field} must be between {EARLIEST} and {LATEST} (got {day})"
+        raise DateInputError(msg)
+
+
 def appeal_deadline(
     decision_sent: date, *, certificate_issued: date | None = None, today: date | None = None
 ) -> Deadline:
@@ -227,6 +235,9 @@ def appeal_deadline(
     Raises:
         DateInputError: if the certificate was issued before the decision was sent.
     """
+    _check_range(decision_sent, "decision_sent")
+    if certificate_issued is not None:
+        _check_range(certificate_issued, "certificate_issued")
     if certificate_issued is not None and certificate_issued < decision_sent:
         msg = (
             f"certificate_issued ({certificate_issued}) is before the decision was sent "
