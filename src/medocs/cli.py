@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,12 +17,25 @@ from zoneinfo import ZoneInfo
 import click
 
 from medocs import __version__
+from medocs.calendar_export import write_ics
 from medocs.checking import check_template, describe_fields
+from medocs.context import letter_deadlines
 from medocs.dates import long_date, parse_date
 from medocs.documents import KINDS, document_kind, example_context
+from medocs.drafting import (
+    ADVOCATE_KINDS,
+    check_free,
+    collect_case,
+    confirm,
+    dates_summary,
+    outputs_for,
+    read_advocate,
+    seed_case,
+    write_draft,
+)
 from medocs.errors import MedocsError, OutputExistsError
 from medocs.issuing import issue_document, output_path
-from medocs.loading import load_case
+from medocs.loading import load_case, read_case_data
 from medocs.pdf import convert
 from medocs.profiles import Profile, load_profile
 from medocs.register import Register, default_register_path
@@ -79,7 +92,11 @@ def _date_options(func: Any) -> Any:
 @_date_options
 @click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (default: the real date).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def timeline(as_json: bool, today: str | None, **given: str | None) -> None:
+@click.option("--ics", "ics_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the deadlines to this iCalendar file (Outlook, Google Calendar).")
+@click.option("--force", is_flag=True, help="Replace an existing --ics file.")
+def timeline(as_json: bool, today: str | None, ics_path: Path | None, force: bool,
+             **given: str | None) -> None:
     """Compute every deadline the given dates allow, and explain each one.
 
     \b
@@ -87,6 +104,7 @@ def timeline(as_json: bool, today: str | None, **given: str | None) -> None:
       medocs timeline --decision-sent 2024-10-01
       medocs timeline --decision-sent 2024-10-01 --certificate-issued 2024-11-29 --json
       medocs timeline --request-received 2025-01-06
+      medocs timeline --decision-sent 2024-10-01 --ics deadlines.ics
     """
     if not any(given.values()):
         msg = "give at least one date, for example --decision-sent 2024-10-01"
@@ -98,10 +116,22 @@ def timeline(as_json: bool, today: str | None, **given: str | None) -> None:
     }
     now = parse_date(today, field="--today") if today else _today_in_england()
     result = compute_timeline(TimelineDates(**dates, today=now))
+    if ics_path is not None:
+        check_free([ics_path], force=force)
     if as_json:
         click.echo(json.dumps({key: d.to_json() for key, d in result.items()}, indent=2))
     else:
         click.echo(_timeline_table(result))
+    if ics_path is not None:
+        # The same dates give the same event UIDs, so importing again updates the events.
+        identity = "timeline:" + ";".join(f"{name}={day}" for name, day in sorted(dates.items()))
+        written = write_ics(ics_path, result, identity=identity, stamp=_stamp(now), force=force)
+        click.echo(f"wrote {written}", err=True)
+
+
+def _stamp(today: date) -> datetime:
+    """DTSTAMP for a calendar: midnight UTC of 'today', so --today gives the same file."""
+    return datetime.combine(today, time(0, 0), tzinfo=UTC)
 
 
 def _today_in_england() -> date:
@@ -136,8 +166,13 @@ def _profile(path: Path | None) -> Profile:
     return load_profile(chosen)
 
 
-def _register_path(option: Path | None, profile: Profile) -> Path:
-    return option or profile.register_file or default_register_path()
+def _optional_profile(path: Path | None) -> Profile | None:
+    chosen = path or (Path(os.environ["MEDOCS_PROFILE"]) if os.environ.get("MEDOCS_PROFILE") else None)
+    return load_profile(chosen) if chosen is not None else None
+
+
+def _register_path(option: Path | None, profile: Profile | None) -> Path:
+    return option or (profile.register_file if profile else None) or default_register_path()
 
 
 def _warn(lines: tuple[str, ...] | list[str]) -> None:
@@ -172,7 +207,7 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
       medocs render decline-certificate case.toml --out cert.docx --pdf
     """
     doc_kind = document_kind(kind)
-    profile = _profile(profile_path)
+    profile = _profile(profile_path) if doc_kind.needs_profile else _optional_profile(profile_path)
     case = load_case(case_file, doc_kind.model)
     target = output_path(out, doc_kind, getattr(case, "case_ref"))  # noqa: B009
     pdf_target = target.with_suffix(".pdf")
@@ -229,6 +264,100 @@ def fields(kind: str) -> None:
     """
     for path, hint in describe_fields(example_context(kind)):
         click.echo(f"{path}  {hint}")
+
+
+class _TerminalPrompter:
+    """Asks through click. Ctrl-C or the end of input aborts (exit 1) before anything is written."""
+
+    def ask(self, prompt: str) -> str:
+        return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=""))
+
+    def say(self, text: str) -> None:
+        click.echo(text)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(ADVOCATE_KINDS))
+@click.argument("case_file", required=False,
+                type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output file (.docx or .txt), or a folder to write {case_ref}-{kind} into.")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Organisation profile giving the LA's and the adviser's details (default: "
+                   "$MEDOCS_PROFILE). Without one, they are asked for.")
+@click.option("--advocate", "advocate_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A TOML file whose [advocate] table gives your details (default: "
+                   "$MEDOCS_ADVOCATE).")
+@click.option("--save-case", "save_case", type=click.Path(path_type=Path, dir_okay=False),
+              help="Save the answers as a TOML case file, for the next letter in this case.")
+@click.option("--no-input", is_flag=True, help="Never ask: fail, listing every missing field.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "txt"]), default="docx",
+              show_default=True, help="txt: plain text ready to paste into an email.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice; docx only).")
+@click.option("--ics", "ics_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the letter's deadlines to this iCalendar file.")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of your own templates.")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (the default letter date).")
+@click.pass_context
+def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
+          profile_path: Path | None, advocate_path: Path | None, save_case: Path | None,
+          no_input: bool, fmt: str, pdf: bool, ics_path: Path | None, templates: Path | None,
+          force: bool, today: str | None) -> None:
+    """Draft an advocate's letter, asking for whatever the case file does not give.
+
+    KIND is mediation-request (to the LA), certificate-request (to the mediation adviser),
+    mediation-not-arranged (to both, after 30 days) or agreement-chase (to the LA). Dates can
+    be typed as 2025-03-01, 1/3/2025 or 1 March 2025. The computed dates are shown, with how
+    each was worked out, before anything is written.
+
+    \b
+    Examples:
+      medocs draft mediation-request --out out/
+      medocs draft certificate-request samples/certificate-request.toml --out out/ --pdf
+      medocs draft mediation-request case.toml --profile la.toml --save-case case.toml --force
+      medocs draft agreement-chase case.toml --no-input --format txt --out chase.txt
+    """
+    if pdf and fmt == "txt":
+        msg = "--pdf needs --format docx"
+        raise click.UsageError(msg)
+    doc_kind = document_kind(kind)
+    now = parse_date(today, field="--today") if today else _today_in_england()
+    if out.suffix.lower() in (".docx", ".txt"):
+        check_free([outputs_for(out, doc_kind, "-", fmt)], force=force)
+    check_free([save_case, ics_path], force=force)
+    advocate_file = advocate_path or (
+        Path(os.environ["MEDOCS_ADVOCATE"]) if os.environ.get("MEDOCS_ADVOCATE") else None)
+    where = str(case_file) if case_file else "your answers"
+    answers, notes = seed_case(
+        kind, read_case_data(case_file) if case_file else {},
+        profile=_optional_profile(profile_path),
+        advocate=read_advocate(advocate_file) if advocate_file else None, where=where,
+    )
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    prompter = None if no_input else _TerminalPrompter()
+    case = collect_case(kind, answers, prompter=prompter, today=now, where=where,
+                        from_file=case_file is not None)
+    target = outputs_for(out, doc_kind, getattr(case, "case_ref"), fmt)  # noqa: B009
+    if prompter is not None:
+        click.echo("\nThe letter gives these dates:")
+        for line in dates_summary(letter_deadlines(case, today=now)):
+            click.echo(line)
+        if not confirm(prompter, f"\nWrite {target}?"):
+            click.echo("Nothing written.", err=True)
+            ctx.exit(1)
+    written, warnings = write_draft(doc_kind, case, target=target, fmt=fmt, today=now,
+                                    stamp=_stamp(now), templates=templates, force=force,
+                                    save_case=save_case, ics=ics_path)
+    if prompter is None:
+        _warn(warnings)
+    for path in written:
+        click.echo(f"wrote {path}")
+    if pdf:
+        (pdf_file,) = convert([target], target.parent)
+        click.echo(f"wrote {pdf_file}")
 
 
 if __name__ == "__main__":  # pragma: no cover

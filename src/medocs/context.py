@@ -7,6 +7,7 @@ templates never compute dates. Optional text becomes "" (never None, which would
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -49,6 +50,7 @@ __all__ = [
     "decision_letter_context",
     "decline_certificate_context",
     "deadline_context",
+    "letter_deadlines",
     "mediation_certificate_context",
     "mediation_not_arranged_context",
     "mediation_request_context",
@@ -448,15 +450,7 @@ def mediation_request_context(
     (T11/T12) and, where health care provision is wanted, the 3 working days to tell the ICB (T9).
     """
     health = bool(case.health_provision)
-    told = "The LA is told, by this letter, that mediation is wanted on"
-    arrange = statutory_deadline(_arrange_rule(health), case.letter_date,
-                                 label="Mediation to be arranged by", trigger=told, today=today)
-    appeal = appeal_deadline(case.decision.letter_sent, today=today)
-    deadlines = {"arrange_by": deadline_context(arrange), "appeal": deadline_context(appeal)}
-    if health:
-        icb = statutory_deadline("T9", case.letter_date, label="LA to tell the ICB by",
-                                 trigger=told, today=today)
-        deadlines["icb_notice"] = deadline_context(icb)
+    deadlines = {key: deadline_context(d) for key, d in letter_deadlines(case, today=today).items()}
     context = _advocate_common(
         case, topic="request for mediation", to=[case.la], la_name=case.la.organisation,
         cc=[f"{_addressee(case.adviser)['described']} (mediation adviser)"],
@@ -500,11 +494,9 @@ def certificate_request_context(
     The adviser is told on the date of the letter; the appeal deadline shown is the one that
     follows if the certificate is issued on the last day allowed.
     """
-    due = statutory_deadline("T7", case.letter_date, label="Certificate to be issued by",
-                             trigger="The mediation adviser is told, by this letter, that mediation "
-                                     "is not wanted on", today=today)
-    appeal = appeal_deadline(case.decision.letter_sent, certificate_issued=due.date, today=today)
-    contact = adviser_contact_deadline(case.decision.letter_sent, today=today)
+    computed = letter_deadlines(case, today=today)
+    due, appeal = computed["certificate_due"], computed["appeal_if_issued"]
+    contact = computed["adviser_contact"]
     context = _advocate_common(
         case, topic="request for a mediation certificate (no mediation)", to=[case.adviser],
         la_name=case.la_name, cc=[], enclosures=[],
@@ -525,11 +517,7 @@ def certificate_request_context(
         adviser=_addressee(case.adviser),
         certificate_to=case.certificate_to or case.advocate.email,
         chronology=_chronology(events),
-        deadlines={
-            "certificate_due": deadline_context(due),
-            "appeal_if_issued": deadline_context(appeal),
-            "adviser_contact": deadline_context(contact),
-        },
+        deadlines={key: deadline_context(d) for key, d in computed.items()},
         key_dates=_key_dates(
             ("Decision letter sent", plain_date(case.decision.letter_sent)),
             ("Contact the mediation adviser by", _with_act_by(deadline_context(contact))),
@@ -554,11 +542,9 @@ def mediation_not_arranged_context(
     if problems:
         raise DateInputError("; ".join(message for _, message in problems))
     health = bool(case.health_provision)
-    arrange = _arrange_by(case)
-    told = "The mediation adviser is told, by this letter, that mediation was not arranged on"
-    due = statutory_deadline("T13", case.letter_date, label="Certificate to be issued by",
-                             trigger=told, today=today)
-    appeal = appeal_deadline(case.decision.letter_sent, certificate_issued=due.date, today=today)
+    computed = letter_deadlines(case, today=today)
+    arrange, due, appeal = (computed[key] for key in ("arrange_by", "certificate_due",
+                                                        "appeal_if_issued"))
     context = _advocate_common(
         case, topic="mediation not arranged within 30 days: request for a mediation certificate",
         to=[case.la, case.adviser], la_name=case.la.organisation, cc=[], enclosures=[],
@@ -579,11 +565,7 @@ def mediation_not_arranged_context(
                                  "arranged."),
             _event(case.letter_date, "Mediation has still not been arranged."),
         ]),
-        deadlines={
-            "arrange_by": deadline_context(arrange),
-            "certificate_due": deadline_context(due),
-            "appeal_if_issued": deadline_context(appeal),
-        },
+        deadlines={key: deadline_context(d) for key, d in computed.items()},
         key_dates=_key_dates(
             ("Mediation requested", plain_date(case.mediation_requested)),
             ("Mediation had to be arranged by", long_date(arrange.date)),
@@ -662,8 +644,7 @@ def agreement_chase_context(
         actions=actions,
         chronology=_chronology(events),
         reply_by=long_date(reply_by),
-        deadlines={f"action_{item['number']}": deadline_context(_action_deadline(case, action, today))
-                   for item, action in zip(actions, case.actions, strict=True)},
+        deadlines={key: deadline_context(d) for key, d in letter_deadlines(case, today=today).items()},
         key_dates=_key_dates(
             ("Date of the mediation agreement", plain_date(case.agreement_date)),
             *((f"Action {item['number']} was due by", str(item["deadline"])) for item in actions),
@@ -671,6 +652,60 @@ def agreement_chase_context(
         ),
     )
     return context
+
+
+def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str, Deadline]:
+    """The deadlines an advocate's letter states, by key, in the order the letter gives them.
+
+    Each counts from the date of the letter where the letter itself is the trigger: telling
+    the LA that mediation is wanted (T9, T11/T12), or telling the adviser that it is not (T7)
+    or that it was not arranged (T13).
+
+    Raises:
+        TypeError: for a case that is not an advocate's letter.
+    """
+    if isinstance(case, MediationRequestCase):
+        told = "The LA is told, by this letter, that mediation is wanted on"
+        health = bool(case.health_provision)
+        found = {}
+        if health:
+            found["icb_notice"] = statutory_deadline(
+                "T9", case.letter_date, label="LA to tell the ICB by", trigger=told, today=today)
+        found["arrange_by"] = statutory_deadline(
+            _arrange_rule(health), case.letter_date, label="Mediation to be arranged by",
+            trigger=told, today=today)
+        found["appeal"] = appeal_deadline(case.decision.letter_sent, today=today)
+        return found
+    if isinstance(case, CertificateRequestCase):
+        due = statutory_deadline(
+            "T7", case.letter_date, label="Certificate to be issued by",
+            trigger="The mediation adviser is told, by this letter, that mediation is not wanted on",
+            today=today)
+        return {
+            "adviser_contact": adviser_contact_deadline(case.decision.letter_sent, today=today),
+            "certificate_due": due,
+            "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
+        }
+    if isinstance(case, MediationNotArrangedCase):
+        due = statutory_deadline(
+            "T13", case.letter_date, label="Certificate to be issued by",
+            trigger="The mediation adviser is told, by this letter, that mediation was not "
+                    "arranged in time, on", today=today)
+        return {
+            "arrange_by": _arrange_by(case),
+            "certificate_due": due,
+            "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
+        }
+    if isinstance(case, AgreementChaseCase):
+        return {f"action_{number}": _action_deadline(case, action, today)
+                for number, action in enumerate(case.actions, start=1)}
+    msg = f"not an advocate's letter: {type(case).__name__}"
+    raise TypeError(msg)
+
+
+def _appeal_if_issued(decision_sent: date, due: Deadline, today: date | None) -> Deadline:
+    appeal = appeal_deadline(decision_sent, certificate_issued=due.date, today=today)
+    return replace(appeal, label="Appeal to the Tribunal by, if the certificate is issued on time")
 
 
 def advocate_letter_problems(case: BaseModel) -> list[tuple[str, str]]:
