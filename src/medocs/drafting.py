@@ -115,22 +115,23 @@ class Question:
 
 # ---------------------------------------------------------------- what each field means
 
-def _addressee_help(key: str, who: str, example_org: str, example_name: str
+def _addressee_help(key: str, who: str, examples: tuple[str, str, str, str, str, str]
                     ) -> dict[str, tuple[str, str, str]]:
+    organisation, name, job_title, salutation, address, email = examples
     return {
-        f"{key}.organisation": (f"{who}: organisation", f"The organisation of {who}.", example_org),
+        f"{key}.organisation": (f"{who}: organisation", f"The organisation of {who.lower()}.",
+                                organisation),
         f"{key}.name": (f"{who}: person to write to",
                         "The person the letter is for the attention of. Leave empty if you do not "
-                        "know a name: the letter then starts 'Dear Sir or Madam'.", example_name),
-        f"{key}.job_title": (f"{who}: their job title", "The job title of that person.",
-                             "SEND Disagreement Resolution Lead"),
+                        "know a name: the letter then starts 'Dear Sir or Madam'.", name),
+        f"{key}.job_title": (f"{who}: their job title", "The job title of that person.", job_title),
         f"{key}.salutation": (f"{who}: how to greet them",
-                              "The name after 'Dear', as that person would like it.", "Mr Okafor"),
+                              "The name after 'Dear', as that person would like it.", salutation),
         f"{key}.address": (f"{who}: postal address",
-                           "The postal address, one line at a time (optional: the letter goes by "
-                           "email).", "64 Victoria Street"),
+                           "The postal address, one line at a time (the letter goes by email).",
+                           address),
         f"{key}.email": (f"{who}: email address", "The email address the letter will be sent to.",
-                         "send.mediation@westminster.gov.uk"),
+                         email),
     }
 
 
@@ -171,10 +172,14 @@ _HELP: dict[str, tuple[str, str, str]] = {
     "decision.letter_sent": ("Date the decision letter was sent",
                              "The date on the LA's decision letter: the appeal clock runs from the "
                              "date it was sent, not the date it arrived.", "1 October 2024"),
-    "decision.la_reference": ("The LA's reference (optional)",
+    "decision.la_reference": ("The LA's reference",
                               "The reference on the LA's decision letter.", "WCC-EHC-2024-0417"),
-    **_addressee_help("la", "The local authority", "Westminster City Council", "Daniel Okafor"),
-    **_addressee_help("adviser", "The mediation adviser", "Global Mediation", "Ruth Adeyemi"),
+    **_addressee_help("la", "The local authority", (
+        "Westminster City Council", "Daniel Okafor", "SEND Disagreement Resolution Lead",
+        "Mr Okafor", "64 Victoria Street", "send.mediation@westminster.gov.uk")),
+    **_addressee_help("adviser", "The mediation adviser", (
+        "Global Mediation", "Ruth Adeyemi", "Mediation Adviser", "Ms Adeyemi",
+        "1 Example Road", "info@globalmediation.co.uk")),
     "la_name": ("The local authority", "The local authority that made the decision.",
                 "Westminster City Council"),
     "contacted_adviser": ("Date the family contacted the mediation adviser",
@@ -187,14 +192,14 @@ _HELP: dict[str, tuple[str, str, str]] = {
     "issues": ("The mediation issues",
                "What the family wants to talk about at mediation: one issue per line.",
                "Whether an EHC needs assessment is necessary"),
-    "health_provision": ("Health care provision wanted (optional)",
+    "health_provision": ("Health care provision wanted",
                          "If the issues include health care provision, or its absence, the health "
                          "care provision the family would like: one per line (regulation 32(e)).",
                          "A speech and language therapy assessment by an NHS therapist"),
     "agreement_date": ("Date of the mediation agreement",
                        "The date of the written agreement reached at mediation (regulation 42).",
                        "18 March 2025"),
-    "mediator": ("The mediator's name (optional)", "Who mediated.", "Helen Marsh"),
+    "mediator": ("The mediator's name", "Who mediated.", "Helen Marsh"),
     "actions": ("The agreed actions that are late", "Each action agreed at mediation that has not "
                 "been done by its deadline.", ""),
     "actions.action": ("What was agreed", "The action, in the words of the agreement.",
@@ -205,11 +210,11 @@ _HELP: dict[str, tuple[str, str, str]] = {
                            "Yes for things like an assessment, issuing a plan or changing "
                            "Section F; no for things like a visit or a report. It decides the "
                            "deadline (regulation 42(2) or (3)).", "no"),
-    "actions.order_type": ("What kind of action (optional)",
+    "actions.order_type": ("What kind of action",
                            "For an action that could have been appealed: which Tribunal time limit "
                            "applies (regulation 44). Leave empty if a deadline was agreed in "
                            "writing.", "6 (amend_plan)"),
-    "actions.agreed_deadline": ("Deadline agreed in writing (optional)",
+    "actions.agreed_deadline": ("Deadline agreed in writing",
                                 "Only if the agreement set its own date for this action "
                                 "(regulation 42(5)).", "11 April 2025"),
     "reply_by": ("Reply by", "The date you ask the LA to reply by.", "28 April 2025"),
@@ -256,6 +261,8 @@ _DYNAMIC_DEFAULTS: dict[str, Callable[[Mapping[str, Any], date], Any]] = {
     "la.salutation": lambda answers, today: (answers.get("la") or {}).get("name"),
     "adviser.salutation": lambda answers, today: (answers.get("adviser") or {}).get("name"),
 }
+# Guesses offered to a person, never filled in silently (--no-input lists them as missing).
+_SUGGESTIONS = frozenset({"client.consent_given", "contacted_adviser"})
 # certificate-request: this letter is often the family's first contact with the adviser.
 _KIND_DEFAULTS: dict[tuple[str, str], Callable[[Mapping[str, Any], date], Any]] = {
     ("certificate-request", "contacted_adviser"): lambda answers, today: answers.get("letter_date"),
@@ -442,6 +449,19 @@ def _read(question: Question, text: str) -> tuple[Any, str | None]:
     return text, None
 
 
+_BEFORE = re.compile(r"^(\d{4}-\d{2}-\d{2}) is before ([\w.]+) \((\d{4}-\d{2}-\d{2})\)$")
+
+
+def _readable(message: str) -> str:
+    """'2024-09-30 is before decision.letter_sent (2024-10-01)' in words, with the field's label."""
+    match = _BEFORE.match(message)
+    if match is None:
+        return message
+    label = _HELP.get(match[2], (match[2],))[0]
+    return (f"{plain_date(date.fromisoformat(match[1]))} is before the {label[0].lower()}{label[1:]} "
+            f"({plain_date(date.fromisoformat(match[3]))}): please check both dates.")
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, date):
         return plain_date(value)
@@ -489,11 +509,12 @@ class _Session:
         for number, (value, words) in enumerate(question.choices, start=1):
             self.say(f"  {number}. {words} ({value})")
 
-    def ask_value(self, question: Question) -> Any:
+    def ask_value(self, question: Question, *, introduce: bool = True) -> Any:
         """Ask until the answer reads as a value of the right kind (not yet model-checked)."""
         assert self.prompter is not None
         default = self.default(question)
-        self.introduce(question, default)
+        if introduce:
+            self.introduce(question, default)
         if question.kind == "list":
             return self.ask_list(question)
         while True:
@@ -504,7 +525,7 @@ class _Session:
                     return default
                 if not question.required:
                     return None
-                self.say(f"  ! This is needed: {question.meaning.split('.')[0].lower()}.")
+                self.say("  ! An answer is needed here.")
                 continue
             value, problem = _read(question, text)
             if problem is None:
@@ -535,7 +556,8 @@ class _Session:
             return
         if self.prompter is None or question.name in _NOT_ASKED or (
                 not question.required and path[0] in self.seeded):
-            default = self.default(question)
+            default = None if self.prompter is None and question.name in _SUGGESTIONS else (
+                self.default(question))
             if default is not None and not _has(self.answers, path):
                 _set(self.answers, path, default)
             elif question.required and not _has(self.answers, path):
@@ -544,15 +566,17 @@ class _Session:
         if question.kind == "actions":
             self.ask_actions(question)
             return
+        introduce = True
         while True:
-            _set(self.answers, path, self.ask_value(question))
+            _set(self.answers, path, self.ask_value(question, introduce=introduce))
             self.asked.add(path)
             problems = [message for where, message in _errors(self.model, self.answers)
                         if where[:len(path)] == path]
             if not problems:
                 return
             for message in problems:
-                self.say(f"  ! {message}")
+                self.say(f"  ! {_readable(message)}")
+            introduce = False
 
     def ask_actions(self, question: Question) -> None:
         self.introduce(question, None)
@@ -771,7 +795,7 @@ def _validated(kind_name: str, session: _Session, where: str) -> BaseModel:
         if not wrong or session.prompter is None:
             return validate_case(session.answers, session.model, where=where)
         for path, message in wrong:
-            session.say(f"  ! {'.'.join(path)}: {message}")
+            session.say(f"  ! {'.'.join(path)}: {_readable(message)}")
             question = _question_at(questions, path)
             if question is None:
                 return validate_case(session.answers, session.model, where=where)
