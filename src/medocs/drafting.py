@@ -759,8 +759,9 @@ def collect_case(
     while problems := advocate_letter_problems(case):
         if prompter is None:
             raise DateInputError(f"{where}: " + "; ".join(message for _, message in problems))
-        for name, message in problems:
+        for _, message in problems:
             prompter.say(f"  ! {message}")
+        for name in dict.fromkeys(name for name, _ in problems):  # each field once, in order
             question = next(q for q in questions if q.name == name)
             session.given.discard(question.path)
             session.settle(question)
