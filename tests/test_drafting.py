@@ -171,7 +171,7 @@ class TestCollect:
 
     def test_action_needing_a_type_is_asked_again(self) -> None:
         """An appealable action with neither type nor agreed date is explained and re-asked."""
-        data = self._complete_but("agreement-chase", "actions")
+        data = self._complete_but("agreement-chase", "actions") | {"letter_date": date(2025, 5, 1)}
         answers = ["Amend Section F", "Westminster City Council", "yes", "", "",
                    "Amend Section F", "Westminster City Council", "yes", "6", "", "no"]
         prompter = Scripted(answers)
