@@ -322,3 +322,23 @@ class TestDumpsCase:
     def test_none_is_left_out(self) -> None:
         """A None value writes no key."""
         assert tomllib.loads(dumps_case({"a": None, "b": "x"})) == {"b": "x"}
+
+
+class TestShippedLetterTemplates:
+    """The four advocates' templates use only known fields and every required item."""
+
+    @pytest.mark.parametrize("kind", ADVOCATE_KINDS)
+    def test_template_passes_check(self, kind: str) -> None:
+        """`medocs check` finds nothing wrong in the shipped template."""
+        from medocs.checking import check_template
+        from medocs.documents import example_context, template_path
+
+        assert check_template(template_path(KINDS[kind]), example=example_context(kind),
+                              required=KINDS[kind].required) == []
+
+    @pytest.mark.parametrize("kind", ADVOCATE_KINDS)
+    def test_same_case_gives_identical_bytes(self, kind: str) -> None:
+        """Two renders of a sample are byte-identical."""
+        case = load_case(SAMPLES / f"{kind}.toml", KINDS[kind].model)
+        first = render_document(KINDS[kind], case, None, today=date(2025, 1, 1))
+        assert render_document(KINDS[kind], case, None, today=date(2025, 1, 1)) == first
