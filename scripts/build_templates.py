@@ -1025,8 +1025,8 @@ def agreement_chase() -> None:
     chronology(doc)
 
     heading(doc, "What was agreed and is now late")
-    para(doc, "At mediation on {{ agreement.date }}, {{ la_name }} agreed in writing to the "
-              "actions below. Their deadlines have passed and they have not been done.")
+    para(doc, "At mediation on {{ agreement.date }}, the actions below were agreed in writing. "
+              "Their deadlines have passed and they have not been done.")
     tag(doc, "{%p for a in actions %}")
     rich(doc, ("Action {{ a.number }}: ", True), ("{{ a.action }} ({{ a.who }}).", False),
          space_after=2)
