@@ -848,7 +848,7 @@ def email_text(docx: bytes, *, to: str, subject: str) -> str:
             paragraph = Paragraph(element, document._body)
             text = paragraph.text.strip()
             started = started or text.startswith("Dear ")
-            if started and text:
+            if started and text and text != subject:  # the Subject header already says it
                 style = paragraph.style.name if paragraph.style is not None else ""
                 blocks.append((f"- {text}", "item") if style.startswith("List") else (text, "p"))
         elif element.tag == qn("w:tbl") and started:
