@@ -6,6 +6,8 @@ status 1; click's usage errors exit 2.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import os
 import sys
@@ -17,8 +19,10 @@ from zoneinfo import ZoneInfo
 import click
 
 from medocs import __version__
+from medocs.batch import Progress, run_batch
 from medocs.calendar_export import write_ics
 from medocs.checking import check_template, describe_fields
+from medocs.columns import batch_columns
 from medocs.context import letter_deadlines
 from medocs.dates import long_date, parse_date
 from medocs.documents import KINDS, document_kind, example_context
@@ -33,12 +37,15 @@ from medocs.drafting import (
     seed_case,
     write_draft,
 )
-from medocs.errors import MedocsError, OutputExistsError
-from medocs.issuing import issue_document, output_path
+from medocs.errors import MedocsError, OutputExistsError, RegisterError
+from medocs.issuing import NAME_FIELDS, issue_document, output_path
 from medocs.loading import load_case, read_case_data
+from medocs.naming import DEFAULT_PATTERN, file_stem
 from medocs.pdf import convert
 from medocs.profiles import Profile, load_profile
 from medocs.register import Register, default_register_path
+from medocs.rendering import write_atomic
+from medocs.tables import TABLE_SUFFIXES
 from medocs.timeline import Deadline, TimelineDates, compute_timeline
 
 
@@ -258,12 +265,207 @@ def check(template: Path, kind: str) -> None:
 def fields(kind: str) -> None:
     """List the fields a template of KIND may use, with an example of each.
 
+    Also lists the batch columns of KIND: the dotted names a batch file's header row uses.
+
     \b
     Example:
       medocs fields decline-certificate
     """
     for path, hint in describe_fields(example_context(kind)):
         click.echo(f"{path}  {hint}")
+    click.echo(f"\nBatch columns (the header row of a .csv or .xlsx for 'medocs batch {kind}'; "
+               "N numbers the items of a list from 1):")
+    for column in batch_columns(document_kind(kind).model):
+        click.echo(f"{column.name}  {column.hint}")
+
+
+_SHOWN_PROBLEMS = 30  # more would scroll the summary away; errors.csv has them all
+
+
+def _check_pattern(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    try:
+        file_stem(value, {name: name for name in NAME_FIELDS})
+    except MedocsError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return value
+
+
+@main.command()
+@click.argument("kind", type=_KIND)
+@click.argument("input_file", metavar="INPUT",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder: one file per row, manifest.csv, errors.csv.")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              help=_PROFILE_HELP)
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (one per CPU core is the useful maximum).")
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--register", "register_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Certificate register (SQLite). Default: the profile's, else your data folder.")
+@click.option("--name", "name_pattern", default=DEFAULT_PATTERN, show_default=True, callback=_check_pattern,
+              help="Output file name from {case_ref}, {kind}, {child} and {recipient}.")
+@click.option("--sheet", help="The .xlsx sheet to read (default: the first).")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of your own templates (e.g. with your letterhead).")
+@click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (for warnings).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress line and no summary; problems are still shown.")
+def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, jobs: int, pdf: bool,
+          force: bool, register_path: Path | None, name_pattern: str, sheet: str | None,
+          templates: Path | None, today: str | None, quiet: bool) -> None:
+    """Issue one document per row of INPUT (.csv, .xlsx or .jsonl) into a folder.
+
+    The header row names the fields as 'medocs fields KIND' lists them (child.name,
+    decision.letter_sent, …; lists as numbered columns: recipient.address.1, issues.1.issue).
+    Every row is checked before anything is written; the good rows are all written, the bad
+    ones listed in OUT/errors.csv. Running the same command again skips the rows already
+    done. Exit status 0 if every row was issued, 1 if any failed.
+
+    \b
+    Examples:
+      medocs batch decline-certificate samples/batch/decline-certificate.xlsx \\
+          --profile samples/westminster.toml --out out/batch
+      medocs batch mediation-certificate cases.csv --out out/ --jobs 2 --pdf
+    """
+    doc_kind = document_kind(kind)
+    if input_file.suffix.lower() not in TABLE_SUFFIXES:
+        msg = f"INPUT must be a .csv, .xlsx or .jsonl file (got {input_file.name})"
+        raise click.BadParameter(msg, param_hint="INPUT")
+    if sheet is not None and input_file.suffix.lower() != ".xlsx":
+        msg = "--sheet is for .xlsx files only"
+        raise click.BadParameter(msg, param_hint="--sheet")
+    profile = _profile(profile_path) if doc_kind.needs_profile else _optional_profile(profile_path)
+    now = parse_date(today, field="--today") if today else _today_in_england()
+    try:
+        result = run_batch(
+            doc_kind, input_file, out=out, profile=profile, today=now,
+            register_path=_register_path(register_path, profile) if doc_kind.numbered else None,
+            templates=templates, jobs=jobs, pdf=pdf, force=force, name_pattern=name_pattern,
+            sheet=sheet, progress=None if quiet else Progress(sys.stderr),
+        )
+    except KeyboardInterrupt:
+        click.echo("\nmedocs: interrupted; no file is partial: run the same command again to finish",
+                   err=True)
+        sys.exit(130)
+    for problem in result.errors[:_SHOWN_PROBLEMS]:
+        click.echo(result.describe(problem), err=True)
+    if len(result.errors) > _SHOWN_PROBLEMS:
+        click.echo(f"… and {len(result.errors) - _SHOWN_PROBLEMS} more in {result.errors_file}", err=True)
+    if not quiet:
+        click.echo(result.summary())
+    if result.errors:
+        sys.exit(1)
+
+
+def _register_options(func: Any) -> Any:
+    func = click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+                        help="Use the register the profile names. Default: $MEDOCS_PROFILE.")(func)
+    return click.option("--register", "register_path", type=click.Path(path_type=Path, dir_okay=False),
+                        help="Certificate register (SQLite). Default: the profile's, else your data "
+                        "folder.")(func)
+
+
+def _existing_register(register_path: Path | None, profile_path: Path | None) -> Register:
+    """Open the register chosen as for batch and render; it must exist already."""
+    path = register_path or _register_path(None, _optional_profile(profile_path))
+    if not path.is_file():
+        msg = f"no certificate register at {path}: give --register FILE or a profile that names one"
+        raise RegisterError(msg)
+    return Register(path)
+
+
+@main.group(name="register")
+def register_group() -> None:
+    """The certificate register: list, show, verify and export issued certificates."""
+
+
+@register_group.command(name="list")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only certificates issued on or after this date.")
+@click.option("--kind", type=_KIND, help="Only certificates of this kind.")
+@_register_options
+def register_list(since: str | None, kind: str | None, register_path: Path | None,
+                  profile_path: Path | None) -> None:
+    """List certificates in the order they were numbered.
+
+    \b
+    Example:
+      medocs register list --since 2025-04-01 --kind decline-certificate --register reg.sqlite
+    """
+    after = parse_date(since, field="--since") if since else None
+    with _existing_register(register_path, profile_path) as reg:
+        entries = reg.list(since=after, kind=kind)
+    rows = [("number", "kind", "case_ref", "issued_on", "status", "output")] + [
+        (e.number, e.kind, e.case_ref, e.issued_on.isoformat(), e.status, e.output_name or "")
+        for e in entries
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    click.echo(f"{len(entries)} certificate(s)", err=True)
+
+
+@register_group.command(name="show")
+@click.argument("number")
+@_register_options
+def register_show(number: str, register_path: Path | None, profile_path: Path | None) -> None:
+    """Show everything the register holds about certificate NUMBER.
+
+    \b
+    Example:
+      medocs register show GM-2025-000123 --register reg.sqlite
+    """
+    with _existing_register(register_path, profile_path) as reg:
+        entry = reg.show(number)
+    for item in dataclasses.fields(entry):
+        value = getattr(entry, item.name)
+        click.echo(f"{item.name}: {'' if value is None else value}")
+
+
+@register_group.command(name="verify")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@_register_options
+def register_verify(file: Path, register_path: Path | None, profile_path: Path | None) -> None:
+    """Say whether FILE is a certificate this register issued, unaltered (exit 1 if not).
+
+    \b
+    Example:
+      medocs register verify out/GM-2024-1183-decline-certificate.docx --register reg.sqlite
+    """
+    with _existing_register(register_path, profile_path) as reg:
+        entry = reg.verify(file)
+        where = reg.path
+    if entry is None:
+        click.echo(f"{file}: NOT a certificate issued in {where}, or altered since it was issued")
+        sys.exit(1)
+    click.echo(f"{file}: certificate {entry.number} ({entry.kind}) for case {entry.case_ref}, "
+               f"issued on {entry.issued_on.isoformat()}, unaltered")
+
+
+@register_group.command(name="export")
+@click.option("--csv", "as_csv", is_flag=True, default=True, help="As CSV (the only format).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of the screen.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@_register_options
+def register_export(as_csv: bool, out_file: Path | None, force: bool, register_path: Path | None,
+                    profile_path: Path | None) -> None:
+    """Export every certificate as CSV, safe to open in a spreadsheet.
+
+    \b
+    Example:
+      medocs register export --csv --out register.csv --register reg.sqlite
+    """
+    buffer = io.StringIO(newline="")
+    with _existing_register(register_path, profile_path) as reg:
+        count = reg.export_csv(buffer)
+    if out_file is None:
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    # A BOM so that Excel reads the names as UTF-8.
+    write_atomic(out_file, buffer.getvalue().encode("utf-8-sig"), force=force)
+    click.echo(f"wrote {count} certificate(s) to {out_file}", err=True)
 
 
 class _TerminalPrompter:

@@ -12,6 +12,7 @@ already catch ``ValueError`` or ``OSError`` keep working::
     │   └── TemplateCheckError             medocs check found problems
     ├── RenderError(RuntimeError)          rendering a document failed
     ├── OutputExistsError(FileExistsError) an output file is there already
+    ├── OutputError(OSError)               an output file cannot be written
     ├── PdfError(RuntimeError)             LibreOffice is missing or a conversion failed
     └── RegisterError(RuntimeError)        the certificate register refused an operation
 """
@@ -28,7 +29,17 @@ class DateInputError(MedocsError, ValueError):
 
 
 class CaseValidationError(MedocsError, ValueError):
-    """Raised when a case file or batch row does not match its document kind's model."""
+    """Raised when a case file or batch row does not match its document kind's model.
+
+    Attributes:
+        problems: ``(dotted field, message, value found)`` for each problem, when known, so
+            that a batch can list them one per line.
+    """
+
+    def __init__(self, message: str, *, problems: tuple[tuple[str, str, str], ...] = ()) -> None:
+        """Keep the message (what the user reads) and the problems it was built from."""
+        super().__init__(message)
+        self.problems = problems
 
 
 class ProfileError(MedocsError, ValueError):
@@ -49,6 +60,10 @@ class RenderError(MedocsError, RuntimeError):
 
 class OutputExistsError(MedocsError, FileExistsError):
     """Raised when an output file exists and overwriting was not asked for."""
+
+
+class OutputError(MedocsError, OSError):
+    """Raised when an output file cannot be written (no such folder, no permission, disk full)."""
 
 
 class PdfError(MedocsError, RuntimeError):

@@ -1,29 +1,69 @@
-"""Issue one document: render it, write it safely, number and register certificates, PDF.
+"""Issue documents: render, write safely, number and register certificates.
 
-Used by ``medocs render`` for one case and by the batch for each row, so that a document
-issued either way is numbered, written and recorded the same way.
+Used by ``medocs render`` for one case and by the batch for each chunk of rows, so that a
+document issued either way is numbered, written and recorded the same way.
+
+The order of the steps is what makes an interrupted run safe (``kill -9`` at any point):
+
+1. numbers are reserved in the register (:func:`reserve_numbers`, one transaction), because
+   they are printed on the certificate;
+2. each document is rendered and written to a hidden temporary file, fsynced;
+3. the register records each file's name and SHA-256 (one transaction): status ``issued``;
+4. only then does each file get its name, and the folder is fsynced once.
+
+So every certificate file on disk is one the register lists as issued with that hash, and
+no file is ever partial. A re-run of the same rows skips the documents already on disk and
+registered, finishes the ones an interruption left reserved, and re-creates (with the same
+number and bytes) one whose rename never happened.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from medocs import __version__
 from medocs.documents import DocumentKind, build_context, template_path
-from medocs.errors import OutputExistsError
+from medocs.errors import MedocsError, OutputError, OutputExistsError
 from medocs.naming import DEFAULT_PATTERN, file_stem
 from medocs.profiles import Profile
-from medocs.register import Register
-from medocs.rendering import load_template, write_atomic
+from medocs.register import Completion, Entry, Register, Reservation, file_sha256
+from medocs.rendering import (
+    CompiledTemplate,
+    StagedFile,
+    discard_file,
+    load_template,
+    publish_file,
+    stage_file,
+    stage_files,
+    sync_directory,
+)
 from medocs.workdays import HOLIDAYS_DATA_VERSION
 
-__all__ = ["Issued", "certificate_facts", "issue_document", "output_path"]
+__all__ = [
+    "NAME_FIELDS",
+    "IssueStatus",
+    "Issued",
+    "Job",
+    "Prepared",
+    "certificate_facts",
+    "finish_documents",
+    "issue_document",
+    "issue_documents",
+    "name_fields",
+    "output_path",
+    "prepare_documents",
+    "reserve_numbers",
+]
+
+IssueStatus = Literal["issued", "skipped-already-done"]
 
 
 @dataclass(frozen=True)
@@ -36,14 +76,69 @@ class Issued:
     certificate_number: str | None
     warnings: tuple[str, ...]
     key_dates: dict[str, str]
+    status: IssueStatus = "issued"
 
 
-def output_path(out: Path, kind: DocumentKind, case_ref: str, *, pattern: str = DEFAULT_PATTERN
-                ) -> Path:
-    """Where a document goes: ``out`` itself if it names a .docx file, else a file inside it."""
+@dataclass(frozen=True)
+class Job:
+    """One document to issue.
+
+    Attributes:
+        case: the validated case.
+        target: the .docx file to write.
+        number: the certificate number printed on it (from the register or the case).
+        registered: the number is the register's, to be completed there with the file's hash.
+        issued_sha256: the hash the register holds when the number was issued already.
+    """
+
+    case: BaseModel
+    target: Path
+    number: str | None = None
+    registered: bool = False
+    issued_sha256: str | None = None
+
+
+NAME_FIELDS = ("case_ref", "kind", "child", "recipient")
+
+
+def name_fields(kind: DocumentKind, case: BaseModel) -> dict[str, str]:
+    """The values a file name pattern may use: ``case_ref``, ``kind``, ``child``, ``recipient``.
+
+    Args:
+        kind: the document kind.
+        case: the case (a kind without a child or recipient gives empty values for them).
+
+    Returns:
+        Field name -> value, not yet sanitised (:func:`medocs.naming.file_stem` does that).
+    """
+    child = getattr(case, "child", None)
+    recipient = getattr(case, "recipient", None)
+    return {
+        "case_ref": str(getattr(case, "case_ref", "")),
+        "kind": kind.name,
+        "child": str(getattr(child, "name", "")),
+        "recipient": str(getattr(recipient, "name", "")),
+    }
+
+
+def output_path(out: Path, kind: DocumentKind, case_ref: str, *, pattern: str = DEFAULT_PATTERN,
+                fields: Mapping[str, str] | None = None) -> Path:
+    """Where a document goes: ``out`` itself if it names a .docx file, else a file inside it.
+
+    Args:
+        out: a .docx file, or a folder.
+        kind: the document kind.
+        case_ref: the case reference.
+        pattern: the file name pattern, e.g. ``'{case_ref}-{kind}'``.
+        fields: the pattern's values (:func:`name_fields`); default: case_ref and kind only.
+
+    Raises:
+        MedocsError: the pattern names an unknown field or gives an empty name.
+    """
     if out.suffix.lower() == ".docx":
         return out
-    return out / f"{file_stem(pattern, {'case_ref': case_ref, 'kind': kind.name})}.docx"
+    values = dict(fields) if fields is not None else {"case_ref": case_ref, "kind": kind.name}
+    return out / f"{file_stem(pattern, values)}.docx"
 
 
 def certificate_facts(case: Any, profile: Profile) -> dict[str, Any]:
@@ -66,6 +161,284 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
     return {name: d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
+def reserve_numbers(
+    kind: DocumentKind,
+    jobs: Sequence[Job],
+    profile: Profile | None,
+    register: Register,
+    *,
+    force: bool = False,
+    reissue: bool = False,
+) -> list[Job | MedocsError]:
+    """Give each job of a numbered kind its certificate number, in one register transaction.
+
+    A case that gives its own ``certificate_number`` keeps it (and is not registered). A job
+    whose file exists (and ``force`` is off) only looks its number up: no number is spent on
+    a file that may not be written; if the register has no entry, the file is not ours.
+
+    Args:
+        kind: the document kind; nothing is done unless it is numbered.
+        jobs: the documents, in the order their numbers should follow.
+        profile: the organisation (its number prefix and the LA's name for the parties).
+        register: the open register.
+        force: existing files will be replaced, so reserve for them too.
+        reissue: allocate new numbers even for cases issued before.
+
+    Returns:
+        For each job, in order: the job with its number, or the error that stops it.
+
+    Raises:
+        RegisterError: the database refused the transaction.
+    """
+    out: list[Job | MedocsError] = list(jobs)
+    if not kind.numbered or profile is None:
+        return out
+    pending: list[tuple[int, Reservation]] = []
+    for index, job in enumerate(jobs):
+        case: Any = job.case
+        if getattr(case, "certificate_number", None) is not None:
+            out[index] = replace(job, number=case.certificate_number, registered=False)
+        elif os.path.lexists(job.target) and not force and not reissue:
+            entry = register.find(case.case_ref, kind.name)
+            if entry is None:
+                out[index] = OutputExistsError(
+                    f"{job.target} already exists and the register has no certificate for "
+                    f"{case.case_ref}: use --force to replace it")
+            else:
+                out[index] = replace(job, number=entry.number, registered=True,
+                                     issued_sha256=entry.sha256 if entry.status == "issued" else None)
+        else:
+            facts = certificate_facts(case, profile)
+            pending.append((index, Reservation(
+                kind=kind.name, case_ref=case.case_ref,
+                prefix=profile.mediation_service.certificate_prefix,
+                year=facts["issued_on"].year, reissue=reissue, **facts)))
+    entries = register.reserve_many([request for _, request in pending])
+    for (index, _), reserved in zip(pending, entries, strict=True):
+        out[index] = reserved if isinstance(reserved, MedocsError) else replace(
+            jobs[index], number=reserved.number, registered=True,
+            issued_sha256=reserved.sha256 if reserved.status == "issued" else None)
+    return out
+
+
+def _write_error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write it ({exc.strerror or exc})")
+
+
+@dataclass
+class _Pending:
+    """A job between rendering and publishing."""
+
+    index: int
+    issued: Issued
+    data: bytes | None  # None: the file on disk is already this document
+    completion: Completion | None
+    staged: StagedFile | None = None
+
+
+def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: CompiledTemplate, *,
+             today: date, force: bool, resume: bool, generated_at: datetime) -> Issued | _Pending:
+    """Render one job and stage its file, or say it is done already."""
+    case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every case model has one
+    context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
+    issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context))
+    exists = os.path.lexists(job.target)
+    if exists and not force and not resume:
+        msg = f"{job.target} already exists: use --force to replace it"
+        raise OutputExistsError(msg)
+    done = job.issued_sha256
+    if exists and not force and done is not None and file_sha256(job.target) == done:
+        return replace(issued, sha256=done, status="skipped-already-done")
+    data = template.render(context)
+    digest = hashlib.sha256(data).hexdigest()
+    completion = Completion(
+        number=job.number, output_name=job.target.name, sha256=digest, generated_at=generated_at,
+        medocs_version=__version__, holidays_version=HOLIDAYS_DATA_VERSION,
+    ) if job.registered and job.number is not None else None
+    if exists and not force:
+        # An interrupted run may have written it (then the register completes it now), or a
+        # letter was issued before: the same bytes mean the same document.
+        if job.target.read_bytes() != data:
+            msg = (f"{job.target} already exists and is not the document this case gives: "
+                   "use --force to replace it")
+            raise OutputExistsError(msg)
+        status: IssueStatus = "issued" if completion and job.issued_sha256 is None else "skipped-already-done"
+        return _Pending(0, replace(issued, sha256=digest, status=status), None, completion)
+    return _Pending(0, replace(issued, sha256=digest), data, completion)
+
+
+def _stage(pending: list[_Pending], results: list[Issued | MedocsError | None]) -> None:
+    """Write the rendered documents to temporary files, all fsynced as one group."""
+    todo = [item for item in pending if item.data is not None]
+    try:
+        staged = stage_files([(item.issued.docx, item.data) for item in todo if item.data is not None])
+    except OSError:  # find out which file it is (a full disk may fail them all)
+        for item in todo:
+            try:
+                item.staged = stage_file(item.issued.docx, item.data or b"")
+            except OSError as exc:
+                results[item.index] = _write_error(item.issued.docx, exc)
+        return
+    for item, staged_file in zip(todo, staged, strict=True):
+        item.staged = staged_file
+
+
+@dataclass
+class Prepared:
+    """Documents rendered by :func:`prepare_documents`, waiting for :func:`finish_documents`."""
+
+    results: list[Issued | MedocsError | None]
+    pending: list[_Pending]
+    force: bool
+
+
+def prepare_documents(
+    kind: DocumentKind,
+    jobs: Sequence[Job],
+    profile: Profile | None,
+    *,
+    today: date,
+    templates: Path | None = None,
+    force: bool = False,
+    resume: bool = False,
+) -> Prepared:
+    """Render several documents in memory: the CPU half of :func:`issue_documents`.
+
+    Nothing is written. A batch renders the next chunk while another thread finishes this
+    one (:func:`finish_documents` mostly waits for the disk).
+
+    Args:
+        kind: the document kind.
+        jobs: the documents (numbers already reserved, see :func:`reserve_numbers`).
+        profile: the organisation; None only for kinds that need none.
+        today: the current date, for warnings.
+        templates: a folder of the organisation's own templates.
+        force: replace existing files.
+        resume: an existing file that is already this document is kept and reported as
+            done (status ``skipped-already-done``) instead of being an error.
+
+    Returns:
+        The rendered documents and the jobs already settled (done, or failed).
+
+    Raises:
+        TemplateError: the template cannot be compiled (no job could be done).
+    """
+    template = load_template(template_path(kind, templates))
+    generated_at = datetime.now(tz=UTC)
+    results: list[Issued | MedocsError | None] = [None] * len(jobs)
+    pending: list[_Pending] = []
+    for index, job in enumerate(jobs):
+        try:
+            prepared = _prepare(kind, job, profile, template, today=today, force=force, resume=resume,
+                                generated_at=generated_at)
+        except MedocsError as exc:
+            results[index] = exc
+            continue
+        except OSError as exc:
+            results[index] = _write_error(job.target, exc)
+            continue
+        if isinstance(prepared, Issued):
+            results[index] = prepared
+        else:
+            prepared.index = index
+            pending.append(prepared)
+    return Prepared(results, pending, force)
+
+
+def finish_documents(prepared: Prepared, *, register: Register | None) -> list[Issued | MedocsError]:
+    """Write, register and name rendered documents: the I/O half of :func:`issue_documents`.
+
+    Temporary files (fsynced as a group), then one register transaction recording their
+    hashes, then the renames, then one fsync per folder.
+
+    Args:
+        prepared: from :func:`prepare_documents`.
+        register: where registered numbers are completed; needed if any job is registered.
+
+    Returns:
+        For each job, in order: what was issued, or the error that stopped it.
+    """
+    results = prepared.results
+    _stage(prepared.pending, results)
+    pending = [item for item in prepared.pending if results[item.index] is None]
+    _complete(pending, register, results)
+    folders = set()
+    for item in pending:
+        if results[item.index] is not None:  # the register refused it
+            if item.staged is not None:
+                discard_file(item.staged)
+            continue
+        results[item.index] = item.issued
+        if item.staged is None:
+            continue
+        try:
+            publish_file(item.staged, force=prepared.force)
+            folders.add(item.staged.path.parent)
+        except MedocsError as exc:
+            results[item.index] = exc
+        except OSError as exc:
+            results[item.index] = _write_error(item.staged.path, exc)
+    for folder in folders:  # one fsync per folder makes the new names durable
+        sync_directory(folder)
+    return [result for result in results if result is not None]
+
+
+def issue_documents(
+    kind: DocumentKind,
+    jobs: Sequence[Job],
+    profile: Profile | None,
+    *,
+    today: date,
+    templates: Path | None = None,
+    force: bool = False,
+    register: Register | None = None,
+    resume: bool = False,
+) -> list[Issued | MedocsError]:
+    """Render and write several documents, with one register transaction for all of them.
+
+    Each job is independent: a failure is that job's result, the others go on.
+
+    Args:
+        kind: the document kind.
+        jobs: the documents (numbers already reserved, see :func:`reserve_numbers`).
+        profile: the organisation; None only for kinds that need none.
+        today: the current date, for warnings.
+        templates: a folder of the organisation's own templates.
+        force: replace existing files.
+        register: where registered numbers are completed; needed if any job is registered.
+        resume: as for :func:`prepare_documents`.
+
+    Returns:
+        For each job, in order: what was issued, or the error (RenderError,
+        OutputExistsError, OutputError, RegisterError…) that stopped it.
+
+    Raises:
+        TemplateError: the template cannot be compiled (no job could be done).
+    """
+    prepared = prepare_documents(kind, jobs, profile, today=today, templates=templates, force=force,
+                                 resume=resume)
+    return finish_documents(prepared, register=register)
+
+
+def _complete(pending: list[_Pending], register: Register | None,
+              results: list[Issued | MedocsError | None]) -> None:
+    """Record the hashes of the pending certificates, before any of them gets its name."""
+    todo = [item for item in pending if item.completion is not None]
+    if not todo:
+        return
+    if register is None:
+        msg = "a certificate number was reserved but no register is open to complete it"
+        raise MedocsError(msg)
+    outcomes: list[Entry | MedocsError]
+    try:
+        outcomes = list(register.complete_many([item.completion for item in todo if item.completion]))
+    except MedocsError as exc:  # the whole transaction failed: every pending certificate fails
+        outcomes = [exc] * len(todo)
+    for item, outcome in zip(todo, outcomes, strict=True):
+        if isinstance(outcome, MedocsError):
+            results[item.index] = outcome
+
+
 def issue_document(
     kind: DocumentKind,
     case: BaseModel,
@@ -82,34 +455,23 @@ def issue_document(
 
     A certificate's number comes from the case file if it gives one, else from ``register``
     (reserved before rendering, because it is printed on the certificate, and completed with
-    the file's hash after it is written).
+    the file's hash before the file gets its name).
 
     Raises:
         OutputExistsError: if ``target`` exists and ``force`` is False (nothing is reserved).
         MedocsError: for a render or register failure.
     """
-    case_ref: str = getattr(case, "case_ref")  # noqa: B009 - every case model has one
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not force:
         msg = f"{target} already exists: use --force to replace it"
         raise OutputExistsError(msg)
-    number = getattr(case, "certificate_number", None)
-    if kind.numbered and number is None and register is not None and profile is not None:
-        facts = certificate_facts(case, profile)
-        entry = register.reserve(
-            kind=kind.name, case_ref=case_ref,
-            prefix=profile.mediation_service.certificate_prefix,
-            year=facts["issued_on"].year, reissue=reissue, **facts,
-        )
-        number = entry.number
-    context = build_context(kind, case, profile, today=today, certificate_number=number)
-    data = load_template(template_path(kind, templates)).render(context)
-    write_atomic(target, data, force=force)
-    digest = hashlib.sha256(data).hexdigest()
-    if kind.numbered and register is not None and number is not None:
-        register.complete(
-            number, output_name=target.name, sha256=digest,
-            generated_at=datetime.now(tz=UTC), medocs_version=__version__,
-            holidays_version=HOLIDAYS_DATA_VERSION,
-        )
-    return Issued(case_ref, target, digest, number, _warnings(context), _key_dates(context))
+    job: Job | MedocsError = Job(case, target)
+    if register is not None:
+        (job,) = reserve_numbers(kind, [Job(case, target)], profile, register, force=True, reissue=reissue)
+    if isinstance(job, MedocsError):
+        raise job
+    (result,) = issue_documents(kind, [job], profile, today=today, templates=templates, force=force,
+                                register=register)
+    if isinstance(result, MedocsError):
+        raise result
+    return result

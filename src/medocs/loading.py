@@ -66,17 +66,18 @@ def validate_case(data: dict[str, Any], model: type[ModelT], *, where: str) -> M
         where: the file (and row) for messages, such as 'cases.csv row 7'.
 
     Raises:
-        CaseValidationError: listing each field, the problem and the value found.
+        CaseValidationError: listing each field, the problem and the value found (also as
+            its ``problems``).
     """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [
+        problems = tuple(field_problems(exc))
+        msg = f"{where}: " + "; ".join(
             f"'{field}': {message}" + (f" (got {found})" if found else "")
-            for field, message, found in field_problems(exc)
-        ]
-        msg = f"{where}: " + "; ".join(problems)
-        raise CaseValidationError(msg) from exc
+            for field, message, found in problems
+        )
+        raise CaseValidationError(msg, problems=problems) from exc
 
 
 def load_case(path: Path, model: type[ModelT]) -> ModelT:

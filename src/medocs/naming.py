@@ -25,7 +25,8 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
 
 def _clean(value: str) -> str:
     text = unicodedata.normalize("NFC", value)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    if not text.isprintable():  # every category-C character is unprintable: skip the scan
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
     text = _UNSAFE.sub("-", text)
     text = re.sub(r"\.{2,}", ".", text)  # no '..' anywhere
     text = re.sub(r"\s+", " ", text)

@@ -25,7 +25,7 @@ import csv
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime
@@ -36,10 +36,13 @@ from typing import Literal, TextIO
 from platformdirs import user_data_path
 
 from medocs.errors import RegisterError
+from medocs.tables import csv_safe
 
 __all__ = [
+    "Completion",
     "Entry",
     "Register",
+    "Reservation",
     "Status",
     "default_register_path",
     "file_sha256",
@@ -81,8 +84,6 @@ CREATE INDEX IF NOT EXISTS certificates_issued_on ON certificates (issued_on);
 
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _BUSY_TIMEOUT_S = 30.0
 
 
@@ -117,6 +118,32 @@ class Entry:
     generated_at: datetime | None
     reissue_of: str | None
     status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """A request for a certificate number: the arguments of :meth:`Register.reserve`."""
+
+    kind: str
+    case_ref: str
+    prefix: str
+    year: int
+    parties: str
+    decision_date: date
+    issued_on: date
+    reissue: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """The file issued under a reserved number: the arguments of :meth:`Register.complete`."""
+
+    number: str
+    output_name: str
+    sha256: str
+    generated_at: datetime
+    medocs_version: str
+    holidays_version: str
 
 
 _COLUMNS = ", ".join(field.name for field in fields(Entry))
@@ -159,11 +186,6 @@ def file_sha256(path: Path) -> str:
         msg = f"{path}: cannot read the file to compute its SHA-256 ({exc.strerror or exc})"
         raise RegisterError(msg) from exc
     return digest.hexdigest()
-
-
-def _csv_safe(value: object) -> str:
-    text = "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 class Register:
@@ -294,41 +316,69 @@ class Register:
         Raises:
             RegisterError: an argument is malformed, or the database refused the write.
         """
-        _require_text("kind", kind)
-        _require_text("case_ref", case_ref)
-        if not _PREFIX.fullmatch(prefix):
-            msg = (
-                "certificate number prefix must be 1-20 letters, digits, '-' or '_' "
-                f"starting with a letter or digit (got {prefix!r})"
-            )
-            raise RegisterError(msg)
-        if not 1000 <= year <= 9999:
-            msg = f"certificate number year must have four digits (got {year!r})"
-            raise RegisterError(msg)
-        with self._errors(f"reserve a number for {case_ref} ({kind})"), self._transaction():
-            current = self._latest(case_ref, kind)
-            if current is not None and not reissue:
-                return current
-            seq = self._db.execute(
-                "INSERT INTO sequences (prefix, year, last) VALUES (?, ?, 1) "
-                "ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last",
-                (prefix, year),
-            ).fetchone()[0]
-            number = f"{prefix}-{year}-{seq:06d}"
-            self._db.execute(
-                "INSERT INTO certificates (number, kind, case_ref, parties, decision_date, issued_on, "
-                "reissue_of, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved')",
-                (
-                    number,
-                    kind,
-                    case_ref,
-                    parties,
-                    decision_date.isoformat(),
-                    issued_on.isoformat(),
-                    current.number if current is not None else None,
-                ),
-            )
-            return self._get(number)
+        request = Reservation(kind=kind, case_ref=case_ref, prefix=prefix, year=year, parties=parties,
+                              decision_date=decision_date, issued_on=issued_on, reissue=reissue)
+        with self._errors(f"reserve a number for {case_ref} ({kind})"):
+            (result,) = self._reserve_all([request])
+        if isinstance(result, RegisterError):
+            raise result
+        return result
+
+    def reserve_many(self, requests: Sequence[Reservation]) -> builtins.list[Entry | RegisterError]:
+        """Reserve numbers for many certificates in one transaction, in the order given.
+
+        One transaction (one disk sync) for the lot, so a batch of thousands pays for one
+        commit; the numbers follow the order of ``requests``.
+
+        Args:
+            requests: what :meth:`reserve` takes, one per certificate.
+
+        Returns:
+            For each request, in order: its entry as :meth:`reserve` returns it, or the
+            RegisterError of a malformed request (the others are still reserved).
+
+        Raises:
+            RegisterError: the database refused the write (nothing is reserved).
+        """
+        with self._errors(f"reserve {len(requests)} certificate numbers"):
+            return self._reserve_all(requests)
+
+    def _reserve_all(self, requests: Sequence[Reservation]) -> builtins.list[Entry | RegisterError]:
+        problems = [_reservation_problem(request) for request in requests]
+        results: builtins.list[Entry | RegisterError] = []
+        with self._transaction():
+            for request, problem in zip(requests, problems, strict=True):
+                results.append(problem or self._reserve_one(request))
+        return results
+
+    def _reserve_one(self, request: Reservation) -> Entry:
+        """Allocate or find the number of one request, inside the caller's transaction."""
+        current = self._latest(request.case_ref, request.kind)
+        if current is not None and not request.reissue:
+            return current
+        seq = self._db.execute(
+            "INSERT INTO sequences (prefix, year, last) VALUES (?, ?, 1) "
+            "ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last",
+            (request.prefix, request.year),
+        ).fetchone()[0]
+        number = f"{request.prefix}-{request.year}-{seq:06d}"
+        reissue_of = current.number if current is not None else None
+        self._db.execute(
+            "INSERT INTO certificates (number, kind, case_ref, parties, decision_date, issued_on, "
+            "reissue_of, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved')",
+            (
+                number,
+                request.kind,
+                request.case_ref,
+                request.parties,
+                request.decision_date.isoformat(),
+                request.issued_on.isoformat(),
+                reissue_of,
+            ),
+        )
+        # What was just inserted, without reading it back (a batch reserves thousands).
+        return Entry(number, request.kind, request.case_ref, request.parties, request.decision_date,
+                     request.issued_on, None, None, None, None, None, reissue_of, "reserved")
 
     def complete(
         self,
@@ -360,32 +410,64 @@ class Register:
             RegisterError: the number is unknown, already issued with another file, or an
                 argument is malformed.
         """
-        _require_text("output_name", output_name)
-        if not _SHA256.fullmatch(sha256):
-            msg = f"certificate {number}: sha256 must be 64 lower-case hex digits (got {sha256!r})"
-            raise RegisterError(msg)
-        if generated_at.tzinfo is None or generated_at.utcoffset() is None:
+        completion = Completion(number=number, output_name=output_name, sha256=sha256,
+                                generated_at=generated_at, medocs_version=medocs_version,
+                                holidays_version=holidays_version)
+        with self._errors(f"complete certificate {number}"):
+            (result,) = self._complete_all([completion])
+        if isinstance(result, RegisterError):
+            raise result
+        return result
+
+    def complete_many(self, completions: Sequence[Completion]) -> builtins.list[Entry | RegisterError]:
+        """Complete many certificates in one transaction (one disk sync for the lot).
+
+        Args:
+            completions: what :meth:`complete` takes, one per certificate.
+
+        Returns:
+            For each completion, in order: the completed entry, or the RegisterError that
+            :meth:`complete` would raise for it (the others are still completed).
+
+        Raises:
+            RegisterError: the database refused the write (nothing is completed).
+        """
+        with self._errors(f"complete {len(completions)} certificates"):
+            return self._complete_all(completions)
+
+    def _complete_all(self, completions: Sequence[Completion]) -> builtins.list[Entry | RegisterError]:
+        problems = [_completion_problem(completion) for completion in completions]
+        results: builtins.list[Entry | RegisterError] = []
+        with self._transaction():
+            for completion, problem in zip(completions, problems, strict=True):
+                if problem is None:
+                    try:  # checks come before the write, so a refusal leaves nothing half-done
+                        results.append(self._complete_one(completion))
+                    except RegisterError as exc:
+                        results.append(exc)
+                else:
+                    results.append(problem)
+        return results
+
+    def _complete_one(self, c: Completion) -> Entry:
+        """Complete one certificate inside the caller's transaction."""
+        entry = self._get(c.number)
+        if entry.status == "issued":
+            if entry.sha256 == c.sha256 and entry.output_name == c.output_name:
+                return entry
             msg = (
-                f"certificate {number}: generated_at must carry a time zone (got {generated_at.isoformat()})"
+                f"certificate {c.number} was already issued as {entry.output_name} "
+                f"(sha256 {entry.sha256}); got {c.output_name} (sha256 {c.sha256}); "
+                "reissue the case to get a new number"
             )
             raise RegisterError(msg)
-        with self._errors(f"complete certificate {number}"), self._transaction():
-            entry = self._get(number)
-            if entry.status == "issued":
-                if entry.sha256 == sha256 and entry.output_name == output_name:
-                    return entry
-                msg = (
-                    f"certificate {number} was already issued as {entry.output_name} "
-                    f"(sha256 {entry.sha256}); got {output_name} (sha256 {sha256}); "
-                    "reissue the case to get a new number"
-                )
-                raise RegisterError(msg)
-            self._db.execute(
-                "UPDATE certificates SET output_name = ?, sha256 = ?, generated_at = ?, "
-                "medocs_version = ?, holidays_version = ?, status = 'issued' WHERE number = ?",
-                (output_name, sha256, generated_at.isoformat(), medocs_version, holidays_version, number),
-            )
-            return self._get(number)
+        self._db.execute(
+            "UPDATE certificates SET output_name = ?, sha256 = ?, generated_at = ?, "
+            "medocs_version = ?, holidays_version = ?, status = 'issued' WHERE number = ?",
+            (c.output_name, c.sha256, c.generated_at.isoformat(), c.medocs_version,
+             c.holidays_version, c.number),
+        )
+        return self._get(c.number)
 
     def find(self, case_ref: str, kind: str) -> Entry | None:
         """Return the latest entry of a case and kind (the last reissue if any), or None."""
@@ -460,7 +542,7 @@ class Register:
         writer.writerow([field.name for field in fields(Entry)])
         entries = self.list()
         for entry in entries:
-            writer.writerow([_csv_safe(value) for value in astuple(entry)])
+            writer.writerow([csv_safe(value) for value in astuple(entry)])
         return len(entries)
 
     def _latest(self, case_ref: str, kind: str) -> Entry | None:
@@ -479,7 +561,34 @@ class Register:
         return _entry(row)
 
 
-def _require_text(name: str, value: str) -> None:
+def _text_problem(name: str, value: str) -> RegisterError | None:
     if not isinstance(value, str) or not value.strip():
-        msg = f"certificate register: {name} must be a non-empty text (got {value!r})"
-        raise RegisterError(msg)
+        return RegisterError(f"certificate register: {name} must be a non-empty text (got {value!r})")
+    return None
+
+
+def _reservation_problem(r: Reservation) -> RegisterError | None:
+    """What is malformed in a reservation, checked before the transaction, or None."""
+    problem = _text_problem("kind", r.kind) or _text_problem("case_ref", r.case_ref)
+    if problem is None and not _PREFIX.fullmatch(r.prefix):
+        problem = RegisterError(
+            "certificate number prefix must be 1-20 letters, digits, '-' or '_' "
+            f"starting with a letter or digit (got {r.prefix!r})"
+        )
+    if problem is None and not 1000 <= r.year <= 9999:
+        problem = RegisterError(f"certificate number year must have four digits (got {r.year!r})")
+    return problem
+
+
+def _completion_problem(c: Completion) -> RegisterError | None:
+    """What is malformed in a completion, checked before the transaction, or None."""
+    problem = _text_problem("output_name", c.output_name)
+    if problem is None and not _SHA256.fullmatch(c.sha256):
+        problem = RegisterError(
+            f"certificate {c.number}: sha256 must be 64 lower-case hex digits (got {c.sha256!r})"
+        )
+    if problem is None and (c.generated_at.tzinfo is None or c.generated_at.utcoffset() is None):
+        problem = RegisterError(
+            f"certificate {c.number}: generated_at must carry a time zone (got {c.generated_at.isoformat()})"
+        )
+    return problem

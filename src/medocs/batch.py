@@ -1,0 +1,583 @@
+"""Many cases at once: read a table, validate every row, issue the good ones, report each row.
+
+The steps, in this order (nothing is written before step 3):
+
+1. Read the whole input (:func:`medocs.tables.read_table`) and check its header against the
+   kind's batch columns (:mod:`medocs.columns`): an unknown column stops the batch at once.
+2. Turn every row into a case and validate it, collecting every problem of every row; then
+   mark duplicate ``case_ref`` values and rows whose output file names would collide.
+3. Reserve the good rows' certificate numbers in row order, in one register transaction,
+   so the same rows get the same numbers whatever ``--jobs`` is.
+4. Issue the good rows in chunks with :func:`medocs.issuing.issue_documents`, in this
+   process or in ``jobs`` worker processes; each worker compiles the template once and
+   opens its own register connection (SQLite transactions keep the numbers apart).
+5. Optionally convert them to PDF through one :class:`medocs.pdf.PdfPool`.
+6. Write ``manifest.csv`` (one line per input row) and ``errors.csv`` (one line per problem)
+   atomically, values neutralised against spreadsheet formulas.
+
+An interrupted run leaves no partial file (see :mod:`medocs.issuing`); running the same
+command again skips what is done and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from pydantic import BaseModel
+
+from medocs.columns import RowConverter, cell_text
+from medocs.documents import KINDS, DocumentKind, template_path
+from medocs.errors import CaseValidationError, MedocsError, OutputError, OutputExistsError, PdfError
+from medocs.issuing import (
+    Issued,
+    Job,
+    Prepared,
+    finish_documents,
+    name_fields,
+    output_path,
+    prepare_documents,
+    reserve_numbers,
+)
+from medocs.loading import validate_case
+from medocs.naming import DEFAULT_PATTERN
+from medocs.pdf import PdfPool
+from medocs.profiles import Profile
+from medocs.register import Register
+from medocs.rendering import load_template, remove_stale_temp_files, write_atomic
+from medocs.tables import Table, csv_bytes, read_table
+
+__all__ = [
+    "BatchResult",
+    "Progress",
+    "RowError",
+    "RowOutcome",
+    "RowStatus",
+    "run_batch",
+]
+
+RowStatus = Literal["issued", "skipped-already-done", "error"]
+
+MANIFEST = "manifest.csv"
+ERRORS = "errors.csv"
+_MAX_CHUNK = 100  # rows per task given to a worker process
+_PIECE = 20  # rows rendered, then written with one group fsync and one register commit
+_WHOLE_ROW = "(whole record)"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one input row, as errors.csv lists it.
+
+    Attributes:
+        row: the row number a spreadsheet shows (JSONL: the line number).
+        case_ref: the row's case reference as given ('' when missing).
+        field: the column, ``(whole record)``, ``(file name)``, ``(document)`` or ``(pdf)``.
+        message: what is wrong and what was expected.
+        found: the value found in the cell, as text.
+    """
+
+    row: int
+    case_ref: str
+    field: str
+    message: str
+    found: str = ""
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What became of one input row, as manifest.csv lists it."""
+
+    row: int
+    case_ref: str
+    status: RowStatus
+    docx: Path | None = None
+    pdf: Path | None = None
+    sha256: str = ""
+    certificate_number: str = ""
+    key_dates: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcome of a batch run.
+
+    Attributes:
+        source: the input file.
+        out: the output folder.
+        rows: one outcome per input row, in input order.
+        errors: every problem, in row order.
+        manifest: the manifest file written.
+        errors_file: the errors file written, or None when no row failed.
+        row_label: ``'row'`` or ``'line'``, for messages.
+    """
+
+    source: Path
+    out: Path
+    rows: list[RowOutcome]
+    errors: list[RowError]
+    manifest: Path
+    errors_file: Path | None
+    row_label: str = "row"
+
+    def count(self, status: RowStatus) -> int:
+        """How many rows ended with ``status``."""
+        return sum(1 for row in self.rows if row.status == status)
+
+    def summary(self) -> str:
+        """One line: rows issued, already done and failed, and where the reports are."""
+        text = (f"{len(self.rows)} {self.row_label}s: {self.count('issued')} issued, "
+                f"{self.count('skipped-already-done')} already done, {self.count('error')} with errors; "
+                f"manifest: {self.manifest}")
+        if self.errors_file is not None:
+            failed = len({error.row for error in self.errors})
+            text += (f"; errors: {self.errors_file} "
+                     f"({len(self.errors)} problems in {failed} {self.row_label}s)")
+        return text
+
+    def describe(self, error: RowError) -> str:
+        """One line for the screen: ``cases.csv row 7 (GM-1): 'child.name': required (got '')``."""
+        who = f" ({error.case_ref})" if error.case_ref else ""
+        found = f" (got {error.found!r})" if error.found else ""
+        where = f"{self.source.name} {self.row_label} {error.row}{who}"
+        return f"{where}: '{error.field}': {error.message}{found}"
+
+
+class Progress:
+    """Rows done, rate and time left on one line of a terminal; silent when not a terminal."""
+
+    def __init__(self, stream: TextIO | None, *, interval: float = 0.2) -> None:
+        """Draw on ``stream`` if it is a terminal.
+
+        Args:
+            stream: usually stderr; None or a non-terminal stream draws nothing.
+            interval: least seconds between redraws.
+        """
+        self._stream = stream if stream is not None and stream.isatty() else None
+        self._interval = interval
+        self._what = ""
+        self._total = 0
+        self._done = 0
+        self._start = 0.0
+        self._drawn = 0.0
+
+    def start(self, total: int, what: str) -> None:
+        """Begin counting ``total`` items of ``what`` (e.g. 'documents')."""
+        self._what, self._total, self._done = what, total, 0
+        self._start = self._drawn = time.monotonic()
+
+    def advance(self, count: int = 1) -> None:
+        """Count ``count`` more items done and redraw if it is time."""
+        self._done += count
+        now = time.monotonic()
+        if self._stream is not None and (now - self._drawn >= self._interval or self._done >= self._total):
+            self._drawn = now
+            elapsed = max(now - self._start, 1e-9)
+            rate = self._done / elapsed
+            left = (self._total - self._done) / rate if rate else 0.0
+            self._stream.write(f"\r{self._what}: {self._done}/{self._total}  {rate:,.0f}/s  "
+                               f"{int(left) // 60}:{int(left) % 60:02d} left ")
+            self._stream.flush()
+
+    def finish(self) -> None:
+        """End the line."""
+        if self._stream is not None and self._total:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass
+class _Row:
+    """An input row on its way: its case once valid, its problems, its outcome."""
+
+    number: int
+    case_ref: str
+    case: BaseModel | None = None
+    target: Path | None = None
+    problems: list[RowError] = field(default_factory=list)
+    issued: Issued | None = None
+    pdf: Path | None = None
+
+    def fail(self, field_name: str, message: str, found: str = "") -> None:
+        self.problems.append(RowError(self.number, self.case_ref, field_name, message, found))
+
+
+def _check_header(table: Table, converter: RowConverter) -> None:
+    if not table.columns:  # JSONL: unknown keys are reported per line
+        return
+    problems = converter.unknown(table.columns)
+    if "case_ref" not in table.columns:
+        problems.insert(0, "no 'case_ref' column: every row needs its own case reference")
+    if problems:
+        msg = f"{table.source}: header row: " + "; ".join(problems)
+        raise CaseValidationError(msg)
+
+
+def _validate(row: _Row, cells: dict[str, Any], kind: DocumentKind, converter: RowConverter,
+              where: str) -> None:
+    converted = converter.convert(cells)
+    unreadable = set()
+    for problem in converted.problems:
+        row.fail(problem.column, problem.message, problem.found)
+        unreadable.add(problem.column)
+    try:
+        row.case = validate_case(converted.data, kind.model, where=where)
+    except CaseValidationError as exc:
+        for loc, message, found in exc.problems:
+            column = converted.column_for(loc) if loc != _WHOLE_ROW else loc
+            if column in unreadable:  # already said why; "required" would only repeat it
+                continue
+            shown = str(cell_text(cells[column])) if column in cells else found.strip("'")
+            row.fail(column, "required, but the cell is empty or the column missing"
+                     if message == "Field required" else message, shown)
+    if row.problems:
+        row.case = None
+
+
+def _plan(table: Table, kind: DocumentKind, out: Path, pattern: str) -> list[_Row]:
+    """Validate every row, then mark duplicate case_refs and colliding file names."""
+    converter = RowConverter(kind.model)
+    _check_header(table, converter)
+    rows = []
+    for table_row in table.rows:
+        case_ref = str(cell_text(table_row.cells.get("case_ref", ""))).strip()
+        row = _Row(table_row.number, case_ref)
+        for problem in table_row.problems:
+            row.fail(problem.column, problem.message, problem.found)
+        _validate(row, table_row.cells, kind, converter,
+                  f"{table.source.name} {table.row_label} {table_row.number}")
+        if row.case is not None:
+            try:
+                row.target = output_path(out, kind, case_ref, pattern=pattern,
+                                         fields=name_fields(kind, row.case))
+            except MedocsError as exc:
+                row.fail("(file name)", str(exc))
+        rows.append(row)
+    _mark_repeats(rows, table.row_label)
+    return rows
+
+
+def _mark_repeats(rows: list[_Row], label: str) -> None:
+    """Every row of a repeated case_ref is an error; so is every row of a repeated file name."""
+    by_ref: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        if row.case_ref:
+            by_ref[row.case_ref].append(row)
+    for ref, group in by_ref.items():
+        if len(group) > 1:
+            where = ", ".join(str(r.number) for r in group)
+            for row in group:
+                row.fail("case_ref", f"the case_ref appears in {len(group)} {label}s ({where}); "
+                         "each case must have one row", ref)
+    by_name: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        if row.target is not None and not row.problems:
+            # casefold: Windows and macOS see Ab.docx and ab.docx as one file
+            by_name[row.target.name.casefold()].append(row)
+    for group in by_name.values():
+        if len(group) > 1:
+            where = ", ".join(str(r.number) for r in group)
+            for row in group:
+                assert row.target is not None
+                row.fail("(file name)", f"{label}s {where} would all be written to {row.target.name}; "
+                         "change --name or the case_ref", row.target.name)
+    for row in rows:
+        if row.problems:
+            row.case = None
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What a worker process needs to issue documents (sent to it once, pickled)."""
+
+    kind: str
+    profile: Profile | None
+    today: date
+    templates: Path | None
+    force: bool
+    register: Path | None
+
+
+class _Issuer:
+    """Issues chunks of jobs in one process, rendering one piece while a thread writes the last.
+
+    Rendering is CPU work; writing is mostly waiting for the disk (fsync, the register's
+    commit), which releases the GIL. So a chunk is cut into pieces: the writer thread
+    finishes piece k while this thread renders piece k+1. The register connection is opened
+    and used in the writer thread only (SQLite connections belong to their thread).
+    """
+
+    def __init__(self, settings: _Settings) -> None:
+        self.settings = settings
+        self.kind = KINDS[settings.kind]
+        load_template(template_path(self.kind, settings.templates))  # compile once, here
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medocs-writer")
+        self._register: Register | None = None
+
+    def _finish(self, prepared: Prepared) -> list[Issued | MedocsError]:
+        if self._register is None and self.settings.register is not None:
+            self._register = Register(self.settings.register)
+        return finish_documents(prepared, register=self._register)
+
+    def issue(self, chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsError]]:
+        s = self.settings
+        written: list[tuple[Sequence[tuple[int, Job]], Future[list[Issued | MedocsError]]]] = []
+        for start in range(0, len(chunk), _PIECE):
+            piece = chunk[start : start + _PIECE]
+            prepared = prepare_documents(self.kind, [job for _, job in piece], s.profile, today=s.today,
+                                         templates=s.templates, force=s.force, resume=True)
+            written.append((piece, self._writer.submit(self._finish, prepared)))
+        out: list[tuple[int, Issued | MedocsError]] = []
+        for piece, future in written:
+            out += [(number, result) for (number, _), result in zip(piece, future.result(), strict=True)]
+        return out
+
+    def close(self) -> None:
+        """Wait for the writer to finish what it was given, then close the register."""
+        def close_register() -> None:
+            if self._register is not None:
+                self._register.close()
+        self._writer.submit(close_register).result()
+        self._writer.shutdown()
+
+
+_WORKER: _Issuer | None = None
+
+
+def _start_worker(settings: _Settings) -> None:
+    """Initialise a worker process: it leaves Ctrl-C to the parent, which stops the pool."""
+    global _WORKER  # one issuer per worker process, by design
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = _Issuer(settings)
+
+
+def _work(chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsError]]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.issue(chunk)
+
+
+def _chunks(rows: Sequence[_Row], jobs: int) -> list[Sequence[_Row]]:
+    # Several chunks per worker, so the last one is not left working alone for long.
+    size = max(1, min(_MAX_CHUNK, math.ceil(len(rows) / (jobs * 4))))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings) -> list[tuple[int, Job]]:
+    """The chunk's jobs with their certificate numbers, reserved in row order in one transaction.
+
+    A row whose number cannot be had is marked failed and left out.
+    """
+    jobs = [Job(row.case, row.target) for row in chunk if row.case is not None and row.target is not None]
+    numbered: list[Job | MedocsError] = list(jobs)
+    if settings.register is not None:
+        # Opened per chunk, so no connection is open when worker processes are forked.
+        with Register(settings.register) as register:
+            numbered = reserve_numbers(kind, jobs, settings.profile, register, force=settings.force)
+    items = []
+    for row, job in zip(chunk, numbered, strict=True):
+        if isinstance(job, MedocsError):
+            row.fail("(document)", str(job))
+        else:
+            items.append((row.number, job))
+    return items
+
+
+def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings, jobs: int,
+               progress: Progress) -> Iterable[tuple[int, Issued | MedocsError]]:
+    """Issue the rows chunk by chunk; the numbers of a chunk are reserved just before it goes.
+
+    The reservations (here, in row order) overlap with the workers' rendering of earlier
+    chunks, so they add almost nothing to the wall time.
+    """
+    chunks = _chunks(rows, jobs)
+    if jobs == 1 or len(chunks) == 1:
+        issuer = _Issuer(settings)
+        try:
+            for chunk in chunks:
+                yield from issuer.issue(_numbered(chunk, kind, settings))
+                progress.advance(len(chunk))
+        finally:
+            issuer.close()
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,))
+    try:
+        futures = {pool.submit(_work, _numbered(chunk, kind, settings)): len(chunk) for chunk in chunks}
+        for future in as_completed(futures):
+            yield from future.result()
+            progress.advance(futures[future])
+    finally:
+        # On Ctrl-C: drop the chunks not started; workers finish the one they are on.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progress: Progress) -> None:
+    todo: dict[Path, _Row] = {}
+    for row in rows:
+        if row.issued is None:
+            continue
+        pdf = row.issued.docx.with_suffix(".pdf")
+        if os.path.lexists(pdf) and not force:
+            if row.issued.status == "skipped-already-done":
+                row.pdf = pdf  # done by an earlier run, with this very .docx
+            else:
+                row.fail("(pdf)", str(OutputExistsError(f"{pdf} already exists: use --force to replace it")))
+            continue
+        todo[row.issued.docx] = row
+    if not todo:
+        return
+    progress.start(len(todo), "PDF")
+    with pool:
+        results = pool.convert_many(list(todo), out, on_result=lambda _path, _result: progress.advance())
+    progress.finish()
+    for docx, result in results.items():
+        if isinstance(result, PdfError):
+            todo[docx].fail("(pdf)", str(result))
+        else:
+            todo[docx].pdf = result
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def _outcome(row: _Row, out: Path) -> RowOutcome:
+    issued = row.issued
+    status: RowStatus = "error" if row.problems or issued is None else issued.status
+    if issued is None:
+        return RowOutcome(row.number, row.case_ref, status,
+                          message=row.problems[0].message if row.problems else "")
+    return RowOutcome(
+        row.number, row.case_ref, status, docx=issued.docx, pdf=row.pdf, sha256=issued.sha256,
+        certificate_number=issued.certificate_number or "", key_dates=issued.key_dates,
+        warnings=issued.warnings, message=row.problems[0].message if row.problems else "",
+    )
+
+
+def _relative(path: Path | None, out: Path) -> str:
+    return "" if path is None else os.path.relpath(path, out)
+
+
+def _write_reports(result_rows: list[RowOutcome], errors: list[RowError], out: Path) -> Path | None:
+    # Key-date columns in the order the documents give them, e.g. appeal_by, certificate_due_by.
+    names = list(dict.fromkeys(name for row in result_rows for name in row.key_dates))
+    header = ["row", "case_ref", "status", "output", "pdf", "sha256", "certificate_number",
+              *(f"{name}_by" for name in names), "warnings", "message"]
+    lines = [
+        [row.row, row.case_ref, row.status, _relative(row.docx, out), _relative(row.pdf, out),
+         row.sha256, row.certificate_number, *(row.key_dates.get(name, "") for name in names),
+         " | ".join(row.warnings), row.message]
+        for row in result_rows
+    ]
+    write_atomic(out / MANIFEST, csv_bytes(header, lines), force=True)
+    errors_file = out / ERRORS
+    if not errors:
+        errors_file.unlink(missing_ok=True)  # an old one would describe a run that is over
+        return None
+    write_atomic(errors_file, csv_bytes(["row", "case_ref", "field", "message", "found"],
+                                        [[e.row, e.case_ref, e.field, e.message, e.found] for e in errors]),
+                 force=True)
+    return errors_file
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def run_batch(
+    kind: DocumentKind,
+    source: Path,
+    *,
+    out: Path,
+    profile: Profile | None,
+    today: date,
+    register_path: Path | None = None,
+    templates: Path | None = None,
+    jobs: int = 1,
+    pdf: bool = False,
+    force: bool = False,
+    name_pattern: str = DEFAULT_PATTERN,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Issue one document per row of ``source`` into ``out``, and report every row.
+
+    Args:
+        kind: the document kind.
+        source: a .csv, .xlsx or .jsonl file, one case per row.
+        out: the output folder (created if missing).
+        profile: the organisation; None only for kinds that need none.
+        today: the current date, for warnings.
+        register_path: the certificate register; needed for numbered kinds.
+        templates: a folder of the organisation's own templates.
+        jobs: worker processes (1: all in this process).
+        pdf: also write a PDF of each document.
+        force: replace existing files.
+        name_pattern: the output file name pattern, e.g. ``'{case_ref}-{kind}'``.
+        sheet: the .xlsx sheet to read (default: the first).
+        progress: where to show progress; None shows nothing.
+
+    Returns:
+        The outcome of every row; ``manifest.csv`` (and ``errors.csv`` if any row failed)
+        are written in ``out``.
+
+    Raises:
+        CaseValidationError: the input file cannot be read or its header has unknown columns
+            (nothing is written).
+        MedocsError: the template, the register or LibreOffice (with ``pdf``) cannot be used,
+            or ``out`` is not a folder (nothing is written).
+    """
+    progress = progress or Progress(None)
+    if out.suffix.lower() == ".docx" or out.is_file():
+        msg = f"--out {out}: a batch writes many files, so --out must be a folder"
+        raise OutputError(msg)
+    if jobs < 1:
+        msg = f"jobs must be at least 1 (got {jobs})"
+        raise MedocsError(msg)
+    if kind.numbered and register_path is None:
+        msg = f"{kind.name} certificates are numbered: give a register"
+        raise MedocsError(msg)
+    table = read_table(source, sheet=sheet)
+    load_template(template_path(kind, templates))  # a broken template stops us before any write
+    pdf_pool = PdfPool(workers=jobs) if pdf else None  # LibreOffice missing: stop now, too
+    rows = _plan(table, kind, out, name_pattern)
+    good = [row for row in rows if row.case is not None and row.target is not None]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"--out {out}: cannot create the folder ({exc.strerror or exc})"
+        raise OutputError(msg) from exc
+    remove_stale_temp_files(out, {row.target.name for row in good if row.target is not None})
+    settings = _Settings(kind.name, profile, today, templates, force,
+                         register_path if kind.numbered else None)
+    by_number = {row.number: row for row in rows}
+    progress.start(len(good), "documents")
+    try:
+        for number, result in _issue_all(good, kind, settings, jobs, progress):
+            if isinstance(result, MedocsError):
+                by_number[number].fail("(document)", str(result))
+            else:
+                by_number[number].issued = result
+    finally:
+        progress.finish()
+    if pdf_pool is not None:
+        _convert_pdfs(good, out, pdf_pool, force, progress)
+    outcomes = [_outcome(row, out) for row in rows]
+    errors = [problem for row in rows for problem in row.problems]
+    errors_file = _write_reports(outcomes, errors, out)
+    return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, table.row_label)
+

@@ -1,0 +1,458 @@
+"""Batch input tables (CSV, XLSX, JSONL) read into rows of cells, and CSV written safely.
+
+This module knows nothing about cases: a row is a mapping of column name to cell value, with
+the row number a spreadsheet user sees (CSV and XLSX: the header is row 1; JSONL: the line),
+and the cell-level problems found while reading (an Excel error value, a formula without a
+saved result, a merged cell). What the file as a whole gets wrong (not UTF-8, no header,
+a merged header, an unknown sheet) is a :class:`~medocs.errors.CaseValidationError` naming
+the file and where in it.
+
+Values: CSV and JSONL strings stay strings; JSONL numbers and booleans stay as they are;
+XLSX cells give ``str``, ``int``, ``float``, ``bool`` or ``datetime`` (a date cell). Empty
+cells and empty strings are left out of ``cells``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from medocs.errors import CaseValidationError
+
+__all__ = [
+    "TABLE_SUFFIXES",
+    "CellProblem",
+    "Table",
+    "TableRow",
+    "csv_bytes",
+    "csv_safe",
+    "read_table",
+]
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+
+# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection");
+# tab and carriage return are on OWASP's list too, since some programs strip them first.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAX_TABLE_BYTES = 200 * 1024 * 1024  # ~100x a national year's worth of rows
+_DELIMITERS = (",", ";", "\t")
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A cell medocs cannot read as a value.
+
+    Attributes:
+        column: the column's header name.
+        message: what is wrong and what to do.
+        found: what the cell holds, as text.
+    """
+
+    column: str
+    message: str
+    found: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data row.
+
+    Attributes:
+        number: the row number a spreadsheet shows (CSV, XLSX) or the line number (JSONL).
+        cells: column name -> value, empty cells left out.
+        problems: cells that could not be read.
+    """
+
+    number: int
+    cells: dict[str, Any]
+    problems: tuple[CellProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A batch input file read into rows.
+
+    Attributes:
+        source: the file.
+        columns: the header's column names in order; empty for JSONL (keys vary by line).
+        rows: the data rows, blank rows left out.
+        row_label: ``'row'`` for CSV and XLSX, ``'line'`` for JSONL, for messages.
+    """
+
+    source: Path
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    row_label: str
+
+
+def read_table(path: Path, *, sheet: str | None = None) -> Table:
+    """Read a .csv, .xlsx or .jsonl batch file.
+
+    Args:
+        path: the file.
+        sheet: for .xlsx, the sheet to read (default: the first).
+
+    Returns:
+        The table.
+
+    Raises:
+        CaseValidationError: the file is missing, of another type, not UTF-8 (CSV, JSONL),
+            has no header or a repeated column name (CSV, XLSX), a line that is not a JSON
+            object (JSONL), an unknown sheet, or a merged cell in the header (XLSX).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        msg = f"{path}: a batch file must end in .csv, .xlsx or .jsonl (got '{path.suffix or 'no suffix'}')"
+        raise CaseValidationError(msg)
+    if sheet is not None and suffix != ".xlsx":
+        msg = f"{path}: --sheet is for .xlsx files only"
+        raise CaseValidationError(msg)
+    try:
+        size = path.stat().st_size
+        if size > _MAX_TABLE_BYTES:
+            msg = f"{path}: a batch file must be under {_MAX_TABLE_BYTES >> 20} MB (got {size:,} bytes)"
+            raise CaseValidationError(msg)
+        if suffix == ".xlsx":
+            return _read_xlsx(path, sheet)
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = f"{path}: cannot read the batch file ({exc.strerror or exc})"
+        raise CaseValidationError(msg) from exc
+    text = _decode_utf8(path, data)
+    return _read_csv(path, text) if suffix == ".csv" else _read_jsonl(path, text)
+
+
+# --------------------------------------------------------------------------- CSV and JSONL
+
+
+def _decode_utf8(path: Path, data: bytes) -> str:
+    """Decode UTF-8 with or without a BOM; name the first bad byte, its line, and the fix."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1]
+        line = data.count(b"\n", 0, exc.start) + 1
+        # Excel's plain "CSV (Comma delimited)" writes Windows-1252: show what was meant.
+        meant = bad.decode("cp1252", errors="replace")
+        msg = (
+            f"{path}: not UTF-8 text: byte 0x{bad.hex().upper()} at byte {exc.start:,} (line {line}), "
+            f"which Windows-1252 reads as {meant!r}; save the file as UTF-8 (in Excel: "
+            "'CSV UTF-8 (Comma delimited)')"
+        )
+        raise CaseValidationError(msg) from exc
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma, unless the header clearly uses ';' (Excel in continental locales) or tabs."""
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _header(path: Path, names: Sequence[str], where: str) -> tuple[str, ...]:
+    columns = tuple(name.strip() for name in names)
+    seen: set[str] = set()
+    for name in columns:
+        if name and name in seen:
+            msg = f"{path}: {where}: the column '{name}' appears twice; keep one"
+            raise CaseValidationError(msg)
+        seen.add(name)
+    return columns
+
+
+def _row_cells(columns: Sequence[str], values: Sequence[Any], number: int) -> TableRow:
+    """Pair values with their columns; values under a blank header or past it are problems."""
+    cells: dict[str, Any] = {}
+    problems: list[CellProblem] = []
+    for index, value in enumerate(values):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        name = columns[index] if index < len(columns) else ""
+        if not name:
+            problems.append(CellProblem(
+                f"column {index + 1}", "a value in a column that has no name in the header row",
+                str(value)))
+            continue
+        cells[name] = value
+    return TableRow(number, cells, tuple(problems))
+
+
+def _read_csv(path: Path, text: str) -> Table:
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    columns: tuple[str, ...] | None = None
+    rows: list[TableRow] = []
+    try:
+        # Each CSV record is one spreadsheet row, even when a quoted cell spans lines.
+        for number, record in enumerate(reader, start=1):
+            if not any(cell.strip() for cell in record):
+                continue
+            if columns is None:
+                columns = _header(path, record, f"row {number}")
+                continue
+            rows.append(_row_cells(columns, record, number))
+    except csv.Error as exc:
+        msg = f"{path}: row {reader.line_num}: not valid CSV ({exc})"
+        raise CaseValidationError(msg) from exc
+    if columns is None:
+        msg = f"{path}: the file is empty; expected a header row such as 'case_ref,child.name,…'"
+        raise CaseValidationError(msg)
+    return Table(path, columns, tuple(rows), "row")
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+    """Nested JSON -> dotted columns; list items numbered from 1 like spreadsheet columns."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value, start=1):
+            _flatten(item, f"{prefix}.{index}", out)
+    else:
+        out[prefix] = value
+
+
+def _read_jsonl(path: Path, text: str) -> Table:
+    rows: list[TableRow] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            msg = f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno})"
+            raise CaseValidationError(msg) from exc
+        if not isinstance(record, dict):
+            msg = f"{path}: line {number}: each line must be one JSON object (got {type(record).__name__})"
+            raise CaseValidationError(msg)
+        flat: dict[str, Any] = {}
+        _flatten(record, "", flat)
+        rows.append(TableRow(number, {k: v for k, v in flat.items()
+                                      if v is not None and not (isinstance(v, str) and not v.strip())}))
+    return Table(path, (), tuple(rows), "line")
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _attributes(tag: bytes) -> dict[bytes, bytes]:
+    return {name.split(b":")[-1]: value for name, value in _ATTRIBUTE.findall(tag)}
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The zip member of a sheet, from workbook.xml and its relationships."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    rel_id = None
+    for tag in _SHEET.findall(workbook):
+        attributes = _attributes(tag)
+        if attributes.get(b"name", b"").decode("utf-8") == _xml_escape(title):
+            rel_id = attributes.get(b"id")
+    for tag in _RELATIONSHIP.findall(rels):
+        attributes = _attributes(tag)
+        if rel_id is not None and attributes.get(b"Id") == rel_id:
+            target = attributes[b"Target"].decode("utf-8")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _xml_escape(title: str) -> str:
+    return title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _merged_ranges(path: Path, title: str) -> list[tuple[str, int, int]]:
+    """``(range, first row, last row)`` of each merged range of a sheet.
+
+    openpyxl's read-only mode does not report merged cells, and its normal mode loads the
+    whole workbook into memory; the merge list is a short element after the cells.
+    """
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, title)
+        if part is None:
+            return []
+        xml = archive.read(part)
+    ranges = []
+    for col1, row1, col2, row2 in _MERGE_CELL.findall(xml):
+        first, last = int(row1), int(row2 or row1)
+        name = f"{col1.decode()}{row1.decode()}" + (f":{col2.decode()}{row2.decode()}" if col2 else "")
+        ranges.append((name, first, last))
+    return ranges
+
+
+def _open_sheet(path: Path, sheet: str | None, *, data_only: bool) -> tuple[Any, Any]:
+    # Imported here: only .xlsx batches pay for importing openpyxl (~0.1 s).
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        msg = f"{path}: not an .xlsx workbook, or a damaged one ({exc})"
+        raise CaseValidationError(msg) from exc
+    if sheet is None:
+        return workbook, workbook.worksheets[0]
+    if sheet not in workbook.sheetnames:
+        workbook.close()
+        names = ", ".join(map(repr, workbook.sheetnames))
+        msg = f"{path}: no sheet named {sheet!r} (the sheets are: {names})"
+        raise CaseValidationError(msg)
+    return workbook, workbook[sheet]
+
+
+def _xlsx_value(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """``(row number, cells)`` for every row from row 1, missing rows as empty lists."""
+    # The <dimension> a program wrote may be wrong (openpyxl would then stop early): ignore it.
+    worksheet.reset_dimensions()
+    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
+        yield number, list(cells)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    workbook, worksheet = _open_sheet(path, sheet, data_only=False)
+    title = worksheet.title
+    columns: tuple[str, ...] | None = None
+    header_row = 0
+    rows: list[tuple[int, list[Any]]] = []
+    special: dict[tuple[int, int], tuple[str, str]] = {}  # formula ('f') and error ('e') cells
+    try:
+        for number, cells in _xlsx_rows(worksheet):
+            values = [_xlsx_value(cell) for cell in cells]
+            if all(value is None for value in values):
+                continue
+            for index, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) in ("f", "e"):
+                    special[number, index] = (cell.data_type, str(cell.value))
+            if columns is None:
+                columns = _header(path, ["" if v is None else str(v) for v in values],
+                                  f"sheet {title!r} row {number}")
+                header_row = number
+            else:
+                rows.append((number, values))
+    finally:
+        workbook.close()
+    if columns is None:
+        msg = f"{path}: sheet {title!r} is empty; expected a header row such as 'case_ref', 'child.name', …"
+        raise CaseValidationError(msg)
+    merged = _merged_ranges(path, title)
+    for name, first, last in merged:
+        if first <= header_row <= last:
+            msg = (f"{path}: sheet {title!r}: the header cells {name} are merged; "
+                   "give each column its own header cell")
+            raise CaseValidationError(msg)
+    formulas = {key for key, (kind, _) in special.items() if kind == "f"}
+    cached = _cached_results(path, title, formulas) if formulas else {}
+    table_rows = []
+    for number, values in rows:
+        problems: list[CellProblem] = []
+        for index in range(len(values)):
+            if (number, index) not in special:
+                continue
+            kind, shown = special[number, index]
+            # A saved result may be "" (=IF(…, "", …)): blank, not a problem; None: never computed.
+            result = cached.get((number, index)) if kind == "f" else None
+            values[index] = None if isinstance(result, str) and not result.strip() else result
+            if result is None:
+                column = columns[index] if index < len(columns) else f"column {_column_letters(index + 1)}"
+                problems.append(CellProblem(column, _special_message(kind, index, number), shown))
+        problems += [
+            CellProblem("(whole record)",
+                        f"cells {name} are merged: unmerge them and give each row its own value", name)
+            for name, first, last in merged if first <= number <= last
+        ]
+        row = _row_cells(columns, values, number)
+        table_rows.append(TableRow(number, row.cells, (*row.problems, *problems)))
+    return Table(path, columns, tuple(table_rows), "row")
+
+
+def _special_message(kind: str, index: int, number: int) -> str:
+    where = f"cell {_column_letters(index + 1)}{number}"
+    if kind == "e":
+        return f"{where} shows an Excel error; correct the cell"
+    return (f"{where} holds a formula with no saved result: open and save the file in Excel, "
+            "or paste the values")
+
+
+def _cached_results(path: Path, title: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+    """The results Excel saved for formula cells (openpyxl reads them with data_only=True)."""
+    workbook, worksheet = _open_sheet(path, title, data_only=True)
+    found: dict[tuple[int, int], Any] = {}
+    last_row = max(row for row, _ in wanted)
+    try:
+        for number, cells in _xlsx_rows(worksheet):
+            if number > last_row:
+                break
+            for index, cell in enumerate(cells):
+                if (number, index) in wanted:
+                    found[number, index] = cell.value
+    finally:
+        workbook.close()
+    return found
+
+
+# --------------------------------------------------------------------------- writing CSV
+
+
+def csv_safe(value: object) -> str:
+    """Turn a value into CSV cell text that a spreadsheet will not run as a formula.
+
+    Args:
+        value: any value; None is empty, dates are ISO ``YYYY-MM-DD``.
+
+    Returns:
+        The text, with a leading apostrophe when it starts with ``=``, ``+``, ``-``, ``@``,
+        a tab or a carriage return (the apostrophe makes Excel and LibreOffice show text).
+    """
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A whole CSV file, safe to open in a spreadsheet, as UTF-8 with a BOM.
+
+    The BOM makes Excel read the file as UTF-8 (without it, 'Zoë' shows as 'ZoÃ«').
+
+    Args:
+        header: the column names.
+        rows: the values of each row, passed through :func:`csv_safe`.
+
+    Returns:
+        The file's bytes (Excel's defaults: comma, double quotes, CRLF line ends).
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([csv_safe(name) for name in header])
+    writer.writerows([csv_safe(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
