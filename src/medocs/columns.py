@@ -369,7 +369,7 @@ class RowConverter:
         """Turn one row's cells into nested case data.
 
         Args:
-            cells: column name -> value, empty cells left out.
+            cells: column name -> value; empty cells are ignored.
 
         Returns:
             The data, the cells that could not be used and where each field came from.
@@ -378,6 +378,8 @@ class RowConverter:
         origin: dict[tuple[str | int, ...], str] = {}
         problems: list[CellProblem] = []
         for name, raw in cells.items():
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue  # an empty cell is a missing value
             resolved = self._resolve(name)
             if resolved is None:
                 problems.append(CellProblem(name, "unknown column", str(raw)))

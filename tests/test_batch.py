@@ -1,0 +1,472 @@
+"""medocs.tables, medocs.columns and medocs.batch on real CSV/XLSX/JSONL files, SQLite and .docx."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from batch_rows import PROFILE, many_rows, sample_rows, write_csv, write_xlsx
+from docx_text import docx_text
+from docxtpl import DocxTemplate
+
+from medocs.batch import BatchResult, run_batch
+from medocs.columns import RowConverter, batch_columns
+from medocs.documents import KINDS, build_context, template_path
+from medocs.errors import CaseValidationError, OutputError
+from medocs.loading import validate_case
+from medocs.profiles import Profile, load_profile
+from medocs.register import Register, file_sha256
+from medocs.rendering import load_template
+from medocs.tables import csv_bytes, csv_safe, read_table
+
+TODAY = date(2025, 1, 1)
+DECLINE = KINDS["decline-certificate"]
+MEDIATION = KINDS["mediation-certificate"]
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile(PROFILE)
+
+
+def run(source: Path, out: Path, profile: Profile, *, kind: str = "decline-certificate",
+        **options: object) -> BatchResult:
+    """run_batch with the test profile, a register next to ``out`` and a fixed today."""
+    return run_batch(KINDS[kind], source, out=out, profile=profile, today=TODAY,
+                     register_path=out.parent / "register.sqlite", **options)  # type: ignore[arg-type]
+
+
+def manifest(out: Path) -> list[dict[str, str]]:
+    text = (out / "manifest.csv").read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def error_lines(out: Path) -> list[dict[str, str]]:
+    text = (out / "errors.csv").read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def register_entries(out: Path) -> list[tuple[str, str, str | None, str]]:
+    with Register(out.parent / "register.sqlite") as reg:
+        return [(e.number, e.case_ref, e.sha256, e.status) for e in reg.list()]
+
+
+class TestReadCsv:
+    def test_bom_and_no_bom_read_the_same(self, tmp_path: Path) -> None:
+        """A CSV saved as Excel's 'CSV UTF-8' (BOM) reads like one without, names intact."""
+        rows = sample_rows()[:3]
+        with_bom = read_table(write_csv(tmp_path / "a.csv", rows, bom=True))
+        without = read_table(write_csv(tmp_path / "b.csv", rows))
+        assert with_bom.columns == without.columns
+        assert [r.cells for r in with_bom.rows] == [r.cells for r in without.rows]
+        assert with_bom.columns[0] == "case_ref"
+        assert with_bom.rows[1].cells["child.name"] == "Siobhán O'Brien"
+
+    def test_windows_1252_is_refused_naming_file_byte_and_line(self, tmp_path: Path) -> None:
+        """Excel's plain 'CSV (Comma delimited)' is Windows-1252: the error says where and how to fix it."""
+        path = write_csv(tmp_path / "cases.csv", sample_rows()[:3], encoding="cp1252")
+        with pytest.raises(CaseValidationError) as caught:
+            read_table(path)
+        message = str(caught.value)
+        assert "cases.csv" in message
+        assert "not UTF-8" in message
+        assert "line 2" in message  # Zoë is on the first data line
+        assert "'ë'" in message
+        assert "CSV UTF-8" in message
+
+    def test_row_numbers_are_spreadsheet_rows_even_with_multiline_cells(self, tmp_path: Path) -> None:
+        """A quoted cell spanning lines is one row, as a spreadsheet shows it; blank rows count."""
+        path = tmp_path / "m.csv"
+        path.write_text('case_ref,child.name\r\nA,"two\r\nlines"\r\n\r\nB,x\r\n', encoding="utf-8")
+        table = read_table(path)
+        assert [row.number for row in table.rows] == [2, 4]
+        assert table.rows[0].cells["child.name"] == "two\r\nlines"
+
+    def test_semicolons_from_continental_excel(self, tmp_path: Path) -> None:
+        """A header separated by ';' is read with ';'."""
+        path = tmp_path / "s.csv"
+        path.write_text("case_ref;child.name\nA;Zoë\n", encoding="utf-8")
+        assert read_table(path).rows[0].cells == {"case_ref": "A", "child.name": "Zoë"}
+
+    def test_value_under_no_header_is_a_cell_problem(self, tmp_path: Path) -> None:
+        """A value past the last named column is reported, not silently dropped."""
+        path = tmp_path / "x.csv"
+        path.write_text("case_ref,child.name\nA,Zoë,stray\n", encoding="utf-8")
+        (row,) = read_table(path).rows
+        assert row.problems[0].found == "stray"
+
+    def test_repeated_column_is_a_file_error(self, tmp_path: Path) -> None:
+        """Two columns with one name make the file unreadable, naming the column."""
+        path = tmp_path / "d.csv"
+        path.write_text("case_ref,child.name,child.name\nA,B,C\n", encoding="utf-8")
+        with pytest.raises(CaseValidationError, match="'child.name' appears twice"):
+            read_table(path)
+
+
+class TestReadXlsx:
+    def test_date_cells_and_text_dates_give_the_same_case(self, tmp_path: Path) -> None:
+        """A real date cell and a typed '14/05/2017' both become the date."""
+        header = ["case_ref", "child.date_of_birth", "issued_on"]
+        path = tmp_path / "d.xlsx"
+        write_xlsx(path, header, [["A", date(2017, 5, 14), "29/11/2024"],
+                                  ["B", "14/05/2017", date(2024, 11, 29)]])
+        rows = read_table(path).rows
+        converter = RowConverter(DECLINE.model)
+        first, second = (converter.convert(row.cells).data for row in rows)
+        assert first["child"]["date_of_birth"] == date(2017, 5, 14)
+        assert second["child"]["date_of_birth"] == date(2017, 5, 14)
+        assert first["issued_on"] == second["issued_on"] == date(2024, 11, 29)
+
+    def test_sample_workbooks_render_like_the_csv(self, tmp_path: Path, profile: Profile) -> None:
+        """samples/batch/*.xlsx (date cells, some text dates) give the CSV's documents byte for byte."""
+        for kind in ("decline-certificate", "mediation-certificate"):
+            source = Path(__file__).parents[1] / "samples" / "batch"
+            from_csv = run(source / f"{kind}.csv", tmp_path / kind / "csv" / "out", profile, kind=kind)
+            from_xlsx = run(source / f"{kind}.xlsx", tmp_path / kind / "xlsx" / "out", profile, kind=kind)
+            assert from_csv.count("issued") == 24
+            assert [r.sha256 for r in from_csv.rows] == [r.sha256 for r in from_xlsx.rows]
+
+    def test_named_sheet_and_unknown_sheet(self, tmp_path: Path) -> None:
+        """--sheet reads the sheet named; an unknown one is refused listing the sheets."""
+        path = tmp_path / "s.xlsx"
+        workbook = write_xlsx(path, ["case_ref"], [["first"]], title="Notes")
+        other = workbook.create_sheet("Cases")
+        other.append(["case_ref"])
+        other.append(["second"])
+        workbook.save(path)
+        assert read_table(path, sheet="Cases").rows[0].cells == {"case_ref": "second"}
+        assert read_table(path).rows[0].cells == {"case_ref": "first"}
+        with pytest.raises(CaseValidationError, match="'Notes', 'Cases'"):
+            read_table(path, sheet="Other")
+
+    def test_formula_without_saved_result_is_a_row_problem(self, tmp_path: Path) -> None:
+        """openpyxl saves formulas without results: the cell is reported, not read as '=A2'."""
+        path = tmp_path / "f.xlsx"
+        write_xlsx(path, ["case_ref", "child.name"], [["A", "=UPPER(A2)"]])
+        (row,) = read_table(path).rows
+        assert "child.name" not in row.cells
+        assert "formula with no saved result" in row.problems[0].message
+        assert row.problems[0].found == "=UPPER(A2)"
+
+    def test_formula_with_saved_result_gives_the_result(self, tmp_path: Path) -> None:
+        """A formula Excel has calculated gives its saved value."""
+        path = tmp_path / "f.xlsx"
+        write_xlsx(path, ["case_ref", "child.name"], [["A", "=UPPER(A2)"]])
+        _save_result(path, "B2", "ZOË")
+        (row,) = read_table(path).rows
+        assert row.cells["child.name"] == "ZOË"
+        assert row.problems == ()
+
+    def test_merged_cells_are_row_problems(self, tmp_path: Path) -> None:
+        """Rows touched by a merged range are reported with the range."""
+        path = tmp_path / "m.xlsx"
+        workbook = write_xlsx(path, ["case_ref", "child.name"], [["A", "Zoë"], ["B", None], ["C", "Leo"]])
+        workbook.active.merge_cells("B2:B3")
+        workbook.save(path)
+        rows = read_table(path).rows
+        assert [bool(row.problems) for row in rows] == [True, True, False]
+        assert "B2:B3 are merged" in rows[0].problems[0].message
+
+    def test_merged_header_is_a_file_error(self, tmp_path: Path) -> None:
+        """A merged header cell stops the batch before any row."""
+        path = tmp_path / "h.xlsx"
+        workbook = write_xlsx(path, ["case_ref", None], [["A", "B"]])
+        workbook.active.merge_cells("A1:B1")
+        workbook.save(path)
+        with pytest.raises(CaseValidationError, match="header cells A1:B1 are merged"):
+            read_table(path)
+
+    def test_excel_error_value_is_a_row_problem(self, tmp_path: Path) -> None:
+        """A cell showing #N/A is reported, not used as a name."""
+        path = tmp_path / "e.xlsx"
+        write_xlsx(path, ["case_ref", "child.name"], [["A", "#N/A"]])
+        (row,) = read_table(path).rows
+        assert "Excel error" in row.problems[0].message
+
+
+def _save_result(path: Path, cell: str, value: str) -> None:
+    """Add the saved result Excel would write for a formula cell (openpyxl cannot)."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index(f'<c r="{cell}"')
+    end = sheet.index("</c>", start)
+    cell_xml = sheet[start:end].replace(f'<c r="{cell}"', f'<c r="{cell}" t="str"', 1)
+    cell_xml = cell_xml.replace("<v></v>", "").replace("<v/>", "") + f"<v>{value}</v>"
+    parts["xl/worksheets/sheet1.xml"] = (sheet[:start] + cell_xml + sheet[end:]).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+class TestReadJsonl:
+    def test_nested_lines_like_case_files_and_dotted_lines(self, tmp_path: Path) -> None:
+        """A nested object and a flat dotted one give the same cells; lists number from 1."""
+        path = tmp_path / "c.jsonl"
+        nested = {"case_ref": "A", "child": {"name": "Zoë"},
+                  "recipient": {"address": ["1 High St", "London"]}}
+        flat = {"case_ref": "B", "child.name": "Zoë", "recipient.address.1": "1 High St",
+                "recipient.address.2": "London"}
+        path.write_text(json.dumps(nested) + "\n\n" + json.dumps(flat) + "\n", encoding="utf-8")
+        first, second = read_table(path).rows
+        assert first.number == 1
+        assert second.number == 3
+        assert {k: v for k, v in first.cells.items() if k != "case_ref"} == {
+            k: v for k, v in second.cells.items() if k != "case_ref"}
+        assert first.cells["recipient.address.2"] == "London"
+
+    def test_a_line_that_is_not_an_object_names_its_line(self, tmp_path: Path) -> None:
+        """A JSON list on line 2 is refused naming line 2."""
+        path = tmp_path / "c.jsonl"
+        path.write_text('{"case_ref": "A"}\n[1, 2]\n', encoding="utf-8")
+        with pytest.raises(CaseValidationError, match="line 2: each line must be one JSON object"):
+            read_table(path)
+
+
+class TestColumns:
+    def test_lists_are_numbered_columns(self) -> None:
+        """Mediation certificates list issues.N.issue and mediation_dates.N, explained."""
+        columns = {c.name: c.hint for c in batch_columns(MEDIATION.model)}
+        assert "issues.N.outcome" in columns
+        assert "issues.1.outcome, issues.2.outcome" in columns["issues.N.outcome"]
+        assert "resolved, partly_resolved, not_resolved" in columns["issues.N.outcome"]
+        assert "date" in columns["mediation_dates.N"]
+        assert "up to 8" in columns["recipient.address.N"]
+
+    def test_required_and_default_are_said(self) -> None:
+        """A required field says so; one with a default names it."""
+        columns = {c.name: c.hint for c in batch_columns(DECLINE.model)}
+        assert "required" in columns["child.name"]
+        assert "default declined" in columns["variant"]
+        assert "default no" in columns["recipient.is_young_person"]
+
+    def test_spreadsheet_values_become_model_values(self) -> None:
+        """Numbers stored by Excel become text, 'Partly resolved' the choice, 'Yes' a yes."""
+        converter = RowConverter(MEDIATION.model)
+        data = converter.convert({"case_ref": 1183.0, "issues.1.outcome": "Partly resolved",
+                                  "recipient.is_young_person": "Yes", "decision.kind": "Final plan"}).data
+        assert data["case_ref"] == "1183"
+        assert data["issues"][0]["outcome"] == "partly_resolved"
+        assert data["recipient"]["is_young_person"] is True
+        assert data["decision"]["kind"] == "final_plan"
+
+    def test_errors_point_at_the_users_columns(self) -> None:
+        """An item given as issues.2 is issues.0 to the model; the problem names issues.2."""
+        converter = RowConverter(MEDIATION.model)
+        converted = converter.convert({"issues.2.issue": "Section F"})
+        with pytest.raises(CaseValidationError) as caught:
+            validate_case(converted.data, MEDIATION.model, where="row 2")
+        fields = {converted.column_for(loc) for loc, _, _ in caught.value.problems}
+        assert "issues.2.outcome" in fields
+        assert "child" in fields
+
+    def test_unknown_column_suggests_the_close_one(self) -> None:
+        """'child.nmae' suggests 'child.name'; 'address.1' suggests 'recipient.address.1'."""
+        problems = RowConverter(DECLINE.model).unknown(["child.nmae", "address.1", "case_ref"])
+        assert problems == ["unknown column 'child.nmae' (did you mean 'child.name'?)",
+                            "unknown column 'address.1' (did you mean 'recipient.address.1'?)"]
+
+
+class TestCsvSafe:
+    @pytest.mark.parametrize("value", ["=1+2", "+44 20", "-3", "@SUM(A1)", "\tx", "\rx"])
+    def test_formula_starts_are_neutralised(self, value: str) -> None:
+        """Each dangerous first character gets a leading apostrophe."""
+        assert csv_safe(value) == "'" + value
+
+    def test_plain_values_and_dates_are_kept(self) -> None:
+        """Text, None and dates come out as typed, dates as ISO."""
+        assert [csv_safe("Zoë O'Brien"), csv_safe(None), csv_safe(date(2025, 3, 1))] == [
+            "Zoë O'Brien", "", "2025-03-01"]
+
+    def test_file_has_a_bom_for_excel(self) -> None:
+        """csv_bytes starts with the UTF-8 BOM so Excel shows Zoë, not ZoÃ«."""
+        assert csv_bytes(["a"], [["Zoë"]]).startswith("\ufeff".encode())
+
+
+class TestRunBatch:
+    def test_every_row_issued_registered_and_readable(self, tmp_path: Path, profile: Profile) -> None:
+        """24 rows give 24 numbered certificates whose text carries the names as typed."""
+        out = tmp_path / "out"
+        result = run(write_csv(tmp_path / "in.csv", sample_rows()), out, profile)
+        assert result.count("issued") == 24
+        assert result.errors_file is None
+        lines = manifest(out)
+        assert [line["certificate_number"] for line in lines] == [f"GM-2025-{n:06d}" for n in range(1, 25)]
+        text = docx_text(out / lines[1]["output"])
+        assert "Mr Declan & Mrs Áine O'Brien" in text
+        assert "GM-2025-000002" in text
+        assert "Jamie <JJ> Patel" in docx_text(out / lines[4]["output"])
+        entries = register_entries(out)
+        assert {(number, sha, status) for number, _, sha, status in entries} == {
+            (line["certificate_number"], file_sha256(out / line["output"]), "issued") for line in lines}
+
+    def test_manifest_carries_key_dates(self, tmp_path: Path, profile: Profile) -> None:
+        """Each manifest row has the appeal deadline and the certificate due date."""
+        out = tmp_path / "out"
+        run(write_csv(tmp_path / "in.csv", sample_rows()[:1]), out, profile)
+        (line,) = manifest(out)
+        assert line["status"] == "issued"
+        # Two months from the decision (6 January) is later than one month from issue.
+        assert line["appeal_by"] == "2025-03-06"
+        assert line["certificate_due_by"] == "2025-01-23"
+
+    def test_bad_rows_are_reported_and_the_good_ones_rendered(self, tmp_path: Path, profile: Profile) -> None:
+        """Each fault is one errors.csv line with row, field and value; good rows are all written."""
+        source = Path(__file__).parents[1] / "samples" / "batch" / "decline-certificate-bad.csv"
+        out = tmp_path / "out"
+        result = run(source, out, profile)
+        assert result.count("issued") == 5
+        problems = {(e["row"], e["field"], e["found"]) for e in error_lines(out)}
+        assert ("3", "child.date_of_birth", "2016-02-30") in problems
+        assert ("5", "recipient.name", "") in problems
+        assert ("6", "case_ref", "GM-2025-0103") in problems
+        assert ("7", "case_ref", "GM-2025-0103") in problems
+        assert ("9", "(whole record)", "") in problems
+        statuses = [line["status"] for line in manifest(out)]
+        assert statuses == ["issued", "error", "issued", "error", "error", "error", "issued", "error",
+                            "issued", "issued"]
+        assert len(list(out.glob("*.docx"))) == 5
+
+    def test_unknown_column_stops_before_writing(self, tmp_path: Path, profile: Profile) -> None:
+        """A misspelt header is a file error; no output folder is created."""
+        rows = [{**row, "child.nmae": row["child.name"]} for row in sample_rows()[:2]]
+        for row in rows:
+            del row["child.name"]
+        with pytest.raises(CaseValidationError, match="did you mean 'child.name'"):
+            run(write_csv(tmp_path / "in.csv", rows), tmp_path / "out", profile)
+        assert not (tmp_path / "out").exists()
+
+    def test_colliding_file_names_are_row_errors(self, tmp_path: Path, profile: Profile) -> None:
+        """--name '{child}' with a repeated child, and case_refs differing in case, collide."""
+        rows = sample_rows()[:4]
+        rows[1]["child.name"] = rows[0]["child.name"]
+        rows[3]["case_ref"] = rows[2]["case_ref"].lower()
+        out = tmp_path / "out"
+        result = run(write_csv(tmp_path / "in.csv", rows), out, profile, name_pattern="{child}-{case_ref}")
+        assert result.count("issued") == 4
+        result = run(write_csv(tmp_path / "in2.csv", rows), tmp_path / "b" / "out", profile,
+                     name_pattern="{child}")
+        assert [row.status for row in result.rows] == ["error", "error", "issued", "issued"]
+        result = run(write_csv(tmp_path / "in3.csv", rows), tmp_path / "c" / "out", profile)
+        assert [row.status for row in result.rows] == ["issued", "issued", "error", "error"]
+        assert "would all be written to" in result.errors[0].message
+
+    def test_existing_file_is_kept_without_force(self, tmp_path: Path, profile: Profile) -> None:
+        """A file of the same name that is not ours stays untouched; --force replaces it."""
+        out = tmp_path / "out"
+        out.mkdir()
+        squatter = out / "GM-2025-0101-decline-certificate.docx"
+        squatter.write_bytes(b"someone else's file")
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:2])
+        result = run(source, out, profile)
+        assert [row.status for row in result.rows] == ["error", "issued"]
+        assert squatter.read_bytes() == b"someone else's file"
+        assert "use --force" in result.errors[0].message
+        result = run(source, out, profile, force=True)
+        assert [row.status for row in result.rows] == ["issued", "issued"]
+        assert "Zoë Adeyemi" in docx_text(squatter)
+
+    def test_running_again_skips_what_is_done(self, tmp_path: Path, profile: Profile) -> None:
+        """A second run issues nothing new and spends no number."""
+        out = tmp_path / "out"
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:5])
+        first = run(source, out, profile)
+        again = run(source, out, profile)
+        assert [row.status for row in again.rows] == ["skipped-already-done"] * 5
+        assert [row.sha256 for row in again.rows] == [row.sha256 for row in first.rows]
+        assert len(register_entries(out)) == 5
+
+    def test_reserved_number_without_file_is_finished(self, tmp_path: Path, profile: Profile) -> None:
+        """A number reserved by a run that died before writing is used, not a new one."""
+        out = tmp_path / "out"
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:2])
+        with Register(out.parent / "register.sqlite") as reg:  # what a killed run leaves behind
+            reserved = reg.reserve(kind="decline-certificate", case_ref="GM-2025-0102", prefix="GM",
+                                   year=2025, parties="x", decision_date=date(2025, 1, 15),
+                                   issued_on=date(2025, 2, 2))
+        result = run(source, out, profile)
+        assert [row.status for row in result.rows] == ["issued", "issued"]
+        assert result.rows[1].certificate_number == reserved.number == "GM-2025-000001"
+        assert result.rows[0].certificate_number == "GM-2025-000002"
+        assert reserved.number in docx_text(out / "GM-2025-0102-decline-certificate.docx")
+
+    def test_values_cannot_start_a_formula_in_the_reports(self, tmp_path: Path, profile: Profile) -> None:
+        """A case_ref '=1+2' and a found value '@SUM(A1)' are neutralised in both CSV files."""
+        rows = sample_rows()[:2]
+        rows[0]["case_ref"] = "=1+2"
+        rows[1]["child.date_of_birth"] = "@SUM(A1)"
+        out = tmp_path / "out"
+        run(write_csv(tmp_path / "in.csv", rows), out, profile)
+        manifest_text = (out / "manifest.csv").read_text(encoding="utf-8-sig")
+        errors_text = (out / "errors.csv").read_text(encoding="utf-8-sig")
+        assert "\n2,'=1+2,issued," in manifest_text.replace("\r\n", "\n")
+        assert ",'@SUM(A1)" in errors_text
+        assert "\n=" not in manifest_text.replace("\r\n", "\n")
+
+    def test_two_jobs_give_the_same_documents_and_numbers(self, tmp_path: Path, profile: Profile) -> None:
+        """--jobs 2 writes byte-identical files with the same unique numbers as --jobs 1."""
+        source = write_csv(tmp_path / "in.csv", many_rows(120))
+        one = run(source, tmp_path / "one" / "out", profile, jobs=1)
+        two = run(source, tmp_path / "two" / "out", profile, jobs=2)
+        assert two.count("issued") == 120
+        assert [(r.case_ref, r.certificate_number, r.sha256) for r in two.rows] == [
+            (r.case_ref, r.certificate_number, r.sha256) for r in one.rows]
+        numbers = [number for number, _, _, _ in register_entries(tmp_path / "two" / "out")]
+        assert len(set(numbers)) == 120
+        for row in two.rows:
+            assert row.docx is not None
+            assert row.docx.read_bytes() == (tmp_path / "one" / "out" / row.docx.name).read_bytes()
+
+    def test_stale_errors_file_goes_when_all_rows_pass(self, tmp_path: Path, profile: Profile) -> None:
+        """errors.csv from a failed run is removed once a run has no errors."""
+        out = tmp_path / "out"
+        rows = sample_rows()[:2]
+        bad = [dict(rows[0], issued_on="31/02/2025"), rows[1]]
+        assert run(write_csv(tmp_path / "bad.csv", bad), out, profile).errors_file is not None
+        assert run(write_csv(tmp_path / "good.csv", rows), out, profile).errors_file is None
+        assert not (out / "errors.csv").exists()
+
+    def test_out_must_be_a_folder(self, tmp_path: Path, profile: Profile) -> None:
+        """--out x.docx is refused: a batch writes many files."""
+        with pytest.raises(OutputError, match="must be a folder"):
+            run(write_csv(tmp_path / "in.csv", sample_rows()[:1]), tmp_path / "x.docx", profile)
+
+    def test_pdf_for_each_row(self, tmp_path: Path, profile: Profile) -> None:
+        """--pdf converts every document with LibreOffice; an existing PDF is a row error."""
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "GM-2025-0103-decline-certificate.pdf").write_bytes(b"%PDF- not ours")
+        result = run(write_csv(tmp_path / "in.csv", sample_rows()[:3]), out, profile, pdf=True, jobs=2)
+        assert [row.status for row in result.rows] == ["issued", "issued", "error"]
+        assert result.errors[0].field == "(pdf)"
+        for row in result.rows[:2]:
+            assert row.pdf is not None
+            assert row.pdf.read_bytes().startswith(b"%PDF-")
+        assert [line["pdf"] for line in manifest(out)][:2] == [
+            "GM-2025-0101-decline-certificate.pdf", "GM-2025-0102-decline-certificate.pdf"]
+
+
+class TestSameAsDocxtpl:
+    @pytest.mark.parametrize("kind", ["decline-certificate", "mediation-certificate"])
+    def test_compile_once_output_has_docxtpls_text(self, kind: str, tmp_path: Path, profile: Profile) -> None:
+        """For each certificate, the batch's file and docxtpl's own render of the context read the same."""
+        out = tmp_path / "out"
+        rows = sample_rows(kind)[:2]
+        result = run(write_csv(tmp_path / "in.csv", rows), out, profile, kind=kind)
+        converter = RowConverter(KINDS[kind].model)
+        for row, outcome in zip(rows, result.rows, strict=True):
+            case = validate_case(converter.convert(row).data, KINDS[kind].model, where="test")
+            context = build_context(KINDS[kind], case, profile, today=TODAY,
+                                    certificate_number=outcome.certificate_number)
+            reference = DocxTemplate(str(template_path(KINDS[kind])))
+            reference.render(context, autoescape=True)
+            buffer = io.BytesIO()
+            reference.save(buffer)
+            assert outcome.docx is not None
+            assert docx_text(outcome.docx) == docx_text(buffer.getvalue())
+            assert outcome.docx.read_bytes() == load_template(template_path(KINDS[kind])).render(context)
