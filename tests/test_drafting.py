@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from medocs.advocacy import letter_deadlines
 from medocs.case_toml import dumps_case
-from medocs.context import letter_deadlines
 from medocs.documents import KINDS, data_dir, render_document
 from medocs.drafting import (
     ADVOCATE_KINDS,

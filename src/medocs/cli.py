@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import click
 
 from medocs import __version__
+from medocs.advocacy import letter_deadlines
 from medocs.batch import Progress, run_batch
 from medocs.calendar_export import write_ics
 from medocs.checking import check_template, describe_fields
 from medocs.columns import batch_columns
-from medocs.context import letter_deadlines
 from medocs.dates import long_date, parse_date
 from medocs.documents import KINDS, document_kind, example_context
 from medocs.drafting import (

@@ -7,28 +7,18 @@ templates never compute dates. Optional text becomes "" (never None, which would
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
-
 from medocs.dates import long_date, plain_date
-from medocs.errors import DateInputError
 from medocs.models import (
-    Action,
-    Addressee,
-    AgreementChaseCase,
     AgreementRecordCase,
-    CertificateRequestCase,
     Child,
     DecisionLetterCase,
     DecisionRef,
     DeclineCertificateCase,
     IssueOutcome,
     MediationCertificateCase,
-    MediationNotArrangedCase,
-    MediationRequestCase,
     Recipient,
 )
 from medocs.profiles import Contact, Officer, Profile
@@ -43,17 +33,14 @@ from medocs.timeline import (
 from medocs.wording import child_words, wording_for
 
 __all__ = [
-    "advocate_letter_problems",
-    "agreement_chase_context",
+    "Context",
+    "child_context",
+    "decision_ref_context",
     "agreement_record_context",
-    "certificate_request_context",
     "decision_letter_context",
     "decline_certificate_context",
     "deadline_context",
-    "letter_deadlines",
     "mediation_certificate_context",
-    "mediation_not_arranged_context",
-    "mediation_request_context",
 ]
 
 Context = dict[str, Any]
@@ -124,7 +111,7 @@ def deadline_context(deadline: Deadline) -> Context:
     }
 
 
-def _child(child: Child) -> Context:
+def child_context(child: Child) -> Context:
     return {"name": child.name, "date_of_birth": plain_date(child.date_of_birth)}
 
 
@@ -139,7 +126,7 @@ def _recipient(recipient: Recipient) -> Context:
     }
 
 
-def _decision_ref(decision: DecisionRef) -> Context:
+def decision_ref_context(decision: DecisionRef) -> Context:
     words = wording_for(decision.kind)
     return {
         "kind": decision.kind.value,
@@ -166,7 +153,7 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
         "your_ref": case.your_ref or "",
         "letter": {"date": plain_date(case.letter_date)},
         "recipient": _recipient(case.recipient),
-        "child": _child(case.child),
+        "child": child_context(case.child),
         "subject": f"{case.child.name}, date of birth {plain_date(case.child.date_of_birth)}: "
                    f"{words.title[0].lower()}{words.title[1:]}",
         "decision": {
@@ -209,8 +196,8 @@ def _certificate_common(
         **_organisations(profile),
         "case_ref": case.case_ref,
         "recipient": _recipient(case.recipient),
-        "child": _child(case.child),
-        "decision": _decision_ref(case.decision),
+        "child": child_context(case.child),
+        "decision": decision_ref_context(case.decision),
         "certificate": {
             "number": certificate_number,
             "issued_on": plain_date(case.issued_on),
@@ -316,8 +303,8 @@ def agreement_record_context(
         **_organisations(profile),
         "case_ref": case.case_ref,
         "recipient": _recipient(case.recipient),
-        "child": _child(case.child),
-        "decision": _decision_ref(case.decision),
+        "child": child_context(case.child),
+        "decision": decision_ref_context(case.decision),
         "agreement": {
             "date": plain_date(case.agreement_date),
             "mediation_ended": plain_date(case.mediation_ended),
@@ -332,403 +319,3 @@ def agreement_record_context(
         "actions": actions,
         "not_agreed": list(case.not_agreed),
     }
-
-
-# ---------------------------------------------------------------- advocates' letters
-#
-# Letters from an advocate for a parent or young person (LETTERS.md §5): IPSEA order, a dated
-# chronology, the duty with its regulation, what is wanted by when, and what happens otherwise.
-# The case names the LA and the adviser, so ``profile`` is accepted for the catalogue's common
-# signature and not used.
-
-AdvocateCase = MediationRequestCase | CertificateRequestCase | MediationNotArrangedCase | AgreementChaseCase
-
-# Days given for a reply when a letter asks for one and the case sets no date (LETTERS.md §5:
-# a letter with no reply deadline is a mistake).
-REPLY_DAYS = 14
-
-
-def _addressee(person: Addressee) -> Context:
-    fao = ", ".join(part for part in (person.name, person.job_title) if part)
-    return {
-        "organisation": person.organisation,
-        "name": person.name or "",
-        "job_title": person.job_title or "",
-        "address": list(person.address),
-        "email": person.email,
-        "fao": fao,
-        "described": f"{person.name}, {person.organisation}" if person.name else person.organisation,
-    }
-
-
-def _greeting(people: list[Addressee]) -> tuple[str, str]:
-    """'Dear Mr Okafor' ... 'Yours sincerely', or 'Dear Sir or Madam' ... 'Yours faithfully'."""
-    if all(person.name for person in people):
-        names = [person.salutation or person.name or "" for person in people]
-        return "Dear " + " and ".join(names), "Yours sincerely"
-    return "Dear Sir or Madam", "Yours faithfully"
-
-
-def _client(case: AdvocateCase) -> Context:
-    client, child = case.client, case.child
-    if client.is_young_person:
-        described = f"{client.name}, a young person who makes this decision for themselves"
-    else:
-        described = f"{client.name}, the {client.relationship} of {child.name}"
-    return {
-        "name": client.name,
-        "is_young_person": client.is_young_person,
-        "relationship": client.relationship,
-        "consent_given": plain_date(client.consent_given),
-        "described": described,
-    }
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _event(day: date, text: str) -> tuple[date, str]:
-    return day, text
-
-
-def _chronology(events: list[tuple[date, str]]) -> list[Context]:
-    """Dated events, oldest first (sorted stably, so same-day events keep their order)."""
-    return [{"date": plain_date(day), "event": text}
-            for day, text in sorted(events, key=lambda item: item[0])]
-
-
-def _advocate_common(
-    case: AdvocateCase, *, topic: str, to: list[Addressee], la_name: str, cc: list[str],
-    enclosures: list[str],
-) -> Context:
-    salutation, sign_off = _greeting(to)
-    words = wording_for(case.decision.kind)
-    ref = f" (your reference {case.decision.la_reference})" if case.decision.la_reference else ""
-    return {
-        "case_ref": case.case_ref,
-        "letter": {"date": plain_date(case.letter_date)},
-        "advocate": {**case.advocate.model_dump(), "address": list(case.advocate.address)},
-        "client": _client(case),
-        "child": _child(case.child),
-        "decision": _decision_ref(case.decision),
-        "decision_title": _lower_first(words.title),
-        "la_name": la_name,
-        "to": [_addressee(person) for person in to],
-        "by_email": "; ".join(person.email for person in to),
-        "fao": "; ".join(
-            _addressee(person)["fao"] + (f", {person.organisation}" if len(to) > 1 else "")
-            for person in to if person.name
-        ),
-        "salutation": salutation,
-        "sign_off": sign_off,
-        "subject": f"{case.child.name}, date of birth {plain_date(case.child.date_of_birth)}: {topic}",
-        "decision_event": f"{la_name} sent its {_lower_first(words.title)}{ref}.",
-        "cc": [f"{case.client.name}", *cc, *case.cc],
-        "enclosures": [
-            f"Written consent of {case.client.name}, given on {plain_date(case.client.consent_given)}",
-            *enclosures, *case.enclosures,
-        ],
-    }
-
-
-def _key_dates(*rows: tuple[str, str]) -> list[Context]:
-    return [{"label": label, "date": when} for label, when in rows]
-
-
-def _arrange_rule(health: bool) -> str:
-    # T11: health with education or social care; T12: education or social care only.
-    return "T11" if health else "T12"
-
-
-def mediation_request_context(
-    case: MediationRequestCase, profile: Profile | None = None, *, today: date
-) -> Context:
-    """The context of a letter to the LA: the family wishes to mediate (reg 32(e)).
-
-    The LA is told on the date of the letter, which starts the 30 days to arrange mediation
-    (T11/T12) and, where health care provision is wanted, the 3 working days to tell the ICB (T9).
-    """
-    health = bool(case.health_provision)
-    deadlines = {key: deadline_context(d) for key, d in letter_deadlines(case, today=today).items()}
-    context = _advocate_common(
-        case, topic="request for mediation", to=[case.la], la_name=case.la.organisation,
-        cc=[f"{_addressee(case.adviser)['described']} (mediation adviser)"],
-        enclosures=[f"Copy of the decision letter sent on {plain_date(case.decision.letter_sent)}"],
-    )
-    context.update(
-        la=_addressee(case.la),
-        adviser=_addressee(case.adviser),
-        issues=list(case.issues),
-        health_provision=list(case.health_provision),
-        chronology=_chronology([
-            _event(case.decision.letter_sent, context["decision_event"]),
-            _event(case.contacted_adviser,
-                   f"{case.client.name} contacted the mediation adviser, {case.adviser.organisation}."),
-            _event(case.letter_date, f"This letter tells {case.la.organisation} that "
-                                     f"{case.client.name} wishes to go to mediation."),
-        ]),
-        deadlines=deadlines,
-        key_dates=_key_dates(
-            *((("ICB to be told by", deadlines["icb_notice"]["date"]),) if health else ()),
-            ("Mediation to be arranged by", _with_act_by(deadlines["arrange_by"])),
-            ("Appeal to the Tribunal by", f"{deadlines['appeal']['date']}, 5pm, or one month from "
-                                          "the date of issue of the mediation certificate if later"),
-        ),
-    )
-    return context
-
-
-def _with_act_by(deadline: Context) -> str:
-    """A deadline's date, with the advice to act earlier when it is not a working day."""
-    if deadline["act_by"]:
-        return f"{deadline['date']} (not a working day: to be safe, by {deadline['act_by']})"
-    return str(deadline["date"])
-
-
-def certificate_request_context(
-    case: CertificateRequestCase, profile: Profile | None = None, *, today: date
-) -> Context:
-    """The context of a letter to the mediation adviser asking for a certificate (s.55(4), T7).
-
-    The adviser is told on the date of the letter; the appeal deadline shown is the one that
-    follows if the certificate is issued on the last day allowed.
-    """
-    computed = letter_deadlines(case, today=today)
-    due, appeal = computed["certificate_due"], computed["appeal_if_issued"]
-    contact = computed["adviser_contact"]
-    context = _advocate_common(
-        case, topic="request for a mediation certificate (no mediation)", to=[case.adviser],
-        la_name=case.la_name, cc=[], enclosures=[],
-    )
-    first_contact = (
-        f"{case.client.name} contacted {case.adviser.organisation} about mediation."
-        if case.contacted_adviser != case.letter_date
-        else f"This letter is {case.client.name}'s contact with {case.adviser.organisation} "
-             "about mediation."
-    )
-    events = [_event(case.decision.letter_sent, context["decision_event"]),
-              _event(case.contacted_adviser, first_contact)]
-    if case.contacted_adviser != case.letter_date:
-        events.append(_event(case.letter_date, f"This letter tells {case.adviser.organisation} "
-                                               f"that {case.client.name} does not wish to go to "
-                                               "mediation."))
-    context.update(
-        adviser=_addressee(case.adviser),
-        certificate_to=case.certificate_to or case.advocate.email,
-        chronology=_chronology(events),
-        deadlines={key: deadline_context(d) for key, d in computed.items()},
-        key_dates=_key_dates(
-            ("Decision letter sent", plain_date(case.decision.letter_sent)),
-            ("Contact the mediation adviser by", _with_act_by(deadline_context(contact))),
-            ("Adviser told mediation is not wanted (this letter)", plain_date(case.letter_date)),
-            ("Certificate to be issued by", long_date(due.date)),
-            ("Appeal to the Tribunal by, if the certificate is issued that day",
-             f"{long_date(appeal.date)}, 5pm"),
-        ),
-    )
-    return context
-
-
-def mediation_not_arranged_context(
-    case: MediationNotArrangedCase, profile: Profile | None = None, *, today: date
-) -> Context:
-    """The context of a letter to the LA and the adviser: 30 days passed with no mediation.
-
-    Raises:
-        DateInputError: if the 30 days have not yet passed on the date of the letter.
-    """
-    problems = advocate_letter_problems(case)
-    if problems:
-        raise DateInputError("; ".join(message for _, message in problems))
-    health = bool(case.health_provision)
-    computed = letter_deadlines(case, today=today)
-    arrange, due, appeal = (computed[key] for key in ("arrange_by", "certificate_due",
-                                                        "appeal_if_issued"))
-    context = _advocate_common(
-        case, topic="mediation not arranged within 30 days: request for a mediation certificate",
-        to=[case.la, case.adviser], la_name=case.la.organisation, cc=[], enclosures=[],
-    )
-    context.update(
-        la=_addressee(case.la),
-        adviser=_addressee(case.adviser),
-        issues=list(case.issues),
-        health_provision=list(case.health_provision),
-        health=health,
-        chronology=_chronology([
-            _event(case.decision.letter_sent, context["decision_event"]),
-            _event(case.contacted_adviser,
-                   f"{case.client.name} contacted the mediation adviser, {case.adviser.organisation}."),
-            _event(case.mediation_requested,
-                   f"{case.client.name} asked {case.la.organisation} for mediation."),
-            _event(arrange.date, "The 30 days to arrange mediation ended. Mediation had not been "
-                                 "arranged."),
-            _event(case.letter_date, "Mediation has still not been arranged."),
-        ]),
-        deadlines={key: deadline_context(d) for key, d in computed.items()},
-        key_dates=_key_dates(
-            ("Mediation requested", plain_date(case.mediation_requested)),
-            ("Mediation had to be arranged by", long_date(arrange.date)),
-            ("Certificate to be issued by", long_date(due.date)),
-            ("Appeal to the Tribunal by, if the certificate is issued that day",
-             f"{long_date(appeal.date)}, 5pm"),
-        ),
-    )
-    return context
-
-
-def _arrange_by(case: MediationNotArrangedCase) -> Deadline:
-    return statutory_deadline(
-        _arrange_rule(bool(case.health_provision)), case.mediation_requested,
-        label="Mediation to be arranged by",
-        trigger="The LA was told that mediation is wanted on",
-    )
-
-
-def _action_deadline(case: AgreementChaseCase, action: Action, today: date | None) -> Deadline:
-    return agreement_action_deadline(
-        case.agreement_date, appealable=action.appealable,
-        order_type=action.order_type.value if action.order_type else None,
-        agreed_deadline=action.agreed_deadline, today=today,
-    )
-
-
-def _action_basis(action: Action) -> str:
-    if action.agreed_deadline is not None:
-        return "a timescale agreed in writing (reg 42(5))"
-    if action.order_type is not None:
-        period = reg44_period(action.order_type.value)
-        return f"{period.words}, as if the agreement were a Tribunal order (reg 42(2) and reg 44)"
-    return "2 weeks from the date of the agreement (reg 42(3))"
-
-
-def agreement_chase_context(
-    case: AgreementChaseCase, profile: Profile | None = None, *, today: date
-) -> Context:
-    """The context of a letter to the LA chasing actions agreed at mediation (reg 42).
-
-    Raises:
-        DateInputError: if an action's deadline has not passed on the date of the letter.
-    """
-    problems = advocate_letter_problems(case)
-    if problems:
-        raise DateInputError("; ".join(message for _, message in problems))
-    reply_by = case.reply_by or case.letter_date + timedelta(days=REPLY_DAYS)
-    context = _advocate_common(
-        case, topic=f"actions agreed at mediation on {plain_date(case.agreement_date)} not done",
-        to=[case.la], la_name=case.la.organisation, cc=[],
-        enclosures=[f"Copy of the mediation agreement of {plain_date(case.agreement_date)}"],
-    )
-    mediator = f" with {case.mediator} as mediator" if case.mediator else ""
-    events = [
-        _event(case.decision.letter_sent, context["decision_event"]),
-        _event(case.agreement_date, f"Mediation{mediator} ended in a written agreement between "
-                                    f"{case.client.name} and {case.la.organisation}."),
-    ]
-    actions = []
-    for number, action in enumerate(case.actions, start=1):
-        deadline = _action_deadline(case, action, today)
-        actions.append({
-            "number": number,
-            "action": action.action,
-            "who": action.who,
-            "deadline": long_date(deadline.date),
-            "basis": _action_basis(action),
-            "explanation": list(deadline.explanation),
-        })
-        events.append(_event(deadline.date, f"The deadline for agreed action {number} passed. "
-                                            "It has not been done."))
-    context.update(
-        la=_addressee(case.la),
-        agreement={"date": plain_date(case.agreement_date), "mediator": case.mediator or ""},
-        actions=actions,
-        chronology=_chronology(events),
-        reply_by=long_date(reply_by),
-        deadlines={key: deadline_context(d) for key, d in letter_deadlines(case, today=today).items()},
-        key_dates=_key_dates(
-            ("Date of the mediation agreement", plain_date(case.agreement_date)),
-            *((f"Action {item['number']} was due by", str(item["deadline"])) for item in actions),
-            ("Please reply by", long_date(reply_by)),
-        ),
-    )
-    return context
-
-
-def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str, Deadline]:
-    """The deadlines an advocate's letter states, by key, in the order the letter gives them.
-
-    Each counts from the date of the letter where the letter itself is the trigger: telling
-    the LA that mediation is wanted (T9, T11/T12), or telling the adviser that it is not (T7)
-    or that it was not arranged (T13).
-
-    Raises:
-        TypeError: for a case that is not an advocate's letter.
-    """
-    if isinstance(case, MediationRequestCase):
-        told = "The LA is told, by this letter, that mediation is wanted on"
-        health = bool(case.health_provision)
-        found = {}
-        if health:
-            found["icb_notice"] = statutory_deadline(
-                "T9", case.letter_date, label="LA to tell the ICB by", trigger=told, today=today)
-        found["arrange_by"] = statutory_deadline(
-            _arrange_rule(health), case.letter_date, label="Mediation to be arranged by",
-            trigger=told, today=today)
-        found["appeal"] = appeal_deadline(case.decision.letter_sent, today=today)
-        return found
-    if isinstance(case, CertificateRequestCase):
-        due = statutory_deadline(
-            "T7", case.letter_date, label="Certificate to be issued by",
-            trigger="The mediation adviser is told, by this letter, that mediation is not wanted on",
-            today=today)
-        return {
-            "adviser_contact": adviser_contact_deadline(case.decision.letter_sent, today=today),
-            "certificate_due": due,
-            "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
-        }
-    if isinstance(case, MediationNotArrangedCase):
-        due = statutory_deadline(
-            "T13", case.letter_date, label="Certificate to be issued by",
-            trigger="The mediation adviser is told, by this letter, that mediation was not "
-                    "arranged in time, on", today=today)
-        return {
-            "arrange_by": _arrange_by(case),
-            "certificate_due": due,
-            "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
-        }
-    if isinstance(case, AgreementChaseCase):
-        return {f"action_{number}": _action_deadline(case, action, today)
-                for number, action in enumerate(case.actions, start=1)}
-    msg = f"not an advocate's letter: {type(case).__name__}"
-    raise TypeError(msg)
-
-
-def _appeal_if_issued(decision_sent: date, due: Deadline, today: date | None) -> Deadline:
-    appeal = appeal_deadline(decision_sent, certificate_issued=due.date, today=today)
-    return replace(appeal, label="Appeal to the Tribunal by, if the certificate is issued on time")
-
-
-def advocate_letter_problems(case: BaseModel) -> list[tuple[str, str]]:
-    """Why this letter should not be sent yet, as (field, message) pairs; [] when it may be.
-
-    A letter saying mediation was not arranged in 30 days, or that an agreed action is late,
-    is wrong if the date has not passed on the date of the letter.
-    """
-    problems: list[tuple[str, str]] = []
-    if isinstance(case, MediationNotArrangedCase):
-        arrange = _arrange_by(case)
-        if case.letter_date <= arrange.date:
-            problems.append(("letter_date", (
-                f"the LA has until {long_date(arrange.date)} to arrange mediation (30 days after "
-                f"{plain_date(case.mediation_requested)}): this letter can be sent from "
-                f"{plain_date(arrange.date + timedelta(days=1))} (letter_date is "
-                f"{plain_date(case.letter_date)})")))
-    elif isinstance(case, AgreementChaseCase):
-        for number, action in enumerate(case.actions, start=1):
-            deadline = _action_deadline(case, action, None)
-            if case.letter_date <= deadline.date:
-                problems.append(("letter_date", (
-                    f"agreed action {number} is due by {long_date(deadline.date)}, which has not "
-                    f"passed on the letter date ({plain_date(case.letter_date)}): chase only "
-                    "actions that are late")))
-    return problems

@@ -15,15 +15,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from medocs.context import (
+from medocs.advocacy import (
     agreement_chase_context,
-    agreement_record_context,
     certificate_request_context,
+    mediation_not_arranged_context,
+    mediation_request_context,
+)
+from medocs.context import (
+    agreement_record_context,
     decision_letter_context,
     decline_certificate_context,
     mediation_certificate_context,
-    mediation_not_arranged_context,
-    mediation_request_context,
 )
 from medocs.errors import MedocsError
 from medocs.loading import load_case

@@ -30,9 +30,9 @@ from docx.text.paragraph import Paragraph
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
+from medocs.advocacy import advocate_letter_problems, letter_deadlines
 from medocs.calendar_export import write_ics
 from medocs.case_toml import dumps_case
-from medocs.context import advocate_letter_problems, letter_deadlines
 from medocs.dates import long_date, parse_date, plain_date
 from medocs.documents import KINDS, DocumentKind, build_context, render_document
 from medocs.errors import CaseValidationError, DateInputError, OutputExistsError
