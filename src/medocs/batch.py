@@ -69,8 +69,8 @@ RowStatus = Literal["issued", "skipped-already-done", "error"]
 
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
-_MAX_CHUNK = 100  # rows per task given to a worker process
-_PIECE = 20  # rows rendered, then written with one group fsync and one register commit
+_MAX_CHUNK = 200  # rows per task given to a worker process
+_PIECE = 50  # rows rendered, then written with one group fsync and one register commit
 _WHOLE_ROW = "(whole record)"
 
 
@@ -399,32 +399,48 @@ def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings) ->
     return items
 
 
-def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings, jobs: int,
+def _start_pool(settings: _Settings, jobs: int) -> ProcessPoolExecutor:
+    """Start ``jobs`` worker processes now, while this process is still small.
+
+    Started before the input is read, the workers do not inherit (and keep copies of) every
+    row: their memory stays flat however long the batch.
+    """
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,))
+    try:
+        for future in [pool.submit(_ready) for _ in range(jobs)]:
+            future.result()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    return pool
+
+
+def _ready() -> None:
+    """A task that only makes a worker process start."""
+
+
+def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings,
+               pool: ProcessPoolExecutor | None, jobs: int,
                progress: Progress) -> Iterable[tuple[int, Issued | MedocsError]]:
     """Issue the rows chunk by chunk; the numbers of a chunk are reserved just before it goes.
 
     The reservations (here, in row order) overlap with the workers' rendering of earlier
     chunks, so they add almost nothing to the wall time.
     """
-    chunks = _chunks(rows, jobs)
-    if jobs == 1 or len(chunks) == 1:
+    if pool is None:
         issuer = _Issuer(settings)
         try:
-            for chunk in chunks:
+            for chunk in _chunks(rows, 1):
                 yield from issuer.issue(_numbered(chunk, kind, settings))
                 progress.advance(len(chunk))
         finally:
             issuer.close()
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,))
-    try:
-        futures = {pool.submit(_work, _numbered(chunk, kind, settings)): len(chunk) for chunk in chunks}
-        for future in as_completed(futures):
-            yield from future.result()
-            progress.advance(futures[future])
-    finally:
-        # On Ctrl-C: drop the chunks not started; workers finish the one they are on.
-        pool.shutdown(wait=True, cancel_futures=True)
+    chunks = _chunks(rows, jobs)
+    futures = {pool.submit(_work, _numbered(chunk, kind, settings)): len(chunk) for chunk in chunks}
+    for future in as_completed(futures):
+        yield from future.result()
+        progress.advance(futures[future])
 
 
 def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progress: Progress) -> None:
@@ -551,29 +567,35 @@ def run_batch(
     if kind.numbered and register_path is None:
         msg = f"{kind.name} certificates are numbered: give a register"
         raise MedocsError(msg)
-    table = read_table(source, sheet=sheet)
     load_template(template_path(kind, templates))  # a broken template stops us before any write
     pdf_pool = PdfPool(workers=jobs) if pdf else None  # LibreOffice missing: stop now, too
-    rows = _plan(table, kind, out, name_pattern)
-    good = [row for row in rows if row.case is not None and row.target is not None]
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        msg = f"--out {out}: cannot create the folder ({exc.strerror or exc})"
-        raise OutputError(msg) from exc
-    remove_stale_temp_files(out, {row.target.name for row in good if row.target is not None})
     settings = _Settings(kind.name, profile, today, templates, force,
                          register_path if kind.numbered else None)
-    by_number = {row.number: row for row in rows}
-    progress.start(len(good), "documents")
+    pool = _start_pool(settings, jobs) if jobs > 1 else None
     try:
-        for number, result in _issue_all(good, kind, settings, jobs, progress):
-            if isinstance(result, MedocsError):
-                by_number[number].fail("(document)", str(result))
-            else:
-                by_number[number].issued = result
+        table = read_table(source, sheet=sheet)
+        rows = _plan(table, kind, out, name_pattern)
+        good = [row for row in rows if row.case is not None and row.target is not None]
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            msg = f"--out {out}: cannot create the folder ({exc.strerror or exc})"
+            raise OutputError(msg) from exc
+        remove_stale_temp_files(out, {row.target.name for row in good if row.target is not None})
+        by_number = {row.number: row for row in rows}
+        progress.start(len(good), "documents")
+        try:
+            for number, result in _issue_all(good, kind, settings, pool, jobs, progress):
+                if isinstance(result, MedocsError):
+                    by_number[number].fail("(document)", str(result))
+                else:
+                    by_number[number].issued = result
+        finally:
+            progress.finish()
     finally:
-        progress.finish()
+        if pool is not None:
+            # On Ctrl-C: drop the chunks not started; workers finish the one they are on.
+            pool.shutdown(wait=True, cancel_futures=True)
     if pdf_pool is not None:
         _convert_pdfs(good, out, pdf_pool, force, progress)
     outcomes = [_outcome(row, out) for row in rows]

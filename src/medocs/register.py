@@ -27,7 +27,7 @@ import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -467,7 +467,9 @@ class Register:
             (c.output_name, c.sha256, c.generated_at.isoformat(), c.medocs_version,
              c.holidays_version, c.number),
         )
-        return self._get(c.number)
+        return replace(entry, output_name=c.output_name, sha256=c.sha256, generated_at=c.generated_at,
+                       medocs_version=c.medocs_version, holidays_version=c.holidays_version,
+                       status="issued")
 
     def find(self, case_ref: str, kind: str) -> Entry | None:
         """Return the latest entry of a case and kind (the last reissue if any), or None."""
