@@ -6,13 +6,15 @@ The steps, in this order (nothing is written before step 3):
    kind's batch columns (:mod:`medocs.columns`): an unknown column stops the batch at once.
 2. Turn every row into a case and validate it, collecting every problem of every row; then
    mark duplicate ``case_ref`` values and rows whose output file names would collide.
-3. Reserve the good rows' certificate numbers in row order, in one register transaction,
-   so the same rows get the same numbers whatever ``--jobs`` is.
-4. Issue the good rows in chunks with :func:`medocs.issuing.issue_documents`, in this
-   process or in ``jobs`` worker processes; each worker compiles the template once and
-   opens its own register connection (SQLite transactions keep the numbers apart).
-5. Optionally convert them to PDF through one :class:`medocs.pdf.PdfPool`.
-6. Write ``manifest.csv`` (one line per input row) and ``errors.csv`` (one line per problem)
+3. Issue the good rows chunk by chunk. This process reserves each chunk's certificate
+   numbers (one register transaction, in row order, so the same rows get the same numbers
+   whatever ``--jobs`` is) and hands the chunk to a worker; while the workers render, it
+   reserves the next. A worker (this process with ``jobs=1``, else one of ``jobs`` processes
+   started before the input is read) compiles the template once, renders with
+   :func:`medocs.issuing.prepare_documents` and writes with
+   :func:`medocs.issuing.finish_documents` in a thread, so disk waits overlap rendering.
+4. Optionally convert the documents to PDF through one :class:`medocs.pdf.PdfPool`.
+5. Write ``manifest.csv`` (one line per input row) and ``errors.csv`` (one line per problem)
    atomically, values neutralised against spreadsheet formulas.
 
 An interrupted run leaves no partial file (see :mod:`medocs.issuing`); running the same
@@ -575,6 +577,8 @@ def run_batch(
     try:
         table = read_table(source, sheet=sheet)
         rows = _plan(table, kind, out, name_pattern)
+        row_label = table.row_label
+        del table  # its cells are in the cases now; a large batch should not hold both
         good = [row for row in rows if row.case is not None and row.target is not None]
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -586,10 +590,12 @@ def run_batch(
         progress.start(len(good), "documents")
         try:
             for number, result in _issue_all(good, kind, settings, pool, jobs, progress):
+                row = by_number[number]
+                row.case = None  # done with it: memory stays lower for the reports
                 if isinstance(result, MedocsError):
-                    by_number[number].fail("(document)", str(result))
+                    row.fail("(document)", str(result))
                 else:
-                    by_number[number].issued = result
+                    row.issued = result
         finally:
             progress.finish()
     finally:
@@ -601,5 +607,5 @@ def run_batch(
     outcomes = [_outcome(row, out) for row in rows]
     errors = [problem for row in rows for problem in row.problems]
     errors_file = _write_reports(outcomes, errors, out)
-    return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, table.row_label)
+    return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, row_label)
 
