@@ -87,9 +87,11 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
-    """A workbook as Excel users make it: real date cells, formatted dd/mm/yyyy."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Cases")
+    """A workbook as Excel users make it: real date cells, and the sheet's <dimension> first
+    (openpyxl's write-only mode leaves it out, which makes every reader scan the sheet twice)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Cases"
     header = list(rows[0])
     sheet.append(header)
     for row in rows:

@@ -381,17 +381,16 @@ def _chunks(rows: Sequence[_Row], jobs: int) -> list[Sequence[_Row]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings) -> list[tuple[int, Job]]:
+def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings,
+              register: Register | None) -> list[tuple[int, Job]]:
     """The chunk's jobs with their certificate numbers, reserved in row order in one transaction.
 
     A row whose number cannot be had is marked failed and left out.
     """
     jobs = [Job(row.case, row.target) for row in chunk if row.case is not None and row.target is not None]
     numbered: list[Job | MedocsError] = list(jobs)
-    if settings.register is not None:
-        # Opened per chunk, so no connection is open when worker processes are forked.
-        with Register(settings.register) as register:
-            numbered = reserve_numbers(kind, jobs, settings.profile, register, force=settings.force)
+    if register is not None:
+        numbered = reserve_numbers(kind, jobs, settings.profile, register, force=settings.force)
     items = []
     for row, job in zip(chunk, numbered, strict=True):
         if isinstance(job, MedocsError):
@@ -429,20 +428,27 @@ def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings,
     The reservations (here, in row order) overlap with the workers' rendering of earlier
     chunks, so they add almost nothing to the wall time.
     """
-    if pool is None:
-        issuer = _Issuer(settings)
-        try:
-            for chunk in _chunks(rows, 1):
-                yield from issuer.issue(_numbered(chunk, kind, settings))
-                progress.advance(len(chunk))
-        finally:
-            issuer.close()
-        return
-    chunks = _chunks(rows, jobs)
-    futures = {pool.submit(_work, _numbered(chunk, kind, settings)): len(chunk) for chunk in chunks}
-    for future in as_completed(futures):
-        yield from future.result()
-        progress.advance(futures[future])
+    # Opened after the workers started: a forked child must not inherit an open connection.
+    register = Register(settings.register) if settings.register is not None else None
+    try:
+        if pool is None:
+            issuer = _Issuer(settings)
+            try:
+                for chunk in _chunks(rows, 1):
+                    yield from issuer.issue(_numbered(chunk, kind, settings, register))
+                    progress.advance(len(chunk))
+            finally:
+                issuer.close()
+            return
+        chunks = _chunks(rows, jobs)
+        futures = {pool.submit(_work, _numbered(chunk, kind, settings, register)): len(chunk)
+                   for chunk in chunks}
+        for future in as_completed(futures):
+            yield from future.result()
+            progress.advance(futures[future])
+    finally:
+        if register is not None:
+            register.close()
 
 
 def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progress: Progress) -> None:
