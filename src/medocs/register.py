@@ -320,10 +320,7 @@ class Register:
         request = Reservation(kind=kind, case_ref=case_ref, prefix=prefix, year=year, parties=parties,
                               decision_date=decision_date, issued_on=issued_on, reissue=reissue)
         with self._errors(f"reserve a number for {case_ref} ({kind})"):
-            (result,) = self._reserve_all([request])
-        if isinstance(result, RegisterError):
-            raise result
-        return result
+            return _only(self._reserve_all([request]))
 
     def reserve_many(self, requests: Sequence[Reservation]) -> builtins.list[Entry | RegisterError]:
         """Reserve numbers for many certificates in one transaction, in the order given.
@@ -441,10 +438,7 @@ class Register:
                                 generated_at=generated_at, medocs_version=medocs_version,
                                 holidays_version=holidays_version)
         with self._errors(f"complete certificate {number}"):
-            (result,) = self._complete_all([completion])
-        if isinstance(result, RegisterError):
-            raise result
-        return result
+            return _only(self._complete_all([completion]))
 
     def complete_many(self, completions: Sequence[Completion]) -> builtins.list[Entry | RegisterError]:
         """Complete many certificates in one transaction (one disk sync for the lot).
@@ -588,6 +582,14 @@ class Register:
             msg = f"certificate register {self.path}: no certificate numbered {number!r}"
             raise RegisterError(msg)
         return _entry(row)
+
+
+def _only(results: builtins.list[Entry | RegisterError]) -> Entry:
+    """The one entry of a one-request call, or raise its error."""
+    (result,) = results
+    if isinstance(result, RegisterError):
+        raise result
+    return result
 
 
 def _text_problem(name: str, value: str) -> RegisterError | None:
