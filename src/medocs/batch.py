@@ -71,8 +71,8 @@ RowStatus = Literal["issued", "skipped-already-done", "error"]
 
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
-_MAX_CHUNK = 100  # rows per task given to a worker process
-_PIECE = 25  # rows rendered, then written with one group fsync and one register commit
+_MAX_CHUNK = 200  # rows per task given to a worker process
+_PIECE = 50  # rows rendered, then written with one group fsync and one register commit
 _WHOLE_ROW = "(whole record)"
 
 
@@ -377,7 +377,7 @@ def _work(chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsEr
 
 def _chunks(rows: Sequence[_Row], jobs: int) -> list[Sequence[_Row]]:
     # Several chunks per worker, so the last one is not left working alone for long.
-    size = max(1, min(_MAX_CHUNK, math.ceil(len(rows) / (jobs * 8))))
+    size = max(1, min(_MAX_CHUNK, math.ceil(len(rows) / (jobs * 4))))
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
