@@ -14,13 +14,12 @@ from hypothesis import strategies as st
 from medocs.advocacy import letter_deadlines
 from medocs.case_toml import dumps_case
 from medocs.documents import KINDS, data_dir, render_document
+from medocs.draft_questions import questions_for
+from medocs.draft_writing import email_text, outputs_for
 from medocs.drafting import (
     ADVOCATE_KINDS,
     collect_case,
     dates_summary,
-    email_text,
-    outputs_for,
-    questions_for,
     saved_case_data,
     seed_case,
 )

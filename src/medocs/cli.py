@@ -26,16 +26,14 @@ from medocs.checking import check_template, describe_fields
 from medocs.columns import batch_columns
 from medocs.dates import long_date, parse_date
 from medocs.documents import KINDS, document_kind, example_context
+from medocs.draft_writing import check_free, outputs_for, write_draft
 from medocs.drafting import (
     ADVOCATE_KINDS,
-    check_free,
     collect_case,
     confirm,
     dates_summary,
-    outputs_for,
     read_advocate,
     seed_case,
-    write_draft,
 )
 from medocs.errors import MedocsError, OutputExistsError, RegisterError
 from medocs.issuing import NAME_FIELDS, issue_document, output_path

@@ -12,76 +12,50 @@ code runs in a terminal, under click's test runner, or with no input at all.
 
 from __future__ import annotations
 
-import io
 import re
-import types
-import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from pydantic import BaseModel, ValidationError
-from pydantic_core import PydanticUndefined
 
-from medocs.advocacy import advocate_letter_problems, letter_deadlines
-from medocs.calendar_export import write_ics
-from medocs.case_toml import dumps_case
+from medocs.advocacy import advocate_letter_problems
 from medocs.dates import long_date, parse_date, plain_date
-from medocs.documents import KINDS, DocumentKind, build_context, render_document
-from medocs.errors import CaseValidationError, DateInputError, OutputExistsError
-from medocs.issuing import issue_document, output_path
+from medocs.documents import KINDS
+from medocs.draft_questions import (
+    ASK_IF,
+    DATE_FORMS,
+    DYNAMIC_DEFAULTS,
+    HELP,
+    KIND_DEFAULTS,
+    NOT_ASKED,
+    ORDER,
+    PER_LETTER,
+    SUGGESTIONS,
+    Question,
+    action_questions,
+    questions_for,
+)
+from medocs.errors import CaseValidationError, DateInputError
 from medocs.loading import read_case_data, validate_case
-from medocs.models import Action, DecisionKind, OrderType, field_problems
+from medocs.models import Action, field_problems
 from medocs.profiles import Profile
-from medocs.rendering import write_atomic
-from medocs.timeline import Deadline, reg44_period
-from medocs.wording import wording_for
+from medocs.timeline import Deadline
 
 __all__ = [
     "ADVOCATE_KINDS",
-    "check_free",
     "Prompter",
-    "Question",
     "collect_case",
     "confirm",
     "dates_summary",
-    "email_text",
-    "outputs_for",
-    "questions_for",
     "read_advocate",
     "saved_case_data",
     "seed_case",
-    "write_draft",
 ]
 
 ADVOCATE_KINDS = ("mediation-request", "certificate-request", "mediation-not-arranged", "agreement-chase")
-
-# The order questions are asked in: the letter's date first (other defaults follow from it),
-# then who writes, for whom, about what, to whom, and the letter's own facts.
-_ORDER = {
-    "mediation-request": ("letter_date", "advocate", "client", "child", "decision", "la", "adviser",
-                          "contacted_adviser", "issues", "health_provision", "case_ref"),
-    "certificate-request": ("letter_date", "advocate", "client", "child", "decision", "la_name",
-                            "adviser", "contacted_adviser", "case_ref"),
-    "mediation-not-arranged": ("letter_date", "advocate", "client", "child", "decision", "la",
-                               "adviser", "contacted_adviser", "mediation_requested", "issues",
-                               "health_provision", "case_ref"),
-    "agreement-chase": ("letter_date", "advocate", "client", "child", "decision", "la",
-                        "agreement_date", "mediator", "actions", "reply_by", "case_ref"),
-}
-# Optional extras a case file may give but nobody is asked for.
-_NOT_ASKED = frozenset({"cc", "enclosures", "certificate_to"})
-# Per-letter fields: a saved case leaves them out, so the next letter asks for its own.
-_PER_LETTER = frozenset({"letter_date", "reply_by"})
-
-_DATE_FORMS = "type it as 1 March 2025, 1/3/2025 or 2025-03-01"
 
 
 class Prompter(Protocol):
@@ -92,272 +66,6 @@ class Prompter(Protocol):
 
     def say(self, text: str) -> None:
         """Show a line of text."""
-
-
-@dataclass(frozen=True)
-class Question:
-    """One field to ask for: where it goes, what it means, an example and how to read it."""
-
-    path: tuple[str, ...]
-    label: str
-    meaning: str
-    example: str
-    kind: str  # "text", "date", "bool", "choice", "list" or "actions"
-    required: bool
-    default: Any = None
-    choices: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def name(self) -> str:
-        """The dotted field name, as in a case file: 'child.date_of_birth'."""
-        return ".".join(self.path)
-
-
-# ---------------------------------------------------------------- what each field means
-
-def _addressee_help(key: str, who: str, examples: tuple[str, str, str, str, str, str]
-                    ) -> dict[str, tuple[str, str, str]]:
-    organisation, name, job_title, salutation, address, email = examples
-    return {
-        f"{key}.organisation": (f"{who}: organisation", f"The organisation of {who.lower()}.",
-                                organisation),
-        f"{key}.name": (f"{who}: person to write to",
-                        "The person the letter is for the attention of. Leave empty if you do not "
-                        "know a name: the letter then starts 'Dear Sir or Madam'.", name),
-        f"{key}.job_title": (f"{who}: their job title", "The job title of that person.", job_title),
-        f"{key}.salutation": (f"{who}: how to greet them",
-                              "The name after 'Dear', as that person would like it.", salutation),
-        f"{key}.address": (f"{who}: postal address",
-                           "The postal address, one line at a time (the letter goes by email).",
-                           address),
-        f"{key}.email": (f"{who}: email address", "The email address the letter will be sent to.",
-                         email),
-    }
-
-
-_HELP: dict[str, tuple[str, str, str]] = {
-    "letter_date": ("Date of this letter", "The date the letter is sent. Deadlines that start "
-                    "when the LA or the adviser is told count from this date.", "21 October 2024"),
-    "case_ref": ("Your reference for this case", "A short reference of your own for this family's "
-                 "case. It names the files written.", "KHAN-2024"),
-    "advocate.name": ("Your full name", "You write the letter: your name as it should be signed.",
-                      "Joanna Mensah"),
-    "advocate.role": ("Your role", "The capacity you write in.", "Volunteer SEND advocate"),
-    "advocate.organisation": ("Your organisation", "The organisation you work or volunteer for.",
-                              "Westway Parent Advocacy"),
-    "advocate.address": ("Your postal address", "Your organisation's address, one line at a time.",
-                         "Unit 4, 12 Acklam Road"),
-    "advocate.email": ("Your email address", "Where replies and the certificate should go.",
-                       "joanna.mensah@westway-advocacy.example"),
-    "advocate.phone": ("Your telephone number", "A number the LA or the adviser can call you on.",
-                       "020 7946 0321"),
-    "client.name": ("Name of the parent or young person you act for",
-                    "The person with the right of appeal: the parent, or the young person "
-                    "themselves once they are over compulsory school age.", "Ms Sadia Khan"),
-    "client.is_young_person": ("Is that person the young person themselves?",
-                               "Answer yes if the young person makes their own decisions and you "
-                               "act for them directly.", "no"),
-    "client.relationship": ("Their relationship to the child",
-                            "How the parent is related to the child, as the letter should say it.",
-                            "mother"),
-    "client.consent_given": ("Date they gave written consent",
-                             "The date the parent or young person gave you written consent to act "
-                             "for them. Enclose a copy with the letter.", "14 October 2024"),
-    "child.name": ("Child's full name", "The child or young person the decision is about.",
-                   "Amara Khan"),
-    "child.date_of_birth": ("Child's date of birth", "The date of birth of the child or young "
-                            "person, as on the EHC paperwork.", "14 May 2017"),
-    "decision.kind": ("Which decision", "The LA's decision that the family may appeal.",
-                      "1 (refuse_assessment)"),
-    "decision.letter_sent": ("Date the decision letter was sent",
-                             "The date on the LA's decision letter: the appeal clock runs from the "
-                             "date it was sent, not the date it arrived.", "1 October 2024"),
-    "decision.la_reference": ("The LA's reference",
-                              "The reference on the LA's decision letter.", "WCC-EHC-2024-0417"),
-    **_addressee_help("la", "The local authority", (
-        "Westminster City Council", "Daniel Okafor", "SEND Disagreement Resolution Lead",
-        "Mr Okafor", "64 Victoria Street", "send.mediation@westminster.gov.uk")),
-    **_addressee_help("adviser", "The mediation adviser", (
-        "Global Mediation", "Ruth Adeyemi", "Mediation Adviser", "Ms Adeyemi",
-        "1 Example Road", "info@globalmediation.co.uk")),
-    "la_name": ("The local authority", "The local authority that made the decision.",
-                "Westminster City Council"),
-    "contacted_adviser": ("Date the family contacted the mediation adviser",
-                          "The date the parent or young person first contacted the mediation "
-                          "adviser about this decision (they must do so within 2 months of the "
-                          "decision letter, regulation 33).", "16 October 2024"),
-    "mediation_requested": ("Date the LA was told mediation is wanted",
-                            "The date the LA was told the family wishes to go to mediation: the "
-                            "30 days to arrange it start then.", "21 October 2024"),
-    "issues": ("The mediation issues",
-               "What the family wants to talk about at mediation: one issue per line.",
-               "Whether an EHC needs assessment is necessary"),
-    "health_provision": ("Health care provision wanted",
-                         "If the issues include health care provision, or its absence, the health "
-                         "care provision the family would like: one per line (regulation 32(e)).",
-                         "A speech and language therapy assessment by an NHS therapist"),
-    "agreement_date": ("Date of the mediation agreement",
-                       "The date of the written agreement reached at mediation (regulation 42).",
-                       "18 March 2025"),
-    "mediator": ("The mediator's name", "Who mediated.", "Helen Marsh"),
-    "actions": ("The agreed actions that are late", "Each action agreed at mediation that has not "
-                "been done by its deadline.", ""),
-    "actions.action": ("What was agreed", "The action, in the words of the agreement.",
-                       "Arrange an educational psychologist's observation in class"),
-    "actions.who": ("Who agreed to do it", "The organisation that must do it.",
-                    "Westminster City Council"),
-    "actions.appealable": ("Could it have been appealed to the Tribunal?",
-                           "Yes for things like an assessment, issuing a plan or changing "
-                           "Section F; no for things like a visit or a report. It decides the "
-                           "deadline (regulation 42(2) or (3)).", "no"),
-    "actions.order_type": ("What kind of action",
-                           "For an action that could have been appealed: which Tribunal time limit "
-                           "applies (regulation 44). Leave empty if a deadline was agreed in "
-                           "writing.", "6 (amend_plan)"),
-    "actions.agreed_deadline": ("Deadline agreed in writing",
-                                "Only if the agreement set its own date for this action "
-                                "(regulation 42(5)).", "11 April 2025"),
-    "reply_by": ("Reply by", "The date you ask the LA to reply by.", "28 April 2025"),
-}
-
-# Choices shown as numbered lists, with words people recognise.
-_CHOICE_WORDS: dict[type[StrEnum], Callable[[Any], str]] = {
-    DecisionKind: lambda kind: wording_for(kind).title,
-    OrderType: lambda order: reg44_period(order.value).label.capitalize(),
-}
-
-# Questions asked only when an earlier answer in the same section makes them relevant.
-_ASK_IF: dict[str, Callable[[Mapping[str, Any]], bool]] = {
-    "client.relationship": lambda section: not section.get("is_young_person"),
-    "actions.order_type": lambda section: bool(section.get("appealable")),
-}
-
-
-def _surname_ref(answers: Mapping[str, Any]) -> str | None:
-    decision = answers.get("decision") or {}
-    if decision.get("la_reference"):
-        return str(decision["la_reference"])
-    child = (answers.get("child") or {}).get("name")
-    letter = answers.get("letter_date")
-    if not child or not isinstance(letter, date):
-        return None
-    surname = re.sub(r"[^A-Z0-9]", "", str(child).split()[-1].upper()) or "CASE"
-    return f"{surname}-{letter.year}"
-
-
-def _letter_date_plus(days: int) -> Callable[[Mapping[str, Any], date], Any]:
-    def default(answers: Mapping[str, Any], today: date) -> Any:
-        letter = answers.get("letter_date")
-        return letter + timedelta(days=days) if isinstance(letter, date) else None
-    return default
-
-
-# Defaults that depend on the day or on earlier answers.
-_DYNAMIC_DEFAULTS: dict[str, Callable[[Mapping[str, Any], date], Any]] = {
-    "letter_date": lambda answers, today: today,
-    "client.consent_given": lambda answers, today: answers.get("letter_date") or today,
-    "case_ref": lambda answers, today: _surname_ref(answers),
-    "reply_by": _letter_date_plus(14),
-    "la.salutation": lambda answers, today: (answers.get("la") or {}).get("name"),
-    "adviser.salutation": lambda answers, today: (answers.get("adviser") or {}).get("name"),
-}
-# Guesses offered to a person, never filled in silently (--no-input lists them as missing).
-_SUGGESTIONS = frozenset({"client.consent_given", "contacted_adviser"})
-# certificate-request: this letter is often the family's first contact with the adviser.
-_KIND_DEFAULTS: dict[tuple[str, str], Callable[[Mapping[str, Any], date], Any]] = {
-    ("certificate-request", "contacted_adviser"): lambda answers, today: answers.get("letter_date"),
-}
-
-
-# ---------------------------------------------------------------- questions from the model
-
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The annotation without ``| None``, and whether None was allowed."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return args[0], len(args) < len(typing.get_args(annotation))
-    return annotation, False
-
-
-def _base(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
-
-
-def _kind_of(annotation: Any) -> tuple[str, Any]:
-    base = _base(annotation)
-    if typing.get_origin(base) is tuple:
-        item = _base(typing.get_args(base)[0])
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return "actions", item
-        return "list", item
-    if base is date:
-        return "date", base
-    if base is bool:
-        return "bool", base
-    if isinstance(base, type) and issubclass(base, StrEnum):
-        return "choice", base
-    if isinstance(base, type) and issubclass(base, BaseModel):
-        return "section", base
-    return "text", base
-
-
-def _field_questions(model: type[BaseModel], prefix: tuple[str, ...], kind_name: str
-                     ) -> list[Question]:
-    questions: list[Question] = []
-    for name, info in model.model_fields.items():
-        path = (*prefix, name)
-        questions += _question(path, info.annotation, info, kind_name)
-    return questions
-
-
-def _question(path: tuple[str, ...], annotation: Any, info: Any, kind_name: str) -> list[Question]:
-    inner, optional = _unwrap(annotation)
-    kind, target = _kind_of(inner)
-    if kind == "section":
-        return _field_questions(target, path, kind_name)
-    help_key = ".".join(part for part in path)
-    label, meaning, example = _HELP[help_key]
-    has_default = info.default is not PydanticUndefined
-    min_items = any(getattr(rule, "min_length", 0) for rule in info.metadata)
-    required = (not has_default and not optional) or (kind in ("list", "actions") and min_items)
-    default = info.default if has_default and info.default not in (None, ()) else None
-    choices: tuple[tuple[str, str], ...] = ()
-    if kind == "choice":
-        words = _CHOICE_WORDS.get(target, _enum_value)
-        choices = tuple((member.value, words(member)) for member in target)
-    return [Question(path, label, meaning, example, kind, bool(required), default, choices)]
-
-
-def _enum_value(member: Any) -> str:
-    return str(member.value)
-
-
-def questions_for(kind_name: str) -> list[Question]:
-    """Every question a letter of ``kind_name`` may ask, in the order they are asked.
-
-    The agreed actions of a chase letter are one question of kind 'actions'; its item
-    questions are ``action_questions()``.
-    """
-    model = KINDS[kind_name].model
-    questions: list[Question] = []
-    for name in _ORDER[kind_name]:
-        questions += _question((name,), model.model_fields[name].annotation,
-                               model.model_fields[name], kind_name)
-    return questions
-
-
-def action_questions() -> list[Question]:
-    """The questions about one agreed action (the ``Action`` model)."""
-    return [replace_path(q, q.path[1:]) for q in _field_questions(Action, ("actions",), "")]
-
-
-def replace_path(question: Question, path: tuple[str, ...]) -> Question:
-    """The same question, stored at ``path`` inside its section."""
-    return Question(path, question.label, question.meaning, question.example, question.kind,
-                    question.required, question.default, question.choices)
 
 
 # ---------------------------------------------------------------- nested answers
@@ -419,7 +127,7 @@ def _date_problem(text: str) -> str:
         if day > last or day < 1:
             return (f"{text!r} is not a date: {date(year, month, 1).strftime('%B')} {year} has "
                     f"{last} days.")
-    return f"{text!r} is not a date I can read: {_DATE_FORMS}."
+    return f"{text!r} is not a date I can read: {DATE_FORMS}."
 
 
 def _read(question: Question, text: str) -> tuple[Any, str | None]:
@@ -457,7 +165,7 @@ def _readable(message: str) -> str:
     match = _BEFORE.match(message)
     if match is None:
         return message
-    label = _HELP.get(match[2], (match[2],))[0]
+    label = HELP.get(match[2], (match[2],))[0]
     return (f"{plain_date(date.fromisoformat(match[1]))} is before the {label[0].lower()}{label[1:]} "
             f"({plain_date(date.fromisoformat(match[3]))}): please check both dates.")
 
@@ -489,7 +197,7 @@ class _Session:
         return KINDS[self.kind_name].model
 
     def default(self, question: Question) -> Any:
-        make = _KIND_DEFAULTS.get((self.kind_name, question.name)) or _DYNAMIC_DEFAULTS.get(
+        make = KIND_DEFAULTS.get((self.kind_name, question.name)) or DYNAMIC_DEFAULTS.get(
             question.name)
         value = make(self.answers, self.today) if make else None
         return value if value is not None else question.default
@@ -504,7 +212,7 @@ class _Session:
         self.say(question.label + (" (optional: press Enter to skip)" if optional else ""))
         self.say(f"  {question.meaning}")
         if question.example:
-            forms = f" ({_DATE_FORMS})" if question.kind == "date" else ""
+            forms = f" ({DATE_FORMS})" if question.kind == "date" else ""
             self.say(f"  Example: {question.example}{forms}")
         for number, (value, words) in enumerate(question.choices, start=1):
             self.say(f"  {number}. {words} ({value})")
@@ -551,12 +259,12 @@ class _Session:
         if path in self.given:
             return
         parent = _get(self.answers, path[:-1]) if len(path) > 1 else self.answers
-        condition = _ASK_IF.get(question.name)
+        condition = ASK_IF.get(question.name)
         if condition is not None and not condition(parent or {}):
             return
-        if self.prompter is None or question.name in _NOT_ASKED or (
+        if self.prompter is None or question.name in NOT_ASKED or (
                 not question.required and path[0] in self.seeded):
-            default = None if self.prompter is None and question.name in _SUGGESTIONS else (
+            default = None if self.prompter is None and question.name in SUGGESTIONS else (
                 self.default(question))
             if default is not None and not _has(self.answers, path):
                 _set(self.answers, path, default)
@@ -586,7 +294,7 @@ class _Session:
             self.say(f"Agreed action {len(actions) + 1}")
             item: dict[str, Any] = {}
             for sub in action_questions():
-                condition = _ASK_IF.get(f"actions.{sub.name}")
+                condition = ASK_IF.get(f"actions.{sub.name}")
                 if condition is not None and not condition(item):
                     continue
                 value = self.ask_value(sub)
@@ -832,124 +540,15 @@ def confirm(prompter: Prompter, question: str, *, default: bool = True) -> bool:
         prompter.say("  ! Please answer yes or no.")
 
 
-# ---------------------------------------------------------------- writing
-
-def email_text(docx: bytes, *, to: str, subject: str) -> str:
-    """The letter as plain text to paste into an email: To and Subject, then from 'Dear'.
-
-    The sender's details, addresses and date are left out (the email carries them); the
-    words are the rendered .docx's own, so the two never differ.
-    """
-    document = Document(io.BytesIO(docx))
-    blocks: list[tuple[str, str]] = []  # (text, "p" | "item" | "row")
-    started = False
-    for element in document.element.body.iterchildren():
-        if element.tag == qn("w:p"):
-            paragraph = Paragraph(element, document._body)
-            text = paragraph.text.strip()
-            started = started or text.startswith("Dear ")
-            if started and text and text != subject:  # the Subject header already says it
-                style = paragraph.style.name if paragraph.style is not None else ""
-                blocks.append((f"- {text}", "item") if style.startswith("List") else (text, "p"))
-        elif element.tag == qn("w:tbl") and started:
-            for row in Table(element, document._body).rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    if cell.text.strip() and cell.text.strip() not in cells:
-                        cells.append(cell.text.strip())
-                if cells:
-                    blocks.append((": ".join(cells), "row"))
-    out = [f"To: {to}", f"Subject: {subject}", ""]
-    previous = ""
-    for text, kind in blocks:
-        if out[-1] != "" and not (kind == previous and kind in ("item", "row")):
-            out.append("")
-        out.append(text)
-        previous = kind
-    return "\n".join(out) + "\n"
-
-
-def outputs_for(out: Path, kind: DocumentKind, case_ref: str, fmt: str) -> Path:
-    """Where the letter goes: ``out`` if it names a file, else ``{case_ref}-{kind}`` inside it."""
-    suffix = ".txt" if fmt == "txt" else ".docx"
-    if out.suffix.lower() in (".txt", ".docx"):
-        return out.with_suffix(suffix)
-    return output_path(out, kind, case_ref).with_suffix(suffix)
-
-
 def saved_case_data(kind_name: str, case: BaseModel) -> dict[str, Any]:
     """The case to save for the next letter: every answer except the letter's own date.
 
     A request for mediation also records ``mediation_requested`` (the LA was told on the
     letter's date), which a later mediation-not-arranged letter needs.
     """
-    data = case.model_dump(mode="python", exclude=set(_PER_LETTER))
+    data = case.model_dump(mode="python", exclude=set(PER_LETTER))
     if kind_name == "mediation-request":
         data["mediation_requested"] = getattr(case, "letter_date")  # noqa: B009
-    order = {name: index for index, name in enumerate(_ORDER[kind_name])}
+    order = {name: index for index, name in enumerate(ORDER[kind_name])}
     return {key: data[key] for key in sorted(data, key=lambda key: order.get(key, len(order)))
             if data[key] not in ((), [], None)}
-
-
-_SAVED_COMMENT = (
-    "A case for medocs draft, saved by --save-case. The letter's own date is not saved: each\n"
-    "letter asks for it (default: today). Use it for the next letter in this case, e.g.\n"
-    "  medocs draft mediation-not-arranged THIS-FILE --out out/"
-)
-
-
-def check_free(paths: list[Path | None], *, force: bool) -> None:
-    """Raise OutputExistsError for the first of ``paths`` that exists, unless ``force``."""
-    for path in paths:
-        if path is not None and path.exists() and not force:
-            msg = f"{path} already exists: use --force to replace it"
-            raise OutputExistsError(msg)
-
-
-def write_draft(
-    kind: DocumentKind,
-    case: BaseModel,
-    *,
-    target: Path,
-    fmt: str,
-    today: date,
-    stamp: datetime,
-    templates: Path | None = None,
-    force: bool = False,
-    save_case: Path | None = None,
-    ics: Path | None = None,
-) -> tuple[list[Path], tuple[str, ...]]:
-    """Write the letter (.docx or .txt), and the saved case and calendar if asked.
-
-    Returns:
-        The files written, in order, and the warnings of the letter's deadlines.
-
-    Raises:
-        OutputExistsError: if a file exists and ``force`` is False; checked for every file
-            before any is written.
-    """
-    check_free([target, save_case, ics], force=force)
-    written: list[Path] = []
-    deadlines = letter_deadlines(case, today=today)
-    warnings = tuple(f"{d.label}: {w}" for d in deadlines.values() for w in d.warnings)
-    if fmt == "txt":
-        context = build_context(kind, case, None, today=today)
-        data = render_document(kind, case, None, today=today, templates=templates)
-        text = email_text(data, to=context["by_email"], subject=context["subject"])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"), force=force)
-    else:
-        issue_document(kind, case, None, target=target, today=today, templates=templates,
-                       force=force)
-    written.append(target)
-    if save_case is not None:
-        text = dumps_case(saved_case_data(kind.name, case), comment=_SAVED_COMMENT)
-        save_case.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(save_case, text.encode("utf-8"), force=force)
-        written.append(save_case)
-    if ics is not None:
-        child = getattr(case, "child").name  # noqa: B009 - every advocate's case has one
-        written.append(write_ics(ics, deadlines, identity=getattr(case, "case_ref"),  # noqa: B009
-                                 stamp=stamp, title_prefix=child,
-                                 calendar_name=f"{child}: SEND deadlines", force=force))
-    return written, warnings

@@ -1,0 +1,133 @@
+"""Write a drafted letter: the .docx, or text for an email, the saved case and the calendar.
+
+Every file is checked to be free before any is written, and each is written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from pydantic import BaseModel
+
+from medocs.advocacy import letter_deadlines
+from medocs.calendar_export import write_ics
+from medocs.case_toml import dumps_case
+from medocs.documents import DocumentKind, build_context, render_document
+from medocs.drafting import saved_case_data
+from medocs.errors import OutputExistsError
+from medocs.issuing import issue_document, output_path
+from medocs.rendering import write_atomic
+
+__all__ = ["check_free", "email_text", "outputs_for", "write_draft"]
+
+def email_text(docx: bytes, *, to: str, subject: str) -> str:
+    """The letter as plain text to paste into an email: To and Subject, then from 'Dear'.
+
+    The sender's details, addresses and date are left out (the email carries them); the
+    words are the rendered .docx's own, so the two never differ.
+    """
+    document = Document(io.BytesIO(docx))
+    blocks: list[tuple[str, str]] = []  # (text, "p" | "item" | "row")
+    started = False
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            paragraph = Paragraph(element, document._body)
+            text = paragraph.text.strip()
+            started = started or text.startswith("Dear ")
+            if started and text and text != subject:  # the Subject header already says it
+                style = paragraph.style.name if paragraph.style is not None else ""
+                blocks.append((f"- {text}", "item") if style.startswith("List") else (text, "p"))
+        elif element.tag == qn("w:tbl") and started:
+            for row in Table(element, document._body).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    if cell.text.strip() and cell.text.strip() not in cells:
+                        cells.append(cell.text.strip())
+                if cells:
+                    blocks.append((": ".join(cells), "row"))
+    out = [f"To: {to}", f"Subject: {subject}", ""]
+    previous = ""
+    for text, kind in blocks:
+        if out[-1] != "" and not (kind == previous and kind in ("item", "row")):
+            out.append("")
+        out.append(text)
+        previous = kind
+    return "\n".join(out) + "\n"
+
+
+def outputs_for(out: Path, kind: DocumentKind, case_ref: str, fmt: str) -> Path:
+    """Where the letter goes: ``out`` if it names a file, else ``{case_ref}-{kind}`` inside it."""
+    suffix = ".txt" if fmt == "txt" else ".docx"
+    if out.suffix.lower() in (".txt", ".docx"):
+        return out.with_suffix(suffix)
+    return output_path(out, kind, case_ref).with_suffix(suffix)
+
+
+_SAVED_COMMENT = (
+    "A case for medocs draft, saved by --save-case. The letter's own date is not saved: each\n"
+    "letter asks for it (default: today). Use it for the next letter in this case, e.g.\n"
+    "  medocs draft mediation-not-arranged THIS-FILE --out out/"
+)
+
+
+def check_free(paths: list[Path | None], *, force: bool) -> None:
+    """Raise OutputExistsError for the first of ``paths`` that exists, unless ``force``."""
+    for path in paths:
+        if path is not None and path.exists() and not force:
+            msg = f"{path} already exists: use --force to replace it"
+            raise OutputExistsError(msg)
+
+
+def write_draft(
+    kind: DocumentKind,
+    case: BaseModel,
+    *,
+    target: Path,
+    fmt: str,
+    today: date,
+    stamp: datetime,
+    templates: Path | None = None,
+    force: bool = False,
+    save_case: Path | None = None,
+    ics: Path | None = None,
+) -> tuple[list[Path], tuple[str, ...]]:
+    """Write the letter (.docx or .txt), and the saved case and calendar if asked.
+
+    Returns:
+        The files written, in order, and the warnings of the letter's deadlines.
+
+    Raises:
+        OutputExistsError: if a file exists and ``force`` is False; checked for every file
+            before any is written.
+    """
+    check_free([target, save_case, ics], force=force)
+    written: list[Path] = []
+    deadlines = letter_deadlines(case, today=today)
+    warnings = tuple(f"{d.label}: {w}" for d in deadlines.values() for w in d.warnings)
+    if fmt == "txt":
+        context = build_context(kind, case, None, today=today)
+        data = render_document(kind, case, None, today=today, templates=templates)
+        text = email_text(data, to=context["by_email"], subject=context["subject"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"), force=force)
+    else:
+        issue_document(kind, case, None, target=target, today=today, templates=templates,
+                       force=force)
+    written.append(target)
+    if save_case is not None:
+        text = dumps_case(saved_case_data(kind.name, case), comment=_SAVED_COMMENT)
+        save_case.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(save_case, text.encode("utf-8"), force=force)
+        written.append(save_case)
+    if ics is not None:
+        child = getattr(case, "child").name  # noqa: B009 - every advocate's case has one
+        written.append(write_ics(ics, deadlines, identity=getattr(case, "case_ref"),  # noqa: B009
+                                 stamp=stamp, title_prefix=child,
+                                 calendar_name=f"{child}: SEND deadlines", force=force))
+    return written, warnings
