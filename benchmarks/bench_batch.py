@@ -55,6 +55,8 @@ DATE_COLUMNS = {"child.date_of_birth", "decision.letter_sent", "contacted_advise
 RUNNER = """
 import json, resource, sys, time
 from medocs.cli import main
+before = resource.getrusage(resource.RUSAGE_SELF)
+cpu_before = before.ru_utime + before.ru_stime
 started = time.perf_counter()
 try:
     main(sys.argv[1:], standalone_mode=False)
@@ -62,9 +64,9 @@ except SystemExit as exc:
     if exc.code:
         raise
 seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds,
-                  "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "self_kb": me.ru_maxrss, "children_kb": kids.ru_maxrss,
+                  "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu_before}))
 """
 
 
@@ -154,12 +156,14 @@ def run(args: argparse.Namespace, work: Path) -> None:
     source = write_csv(work / "rows.csv", rows_for(args.docs, "B"))
     naive_rows = rows_for(args.naive_docs, "N")
     times: dict[str, list[float]] = {"naive": [], "jobs1": [], "jobs2": []}
+    cpu: dict[str, list[float]] = {"jobs1": [], "jobs2": []}
     memory: list[tuple[str, int, dict[str, float]]] = []
     for round_number in range(args.rounds):
         times["naive"].append(naive_ms(naive_rows, work / f"naive-{round_number}"))
         for jobs in (1, 2):
             measured = medocs_batch(source, work / f"j{jobs}-{round_number}", "--jobs", str(jobs))
             times[f"jobs{jobs}"].append(measured["seconds"] * 1000 / args.docs)
+            cpu[f"jobs{jobs}"].append(measured["cpu"] * 1000 / args.docs)
             if round_number == 0:
                 memory.append((f"--jobs {jobs}", args.docs, measured))
         print(f"round {round_number + 1}/{args.rounds}: " + ", ".join(
@@ -176,10 +180,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
     big = {jobs: medocs_batch(big_source, work / f"big{jobs}", "--jobs", str(jobs)) for jobs in (1, 2)}
     memory.append(("--jobs 1", args.big, big[1]))
     memory.append(("--jobs 2", args.big, big[2]))
-    print_report(args, times, pdf, memory, big)
+    print_report(args, times, cpu, pdf, memory, big)
 
 
-def print_report(args: argparse.Namespace, times: dict[str, list[float]], pdf: dict[int, float],
+def print_report(args: argparse.Namespace, times: dict[str, list[float]], cpu: dict[str, list[float]],
+                 pdf: dict[int, float],
            memory: list[tuple[str, int, dict[str, float]]], big: dict[int, dict[str, float]]) -> None:
     """Print the tables and the targets, as markdown."""
     naive = statistics.median(times["naive"])
@@ -210,6 +215,12 @@ def print_report(args: argparse.Namespace, times: dict[str, list[float]], pdf: d
         print(f"| {name} | {size:,} | {values['self_kb'] / 1024:.0f} MB | {worker:.0f} MB |")
     spread = ", ".join(f"{name}: " + "/".join(f"{x:.2f}" for x in values) for name, values in times.items())
     print(f"\nper round ms/doc: {spread}")
+    # CPU seconds (all processes and threads) per document: what the machine's other load
+    # cannot change; wall / CPU says how many cores a run kept busy.
+    for jobs in (1, 2):
+        used = statistics.median(cpu[f"jobs{jobs}"])
+        wall = statistics.median(times[f"jobs{jobs}"])
+        print(f"--jobs {jobs}: CPU {used:.2f} ms/doc, {used / wall:.2f} cores busy on average")
     print(f"ratios: naive / --jobs 1 = {naive / one:.1f}x (target >= 8x); naive / --jobs 2 = "
           f"{naive / two:.1f}x; --jobs 2 vs --jobs 1 = {one / two:.2f}x (target >= 1.7x); "
           f"PDF 1 -> 2 workers = {pdf[1] / pdf[2]:.2f}x; {args.big:,} from XLSX: "
