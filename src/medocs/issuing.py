@@ -238,7 +238,7 @@ class _Pending:
 
 def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: CompiledTemplate, *,
              today: date, force: bool, resume: bool, generated_at: datetime) -> Issued | _Pending:
-    """Render one job and stage its file, or say it is done already."""
+    """Render one job in memory, or say it is done already (its file is this document)."""
     case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every case model has one
     context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
     issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context))
