@@ -18,14 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from medocs.errors import OutputExistsError, RenderError, TemplateError
+from medocs.errors import RenderError, TemplateError
 from medocs.rendering import (
     CompiledTemplate,
     clear_template_cache,
     load_template,
     read_template_sources,
     safe_environment,
-    write_atomic,
 )
 
 AWKWARD = "Zoë O'Brien & Sons <Ltd>"
@@ -360,34 +359,3 @@ class TestLoadTemplate:
         document.add_paragraph("An extra paragraph")
         document.save(str(letter))
         assert load_template(letter) is not first
-
-
-class TestWriteAtomic:
-    def test_writes_new_file(self, tmp_path: Path) -> None:
-        """A new file gets the bytes and no temporary file is left."""
-        write_atomic(tmp_path / "a.docx", b"data")
-        assert (tmp_path / "a.docx").read_bytes() == b"data"
-        assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
-
-    def test_refuses_existing_file(self, tmp_path: Path) -> None:
-        """An existing file is kept and the error names it."""
-        target = tmp_path / "a.docx"
-        target.write_bytes(b"old")
-        with pytest.raises(OutputExistsError, match="a.docx"):
-            write_atomic(target, b"new")
-        assert target.read_bytes() == b"old"
-        assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
-
-    def test_force_replaces(self, tmp_path: Path) -> None:
-        """force=True replaces an existing file."""
-        target = tmp_path / "a.docx"
-        target.write_bytes(b"old")
-        write_atomic(target, b"new", force=True)
-        assert target.read_bytes() == b"new"
-        assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
-
-    def test_failed_write_leaves_nothing(self, tmp_path: Path) -> None:
-        """A write that fails half-way leaves neither the file nor a temporary file."""
-        with pytest.raises(TypeError):
-            write_atomic(tmp_path / "a.docx", "not bytes")  # type: ignore[arg-type]
-        assert list(tmp_path.iterdir()) == []

@@ -40,6 +40,7 @@ from pydantic import BaseModel
 from medocs.columns import RowConverter, cell_text
 from medocs.documents import KINDS, DocumentKind, template_path
 from medocs.errors import CaseValidationError, MedocsError, OutputError, OutputExistsError, PdfError
+from medocs.files import remove_stale_temp_files, write_atomic
 from medocs.issuing import (
     Issued,
     Job,
@@ -55,7 +56,7 @@ from medocs.naming import DEFAULT_PATTERN
 from medocs.pdf import PdfPool
 from medocs.profiles import Profile
 from medocs.register import Register
-from medocs.rendering import load_template, remove_stale_temp_files, write_atomic
+from medocs.rendering import load_template
 from medocs.tables import Table, csv_bytes, read_table
 
 __all__ = [

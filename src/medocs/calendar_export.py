@@ -15,7 +15,7 @@ from pathlib import Path
 
 from medocs import __version__
 from medocs.dates import long_date
-from medocs.rendering import write_atomic
+from medocs.files import write_atomic
 from medocs.timeline import Deadline
 from medocs.workdays import previous_working_day
 

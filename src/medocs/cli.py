@@ -36,13 +36,13 @@ from medocs.drafting import (
     seed_case,
 )
 from medocs.errors import MedocsError, OutputExistsError, RegisterError
+from medocs.files import write_atomic
 from medocs.issuing import NAME_FIELDS, issue_document, output_path
 from medocs.loading import load_case, read_case_data
 from medocs.naming import DEFAULT_PATTERN, file_stem
 from medocs.pdf import convert
 from medocs.profiles import Profile, load_profile
 from medocs.register import Register, default_register_path
-from medocs.rendering import write_atomic
 from medocs.tables import TABLE_SUFFIXES
 from medocs.timeline import Deadline, TimelineDates, compute_timeline
 

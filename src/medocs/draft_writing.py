@@ -21,8 +21,8 @@ from medocs.case_toml import dumps_case
 from medocs.documents import DocumentKind, build_context, render_document
 from medocs.drafting import saved_case_data
 from medocs.errors import OutputExistsError
+from medocs.files import write_atomic
 from medocs.issuing import issue_document, output_path
-from medocs.rendering import write_atomic
 
 __all__ = ["check_free", "email_text", "outputs_for", "write_draft"]
 

@@ -32,19 +32,11 @@ from pydantic import BaseModel
 from medocs import __version__
 from medocs.documents import DocumentKind, build_context, template_path
 from medocs.errors import MedocsError, OutputError, OutputExistsError
+from medocs.files import StagedFile, discard_file, publish_file, stage_file, stage_files, sync_directory
 from medocs.naming import DEFAULT_PATTERN, file_stem
 from medocs.profiles import Profile
 from medocs.register import Completion, Entry, Register, Reservation, file_sha256
-from medocs.rendering import (
-    CompiledTemplate,
-    StagedFile,
-    discard_file,
-    load_template,
-    publish_file,
-    stage_file,
-    stage_files,
-    sync_directory,
-)
+from medocs.rendering import CompiledTemplate, load_template
 from medocs.workdays import HOLIDAYS_DATA_VERSION
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Compile-once rendering of docxtpl ``.docx`` templates, and atomic writes of the result.
+"""Compile-once rendering of docxtpl ``.docx`` templates.
 
 Naive docxtpl re-opens the template, re-runs its regex preprocessing and recompiles the
 whole document XML as a Jinja template for every document; ~88 % of its time is that
@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import os
 import posixpath
 import re
 import secrets
@@ -30,8 +29,7 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -44,7 +42,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
-from medocs.errors import MedocsError, OutputExistsError, RenderError, TemplateError
+from medocs.errors import MedocsError, RenderError, TemplateError
 
 try:  # docxtpl's Subdoc needs the optional docxcompose package
     from docxtpl.subdoc import Subdoc
@@ -55,21 +53,13 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 __all__ = [
     "CompiledTemplate",
-    "StagedFile",
     "TemplateSource",
     "TemplateSources",
     "clear_template_cache",
-    "discard_file",
     "line_excerpt",
     "load_template",
-    "publish_file",
     "read_template_sources",
-    "remove_stale_temp_files",
     "safe_environment",
-    "stage_file",
-    "stage_files",
-    "sync_directory",
-    "write_atomic",
 ]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -677,218 +667,3 @@ def clear_template_cache() -> None:
     """Forget every compiled template (for long-running processes and tests)."""
     with _CACHE_LOCK:
         _CACHE.clear()
-
-
-# --------------------------------------------------------------------------- atomic write
-
-# Temporary files are ".NAME.<12 hex>.tmp" next to NAME: hidden, and never a .docx.
-_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{12}\.tmp$")
-
-
-@dataclass(frozen=True)
-class StagedFile:
-    """A complete, fsynced temporary file waiting to be given its final name.
-
-    Attributes:
-        path: the final name.
-        temp: the temporary file in the same directory.
-    """
-
-    path: Path
-    temp: Path
-
-
-def _temp_file(directory: Path, name: str) -> tuple[int, Path]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        temp = directory / f".{name[:200]}.{secrets.token_hex(6)}.tmp"
-        try:  # 0o666 so the umask decides the final mode, as for any new file
-            return os.open(temp, flags, 0o666), temp
-        except FileExistsError:
-            continue
-
-
-def _exists_message(path: Path) -> str:
-    return f"{path} exists already; not overwriting it (use --force to replace it)"
-
-
-def _publish_new(temp: Path, path: Path) -> None:
-    """Give ``temp`` the name ``path`` only if ``path`` does not exist, atomically."""
-    try:
-        os.link(temp, path)  # fails if path exists: no window between check and rename
-    except FileExistsError:
-        raise OutputExistsError(_exists_message(path)) from None
-    except OSError:  # hard links unsupported here (some network/FAT file systems)
-        if os.path.lexists(path):
-            raise OutputExistsError(_exists_message(path)) from None
-        os.replace(temp, path)
-    else:
-        temp.unlink()
-
-
-def sync_directory(directory: Path) -> None:
-    """fsync a directory, so the names created in it survive a power cut.
-
-    Args:
-        directory: the directory; on systems that cannot open one (Windows) nothing is done.
-    """
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # Windows cannot open directories; its rename is durable enough
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-_SYNC_THREADS = 8
-_SYNCER: tuple[int, ThreadPoolExecutor] | None = None
-_SYNCER_LOCK = threading.Lock()
-
-
-def _syncer() -> ThreadPoolExecutor:
-    """The threads that fsync a group of files at once; new ones in a forked child."""
-    global _SYNCER  # one pool per process, made on first use
-    with _SYNCER_LOCK:
-        if _SYNCER is None or _SYNCER[0] != os.getpid():  # threads do not survive a fork
-            _SYNCER = (os.getpid(), ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="medocs-fsync"))
-        return _SYNCER[1]
-
-
-def stage_files(items: Sequence[tuple[Path, bytes]]) -> list[StagedFile]:
-    """Write each item to a temporary file next to its path, then fsync them all.
-
-    Writing the whole group before the first fsync lets the disk flush it in fewer, larger
-    steps than one write-and-wait per file; the final names are untouched.
-
-    Args:
-        items: ``(final path, content)`` pairs.
-
-    Returns:
-        The staged files, in order; give them their names with :func:`publish_file` or drop
-        them with :func:`discard_file`.
-
-    Raises:
-        OSError: a directory is missing or not writable, or the disk is full (no temporary
-            file of the group is left).
-    """
-    staged: list[StagedFile] = []
-    descriptors: list[int] = []
-    try:
-        for path, data in items:
-            fd, temp = _temp_file(Path(path).parent, Path(path).name)
-            descriptors.append(fd)
-            staged.append(StagedFile(Path(path), temp))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        # Before the rename, not after: a power cut must never leave a named, partial file.
-        # Concurrent fsyncs share the file system's journal commits (measured: ~0.25 ms a
-        # file instead of ~0.45 ms one after another); fsync releases the GIL.
-        if len(descriptors) > 1:
-            list(_syncer().map(os.fsync, descriptors))
-        elif descriptors:
-            os.fsync(descriptors[0])
-    except BaseException:
-        for item in staged:
-            item.temp.unlink(missing_ok=True)
-        raise
-    finally:
-        for fd in descriptors:
-            os.close(fd)
-    return staged
-
-
-def stage_file(path: Path, data: bytes) -> StagedFile:
-    """Write ``data`` to a temporary file next to ``path`` and fsync it; ``path`` is untouched.
-
-    Args:
-        path: the file the data is for.
-        data: its content.
-
-    Returns:
-        The staged file (see :func:`stage_files`).
-
-    Raises:
-        OSError: the directory is missing or not writable (no temporary file is left).
-    """
-    return stage_files([(path, data)])[0]
-
-
-def publish_file(staged: StagedFile, *, force: bool = False) -> None:
-    """Rename a staged file to its final name; the temporary file is gone afterwards.
-
-    The directory is not fsynced here: call :func:`sync_directory` once after publishing
-    a group of files (one directory fsync per group instead of one per file).
-
-    Args:
-        staged: from :func:`stage_file`.
-        force: replace the final file if it exists.
-
-    Raises:
-        OutputExistsError: the final file exists and ``force`` is false.
-        OSError: the rename failed.
-    """
-    try:
-        if force:
-            os.replace(staged.temp, staged.path)
-        else:
-            _publish_new(staged.temp, staged.path)
-    finally:
-        staged.temp.unlink(missing_ok=True)
-
-
-def discard_file(staged: StagedFile) -> None:
-    """Delete a staged file that will not be published."""
-    staged.temp.unlink(missing_ok=True)
-
-
-def remove_stale_temp_files(directory: Path, names: set[str]) -> int:
-    """Delete temporary files an interrupted run left for the files ``names`` in ``directory``.
-
-    Only temporaries of the given final names are touched, so another program's (or another
-    batch's) files in the same folder are left alone.
-
-    Args:
-        directory: the output folder.
-        names: final file names (no folder) whose leftovers may go.
-
-    Returns:
-        How many were deleted.
-    """
-    removed = 0
-    try:
-        entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return 0
-    for entry in entries:
-        match = _TEMP_NAME.match(entry.name)
-        if match and match["name"] in names and entry.is_file(follow_symlinks=False):
-            Path(entry.path).unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is either absent or complete.
-
-    The bytes go to a temporary file in the same directory, are fsynced, then renamed into
-    place; a crash leaves at most a hidden ``.NAME.*.tmp`` file, never a partial ``path``.
-
-    Args:
-        path: the file to create.
-        data: its content.
-        force: replace ``path`` if it exists.
-
-    Raises:
-        OutputExistsError: ``path`` exists and ``force`` is false.
-        OSError: the directory is missing or not writable.
-    """
-    path = Path(path)
-    if not force and os.path.lexists(path):  # fail early; _publish_new re-checks atomically
-        raise OutputExistsError(_exists_message(path))
-    publish_file(stage_file(path, data), force=force)
-    sync_directory(path.parent)
