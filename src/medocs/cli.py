@@ -71,6 +71,13 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
     Examples:
       medocs timeline --decision-sent 2024-10-01 --certificate-issued 2024-11-29
+      medocs render decision-letter case.toml --profile profile.toml --out out/
+      medocs batch decline-certificate cases.xlsx --profile profile.toml --out out/batch
+      medocs draft certificate-request --out out/
+      medocs check my-templates/decision-letter.docx --kind decision-letter
+
+    Every command has --help with examples. Errors are one line (exit 1); --debug shows the
+    Python traceback.
     """
     ctx.meta["medocs.debug"] = debug
 
