@@ -407,7 +407,7 @@ def decision_letter() -> None:
     tag(left, "{%p endfor %}")
     refs = [
         ("Our ref", "{{ case_ref }}"),
-        ("Your ref", "{% if your_ref %}{{ your_ref }}{% else %}–{% endif %}"),
+        ("Your ref", "{{ your_ref }}"),
         ("Contact", "{{ officer.name }}"),
         ("Direct line", "{{ officer.phone }}"),
         ("Email", "{{ officer.email }}"),
@@ -415,8 +415,12 @@ def decision_letter() -> None:
     ]
     first = True
     for key, value in refs:
+        if key == "Your ref":  # no line at all when the family gave no reference
+            tag(right, "{%p if your_ref %}")
         p = right.paragraphs[0] if first else right.add_paragraph()
         first = False
+        if key == "Your ref":
+            tag(right, "{%p endif %}")  # added after the line, which is already in the cell
         p.add_run(f"{key}: ").bold = True
         p.add_run(value)
         p.paragraph_format.space_after = Pt(0)
@@ -473,8 +477,7 @@ def decision_letter() -> None:
     ]
     for (key, value), row in zip(rows, table.rows, strict=True):
         cell_text(row.cells[0], key, bold=True)
-        cell_text(row.cells[1], value, bold=key != "Please note",
-                  size=10 if key == "Please note" else None)
+        cell_text(row.cells[1], value, bold=key != "Please note")
         set_cell_shading(row.cells[0], "EAF1FB")
     set_widths(table, [6.0, 10.6])
     keep_together(table)
@@ -523,7 +526,8 @@ def decision_letter() -> None:
                  "which issues you want to talk about at mediation; and",
                  "if the issues include health care provision (or its absence), which health "
                  "care provision you would like."):
-        para(doc, item, style="List Bullet")
+        # Keep the list with "Please send this to…", which refers to it.
+        para(doc, item, style="List Bullet", keep_next=True)
     para(doc, "Please send this to {{ la_mediation_contact.name }}, "
               "{{ la_mediation_contact.job_title }}, on {{ la_mediation_contact.phone }} or "
               "{{ la_mediation_contact.email }}. We will then arrange mediation within 30 days "
@@ -561,6 +565,10 @@ def decision_letter() -> None:
 CERTIFICATE_FOOTER = (
     "Mediation is confidential: this certificate records that the steps above took place, not "
     "what was said. Certificate {{ certificate.number }}."
+)
+NO_MEDIATION_FOOTER = (
+    "This certificate records the dates above; it says nothing about the merits of an appeal. "
+    "Certificate {{ certificate.number }}."
 )
 
 
@@ -616,6 +624,7 @@ def decline_certificate() -> None:
         "{% if certificate.variant == 'declined' %}Children and Families Act 2014, section 55(4)"
         "{% else %}Children and Families Act 2014, section 55; SEND Regulations 2014, Part 2 "
         "(Mediation, regs 32-42){% endif %}",
+        footer=NO_MEDIATION_FOOTER,
     )
     key_value_table(doc, [
         ("Parent or young person", "{{ recipient.name }}"),
@@ -714,8 +723,8 @@ def agreement_record() -> None:
         ("Case reference", "{{ case_ref }}"),
     ])
     tag(doc, "{%p if attendees %}")
-    para(doc, "Present: {% for person in attendees %}{{ person.name }} ({{ person.role }})"
-              "{% if not loop.last %}; {% endif %}{% endfor %}.", size=10)
+    para(doc, "Present: {% for person in attendees %}{{ person.name }} ({{ person.role }}); "
+              "{% endfor %}{{ agreement.mediator }} (mediator).", size=10)
     tag(doc, "{%p endif %}")
 
     heading(doc, "Issues mediated")
@@ -760,9 +769,12 @@ def agreement_record() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "If an agreed action is not done in time")
-    para(doc, "Write to {{ la.name }} (or the ICB) quoting this agreement, the action and its "
-              "deadline. If that does not work, you can complain to the Local Government and "
-              "Social Care Ombudsman. {{ sendiass.name }} ({{ sendiass.phone }}) can help.")
+    para(doc, "Write to whoever agreed to do it, quoting this agreement, the action and its "
+              "deadline. If that does not work: for an action of {{ la.name }}, use its "
+              "complaints procedure and then the Local Government and Social Care Ombudsman; "
+              "for an action of the ICB, use the NHS complaints procedure and then the "
+              "Parliamentary and Health Service Ombudsman. {{ sendiass.name }} "
+              "({{ sendiass.phone }}) can help.")
 
     heading(doc, "Signatures")
     sig = doc.add_table(rows=5, cols=3)
@@ -774,7 +786,8 @@ def agreement_record() -> None:
     parties = [
         ("Parent or young person", "{{ recipient.name }}"),
         ("{{ la.name }}", "{{ officer.name }}, {{ officer.job_title }}"),
-        ("{% if agreement.icb %}{{ agreement.icb }}{% else %}ICB (not a party){% endif %}", ""),
+        ("{% if agreement.icb %}{{ agreement.icb }}{% else %}ICB (not a party){% endif %}",
+         "{{ agreement.icb_signatory }}"),
         ("{{ mediation_service.name }}", "{{ agreement.mediator }}, mediator"),
     ]
     for row, (party, person) in zip(sig.rows[1:], parties, strict=True):

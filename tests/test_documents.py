@@ -238,3 +238,25 @@ def test_data_dir_finds_templates_and_samples() -> None:
     """Shipped data is found from the checkout (and, in a wheel, inside the package)."""
     assert (data_dir("templates") / "decision-letter.docx").is_file()
     assert isinstance(data_dir("samples"), Path)
+
+
+class TestLetterDetails:
+    def test_no_your_ref_line_without_a_reference(self, profile: Profile) -> None:
+        """The reference block leaves out 'Your ref' when the family gave none."""
+        assert "Your ref: SH/AK" in docx_text(_render("decision-letter", profile))
+        assert "Your ref" not in docx_text(_render("decision-letter", profile, your_ref=None))
+
+    def test_no_mediation_certificates_do_not_call_mediation_confidential(
+        self, profile: Profile
+    ) -> None:
+        """A certificate issued without mediation has a footer that says nothing of mediation."""
+        footer = docx_parts(_render("decline-certificate", profile))["footer"]
+        assert "Mediation is confidential" not in footer
+        assert "merits of an appeal" in footer
+
+    def test_agreement_names_the_icb_signatory_and_the_mediator(self, profile: Profile) -> None:
+        """The ICB signs by name and the mediator is listed as present."""
+        text = docx_text(_render("agreement-record", profile))
+        assert "Dr Femi Adebayo, Designated Clinical Officer" in text
+        assert "Helen Marsh (mediator)" in text
+        assert "Parliamentary and Health Service Ombudsman" in text

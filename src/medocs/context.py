@@ -311,6 +311,7 @@ def agreement_record_context(
             "mediator": case.mediator,
             "format": case.mediation_format,
             "icb": case.icb or "",
+            "icb_signatory": case.icb_signatory or "",
             "la_is_party": case.la_is_party,
             "icb_notice_by": icb_notice,
         },

@@ -272,6 +272,9 @@ class AgreementRecordCase(_Model):
     agreement_date: date
     mediation_format: Text = "in person"
     icb: Text | None = None
+    icb_signatory: Text | None = Field(
+        default=None, description="who signs for the ICB, with their role"
+    )
     la_is_party: bool = True
     attendees: tuple[Attendee, ...] = ()
     issues: tuple[Text, ...] = Field(min_length=1)

@@ -112,7 +112,7 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
             "plan. We intend the plan to end on {cease_date}."
         ),
         legal_basis="Children and Families Act 2014 s.45; SEND Regulations 2014 reg 31",
-        appeal_about="our decision to stop maintaining the EHC plan",
+        appeal_about="our decision to stop maintaining {childs} EHC plan",
         appeal_form="SEND35",
         plan_contents=False,
         health_and_social_care=True,
