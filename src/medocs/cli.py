@@ -7,6 +7,7 @@ status 1; click's usage errors exit 2.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import io
 import json
 import os
@@ -17,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from click.shell_completion import CompletionItem
 
 from medocs import __version__
 from medocs.advocacy import letter_deadlines
@@ -25,7 +27,7 @@ from medocs.calendar_export import write_ics
 from medocs.checking import check_template, describe_fields
 from medocs.columns import batch_columns
 from medocs.dates import long_date, parse_date
-from medocs.documents import KINDS, document_kind, example_context
+from medocs.documents import KINDS, data_dir, document_kind, example_context
 from medocs.draft_writing import check_free, outputs_for, write_draft
 from medocs.drafting import (
     ADVOCATE_KINDS,
@@ -53,12 +55,28 @@ class _MedocsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (`medocs fields KIND | head`): stop quietly, as `cat` does.
+            _quiet_stdout()
+            ctx.exit(_BROKEN_PIPE)
         except (MedocsError, OSError) as exc:
             # OSError: a full disk or a folder we may not write to is the user's to fix too.
             if ctx.meta.get("medocs.debug"):
                 raise
             click.echo(f"medocs: error: {exc}", err=True)
             ctx.exit(1)
+
+
+_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `cat` when `head` stops reading
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # no real file descriptor (a test runner's buffer): nothing will flush to a pipe
 
 
 @click.group(cls=_MedocsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,7 +93,9 @@ def main(ctx: click.Context, debug: bool) -> None:
       medocs batch decline-certificate cases.xlsx --profile profile.toml --out out/batch
       medocs draft certificate-request --out out/
       medocs check my-templates/decision-letter.docx --kind decision-letter
+      medocs samples my-medocs/
 
+    'medocs samples DIR' copies example profiles, case files and batch files to start from.
     Every command has --help with examples. Errors are one line (exit 1); --debug shows the
     Python traceback.
     """
@@ -163,7 +183,35 @@ def _timeline_table(result: dict[str, Deadline]) -> str:
     return "\n".join(lines).rstrip()
 
 
-_KIND = click.Choice(list(KINDS))
+class _KindType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A document kind; a misspelt one gets a suggestion and the list of kinds, on one line."""
+
+    name = "kind"
+
+    def __init__(self, kinds: list[str], what: str = "document kind") -> None:
+        self.kinds = kinds
+        self.what = what
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return "KIND"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(k) for k in self.kinds if k.startswith(incomplete)]
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if text in self.kinds:
+            return text
+        close = difflib.get_close_matches(text.strip().lower().replace("_", "-"), self.kinds, n=1,
+                                          cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        self.fail(f"unknown {self.what} {text!r}: {hint}(kinds: {', '.join(self.kinds)})", param, ctx)
+
+
+_KIND = _KindType(list(KINDS))
+_NUMBERED_KIND = _KindType([name for name, kind in KINDS.items() if kind.numbered],
+                           what="kind of certificate")
 _PROFILE_HELP = "Organisation profile (TOML). Default: $MEDOCS_PROFILE."
 
 
@@ -172,7 +220,7 @@ def _profile(path: Path | None) -> Profile:
     if chosen is None:
         msg = (
             "no organisation profile: pass --profile FILE or set MEDOCS_PROFILE "
-            "(samples/example-profile.toml is a starting point)"
+            "(run 'medocs samples DIR' for DIR/example-profile.toml to start from)"
         )
         raise click.UsageError(msg)
     return load_profile(chosen)
@@ -284,6 +332,42 @@ def fields(kind: str) -> None:
         click.echo(f"{column.name}  {column.hint}")
 
 
+def _sample_files(root: Path) -> list[Path]:
+    """The shipped samples to copy, relative to ``root``: profiles, case files, batch files."""
+    return sorted(
+        path.relative_to(root) for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+
+
+@main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace files of the same name already in DIR.")
+def samples(folder: Path, force: bool) -> None:
+    """Copy the example profiles, case files and batch files into DIR, to start from.
+
+    Nothing in DIR is replaced without --force (then nothing is written at all).
+
+    \b
+    Example:
+      medocs samples my-medocs/
+      medocs render decision-letter my-medocs/decision-letter.toml \\
+          --profile my-medocs/example-profile.toml --out out/
+    """
+    root = data_dir("samples")
+    files = _sample_files(root)
+    present = [str(folder / name) for name in files if os.path.lexists(folder / name)]
+    if present and not force:
+        msg = (f"{len(present)} sample file(s) already in {folder}, e.g. {present[0]}: "
+               "use --force to replace them, or choose another folder")
+        raise OutputExistsError(msg)
+    for name in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / name, (root / name).read_bytes(), force=force)
+    click.echo(f"copied {len(files)} sample files to {folder} "
+               f"(a profile to start from: {folder / 'example-profile.toml'})")
+
+
 _SHOWN_PROBLEMS = 30  # more would scroll the summary away; errors.csv has them all
 
 
@@ -388,7 +472,7 @@ def register_group() -> None:
 
 @register_group.command(name="list")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only certificates issued on or after this date.")
-@click.option("--kind", type=_KIND, help="Only certificates of this kind.")
+@click.option("--kind", type=_NUMBERED_KIND, help="Only certificates of this kind.")
 @_register_options
 def register_list(since: str | None, kind: str | None, register_path: Path | None,
                   profile_path: Path | None) -> None:
@@ -425,7 +509,9 @@ def register_show(number: str, register_path: Path | None, profile_path: Path | 
         entry = reg.show(number)
     for item in dataclasses.fields(entry):
         value = getattr(entry, item.name)
-        click.echo(f"{item.name}: {'' if value is None else value}")
+        # ISO 8601 (generated_at with its time zone), as 'register export' writes it.
+        shown = value.isoformat() if isinstance(value, date) else value
+        click.echo(f"{item.name}: {'' if shown is None else shown}")
 
 
 @register_group.command(name="verify")
