@@ -95,6 +95,7 @@ class TestRender:
         assert "decision-letter.docx" in output
         assert "officer.phnoe" in output
         assert "word/document.xml" in output
+        assert "did you mean 'officer.phone'?" in output
         assert not list((tmp_path / "out").glob("*.docx"))
 
     def test_pdf_is_converted_by_libreoffice(self, tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ in one run. This module knows nothing about cases: it takes a plain example mapp
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from medocs.rendering import TemplateSource, line_excerpt, read_template_sources, safe_environment
+from medocs.suggest import did_you_mean
 
 __all__ = ["Problem", "check_template", "describe_fields"]
 
@@ -84,10 +84,6 @@ def _type_hint(value: Any) -> str:
         return "list"
     return "empty in the example" if value is None else type(value).__name__
 
-
-def _suggestion(wrong: str, known: Iterable[str], prefix: str = "") -> str:
-    close = difflib.get_close_matches(wrong, [str(k) for k in known], n=1, cutoff=0.6)
-    return f"; did you mean '{prefix}{close[0]}'?" if close else ""
 
 
 def _spelled(node: nodes.Node) -> str:
@@ -230,7 +226,7 @@ class _PartChecker:
             self.use(node.name)
             return _Value(self.example[node.name], node.name)
         if node.name not in self.builtins:
-            hint = _suggestion(node.name, [*self.example, *scope])
+            hint = did_you_mean(node.name, [*self.example, *scope])
             self.problem(node.lineno, f"unknown field '{node.name}'{hint}")
         return _ANY
 
@@ -262,7 +258,7 @@ class _PartChecker:
             message = f"unknown field '{spelled}'"
             if base.path and base.path != owner:
                 message += f" ('{owner}' is '{base.path}', which has no '{key}')"
-            message += _suggestion(str(key), base.value, f"{owner}.")
+            message += did_you_mean(str(key), base.value, prefix=f"{owner}.")
         self.problem(node.lineno, message)
 
     def filter(self, node: nodes.Filter, scope: dict[str, _Value]) -> _Value:

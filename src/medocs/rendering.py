@@ -43,6 +43,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from medocs.errors import MedocsError, RenderError, TemplateError
+from medocs.suggest import did_you_mean
 
 try:  # docxtpl's Subdoc needs the optional docxcompose package
     from docxtpl.subdoc import Subdoc
@@ -498,6 +499,17 @@ def _missing_placeholder(env: jinja2.Environment, source: str, lineno: int | Non
     return leaf
 
 
+def _nearest_field(name: str, context: Mapping[str, Any]) -> str:
+    """'; did you mean …' from the keys beside the missing one, as ``medocs check`` says it."""
+    *parents, leaf = name.split(".")
+    level: Any = context
+    for key in parents:
+        level = level.get(key) if isinstance(level, Mapping) else None
+    if not isinstance(level, Mapping):
+        return ""
+    return did_you_mean(leaf, level, prefix="".join(f"{p}." for p in parents))
+
+
 class CompiledTemplate:
     """A .docx template opened, preprocessed and compiled once, rendered many times.
 
@@ -595,14 +607,14 @@ class CompiledTemplate:
         except MedocsError:
             raise
         except Exception as exc:  # any error an expression raises is a render failure of this part
-            raise RenderError(self._render_error(part, exc)) from exc
+            raise RenderError(self._render_error(part, exc, context)) from exc
         if "\t" in out or "\a" in out or "\f" in out:  # tabs, paragraph and page breaks in values
             out = _DOCXTPL.resolve_listing(out)
         if part.body_open is not None:
             out = self._fix_body(part, part.body_open, out)
         return (part.prefix + out + part.suffix).encode("utf-8")
 
-    def _render_error(self, part: _SplitPart, exc: Exception) -> str:
+    def _render_error(self, part: _SplitPart, exc: Exception, context: Mapping[str, Any]) -> str:
         src = part.source
         lineno = _template_line(exc, self._filename(src.part))
         where = f"{self.path}: {src.part} ({src.kind})"
@@ -610,7 +622,7 @@ class CompiledTemplate:
             where += f", line {lineno} ('{line_excerpt(src.source, lineno)}')"
         if isinstance(exc, jinja2.UndefinedError):
             name = _missing_placeholder(self._env, src.source, lineno, exc.message or "")
-            return f"{where}: the field '{name}' is missing from the data ({exc.message})"
+            return f"{where}: unknown field '{name}'{_nearest_field(name, context)}"
         if isinstance(exc, _UnsupportedValueError):
             return f"{where}: {exc}"
         return f"{where}: {type(exc).__name__}: {exc}"
