@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -124,6 +124,7 @@ class BatchResult:
         manifest: the manifest file written.
         errors_file: the errors file written, or None when no row failed.
         row_label: ``'row'`` or ``'line'``, for messages.
+        register: the certificate register used (None for kinds without numbers).
     """
 
     source: Path
@@ -133,20 +134,23 @@ class BatchResult:
     manifest: Path
     errors_file: Path | None
     row_label: str = "row"
+    register: Path | None = None
 
     def count(self, status: RowStatus) -> int:
         """How many rows ended with ``status``."""
         return sum(1 for row in self.rows if row.status == status)
 
     def summary(self) -> str:
-        """One line: rows issued, already done and failed, and where the reports are."""
-        text = (f"{len(self.rows)} {self.row_label}s: {self.count('issued')} issued, "
+        """One line: rows issued, already done and failed, where the reports are, the register."""
+        text = (f"{_plural(len(self.rows), self.row_label)}: {self.count('issued')} issued, "
                 f"{self.count('skipped-already-done')} already done, {self.count('error')} with errors; "
                 f"manifest: {self.manifest}")
         if self.errors_file is not None:
             failed = len({error.row for error in self.errors})
             text += (f"; errors: {self.errors_file} "
-                     f"({len(self.errors)} problems in {failed} {self.row_label}s)")
+                     f"({_plural(len(self.errors), 'problem')} in {_plural(failed, self.row_label)})")
+        if self.register is not None:
+            text += f"; register: {self.register}"
         return text
 
     def describe(self, error: RowError) -> str:
@@ -155,6 +159,11 @@ class BatchResult:
         found = f" (got {error.found!r})" if error.found else ""
         where = f"{self.source.name} {self.row_label} {error.row}{who}"
         return f"{where}: '{error.field}': {error.message}{found}"
+
+
+def _plural(count: int, word: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class Progress:
@@ -509,15 +518,47 @@ def _write_reports(result_rows: list[RowOutcome], errors: list[RowError], out: P
          " | ".join(row.warnings), row.message]
         for row in result_rows
     ]
-    write_atomic(out / MANIFEST, csv_bytes(header, lines), force=True)
+    _replace_report(out / MANIFEST, csv_bytes(header, lines))
     errors_file = out / ERRORS
     if not errors:
-        errors_file.unlink(missing_ok=True)  # an old one would describe a run that is over
+        _keep_old(errors_file)  # it describes a run that is over, but is not ours to lose
         return None
-    write_atomic(errors_file, csv_bytes(["row", "case_ref", "field", "message", "found"],
-                                        [[e.row, e.case_ref, e.field, e.message, e.found] for e in errors]),
-                 force=True)
+    _replace_report(errors_file, csv_bytes(["row", "case_ref", "field", "message", "found"],
+                                           [[e.row, e.case_ref, e.field, e.message, e.found]
+                                            for e in errors]))
     return errors_file
+
+
+def _keep_old(path: Path) -> Path | None:
+    """Rename an existing report to NAME.<UTC time it was written>.csv; return the new name.
+
+    The time is the old file's own (its modification time), so the kept reports sort in the
+    order of the runs that wrote them, and each name says which run it describes.
+    """
+    try:
+        written = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    except FileNotFoundError:
+        return None
+    stem = f"{path.stem}.{written.strftime('%Y%m%dT%H%M%SZ')}"
+    kept = path.with_name(f"{stem}{path.suffix}")
+    count = 1
+    while os.path.lexists(kept):
+        count += 1
+        kept = path.with_name(f"{stem}-{count}{path.suffix}")
+    os.replace(path, kept)
+    return kept
+
+
+def _replace_report(path: Path, data: bytes) -> None:
+    """Write a report; an earlier, different one is kept under a dated name, never lost."""
+    try:
+        if path.read_bytes() == data:
+            return  # the same report again (a re-run with nothing new): keep the one file
+    except FileNotFoundError:
+        pass
+    else:
+        _keep_old(path)
+    write_atomic(path, data, force=True)
 
 
 # --------------------------------------------------------------------------- the batch
@@ -614,5 +655,6 @@ def run_batch(
     outcomes = [_outcome(row, out) for row in rows]
     errors = [problem for row in rows for problem in row.problems]
     errors_file = _write_reports(outcomes, errors, out)
-    return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, row_label)
+    return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, row_label,
+                       settings.register)
 

@@ -194,8 +194,9 @@ def reserve_numbers(
             entry = register.find(case.case_ref, kind.name)
             if entry is None:
                 out[index] = OutputExistsError(
-                    f"{job.target} already exists and the register has no certificate for "
-                    f"{case.case_ref}: use --force to replace it")
+                    f"{job.target} already exists and the register in use ({register.path}) has no "
+                    f"certificate for {case.case_ref}; did you mean --register FILE, the register "
+                    "it was issued with? (Or use --force to replace it.)")
             else:
                 out[index] = replace(job, number=entry.number, registered=True,
                                      issued_sha256=entry.sha256 if entry.status == "issued" else None)
