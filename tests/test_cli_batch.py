@@ -56,7 +56,7 @@ class TestBatchCommand:
                        "--out", str(out))
         assert result.exit_code == 1
         assert ("decline-certificate-bad.csv row 3 (GM-2025-0901): 'child.date_of_birth': is not a real "
-                "date: February 2016 has no day 30 (got '2016-02-30')") in result.output
+                "date: February 2016 has 29 days (got '2016-02-30')") in result.output
         assert "row 5 (GM-2025-0902): 'recipient.name': required" in result.output
         assert "5 issued, 0 already done, 5 with errors" in result.output
         assert (out / "errors.csv").is_file()

@@ -72,8 +72,8 @@ class TestParseDate:
         ],
     )
     def test_impossible_date_names_the_field(self, text: str) -> None:
-        """An impossible date raises DateInputError naming the field and what was given."""
-        with pytest.raises(DateInputError, match=rf"^--decision-sent must be a date like .*'{text}'"):
+        """An impossible date raises DateInputError naming the field, what was given and why."""
+        with pytest.raises(DateInputError, match=rf"^--decision-sent '{text}' is not a real date: "):
             parse_date(text, field="--decision-sent")
 
     @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from medocs.dates import parse_date
+from medocs.dates import impossible_date, parse_date
 from medocs.errors import DateInputError
 from medocs.tables import CellProblem
 
@@ -40,11 +40,7 @@ __all__ = ["Column", "Converted", "RowConverter", "batch_columns", "cell_text"]
 _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
 _SEPARATORS = re.compile(r"[\s\-]+")
-_ISO_FORM = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_UK_FORM = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _GOT = re.compile(r" \(got .*\)$")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -212,25 +208,6 @@ def cell_text(raw: Any) -> Any:
     return raw
 
 
-def _impossible(text: str) -> str | None:
-    """Why a date written in a known form does not exist, e.g. '30 February 2016'."""
-    match = _ISO_FORM.match(text)
-    day_first = _UK_FORM.match(text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-    elif day_first:
-        day, month, year = (int(part) for part in day_first.groups())
-    else:
-        return None
-    try:
-        date(year, month, day)
-    except ValueError:
-        if not 1 <= month <= 12:
-            return f"is not a real date: there is no month {month}"
-        return f"is not a real date: {_MONTHS[month - 1]} {year} has no day {day}"
-    return None
-
-
 def _date(raw: Any, column: str) -> date:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         msg = "must be a date like 2025-03-01 or 1/3/2025, not a number: format the cell as a date"
@@ -239,7 +216,9 @@ def _date(raw: Any, column: str) -> date:
         return parse_date(raw, field=column, day_first_forms=True)
     except DateInputError as exc:
         # The batch names the column and the value beside the message: keep only the "what".
-        reason = _impossible(str(raw).strip()) or _GOT.sub("", str(exc)).removeprefix(f"{column} ")
+        impossible = impossible_date(str(raw))
+        reason = (f"is not a real date: {impossible}" if impossible
+                  else _GOT.sub("", str(exc)).removeprefix(f"{column} "))
         raise DateInputError(reason) from exc
 
 

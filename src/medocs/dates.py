@@ -9,12 +9,13 @@ from babel.dates import get_day_names, get_month_names
 
 from medocs.errors import DateInputError
 
-__all__ = ["EARLIEST", "LATEST", "long_date", "parse_date", "plain_date"]
+__all__ = ["EARLIEST", "LATEST", "impossible_date", "long_date", "parse_date", "plain_date"]
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 _LOCALE = "en_GB"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _EXAMPLE = "a date like 2025-03-01"
 
@@ -67,9 +68,40 @@ def parse_date(value: object, *, field: str, day_first_forms: bool = False) -> d
     except ValueError:
         parsed = None
     if parsed is None:
-        msg = f"{field} must be {expected} (got {text!r})"
+        reason = impossible_date(text, day_first_forms=day_first_forms)
+        msg = (f"{field} {text!r} is not a real date: {reason}" if reason
+               else f"{field} must be {expected} (got {text!r})")
         raise DateInputError(msg)
     return _in_range(parsed, field)
+
+
+def impossible_date(text: str, *, day_first_forms: bool = True) -> str | None:
+    """Why a date written in a known form does not exist: 'February 2024 has 29 days'.
+
+    Args:
+        text: what was typed, such as '2024-02-30' or '31/2/2024'.
+        day_first_forms: also read '31/2/2024' (always day first).
+
+    Returns:
+        The reason, or None if ``text`` is not in a known form or is a real date.
+    """
+    text = text.strip()
+    if match := _ISO_PARTS.match(text):
+        year, month, day = (int(part) for part in match.groups())
+        hint = ""
+    elif day_first_forms and (match := _UK_NUMERIC.match(text)):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        hint = " (dates are day first)"
+    else:
+        return None
+    if not 1 <= month <= 12:
+        return f"there is no month {month}{hint}"
+    if not 1 <= year <= 9998:
+        return None
+    last = ((date(year + month // 12, month % 12 + 1, 1)) - date(year, month, 1)).days
+    if 1 <= day <= last:
+        return None
+    return f"{_MONTH_NAMES[month]} {year} has {last} days"
 
 
 def _in_range(day: date, field: str) -> date:

@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
 from medocs.advocacy import advocate_letter_problems
-from medocs.dates import long_date, parse_date, plain_date
+from medocs.dates import impossible_date, long_date, parse_date, plain_date
 from medocs.documents import KINDS
 from medocs.draft_questions import (
     ASK_IF,
@@ -39,7 +39,7 @@ from medocs.draft_questions import (
     questions_for,
 )
 from medocs.errors import CaseValidationError, DateInputError
-from medocs.loading import read_case_data, validate_case
+from medocs.loading import DATE_ERRORS, read_case_data, text_date_problem, validate_case
 from medocs.models import Action, field_problems
 from medocs.profiles import Profile
 from medocs.timeline import Deadline
@@ -103,7 +103,10 @@ def _errors(model: type[BaseModel], data: Mapping[str, Any]) -> list[tuple[tuple
             if error["type"] == "missing":
                 continue
             path = tuple(str(part) for part in error["loc"])
-            found.append((path, error["msg"].removeprefix("Value error, ")))
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] in DATE_ERRORS and isinstance(error.get("input"), str):
+                message = text_date_problem(error["input"], ".".join(path)) or message
+            found.append((path, message))
         return found
     return []
 
@@ -111,22 +114,10 @@ def _errors(model: type[BaseModel], data: Mapping[str, Any]) -> list[tuple[tuple
 # ---------------------------------------------------------------- reading answers
 
 def _date_problem(text: str) -> str:
-    """Why ``text`` is not a date, in words: '31/02/2025: February 2025 has no day 31'."""
-    parts = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text) or None
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    day_month_year: tuple[int, int, int] | None = None
-    if parts:
-        day_month_year = (int(parts[1]), int(parts[2]), int(parts[3]))
-    elif iso:
-        day_month_year = (int(iso[3]), int(iso[2]), int(iso[1]))
-    if day_month_year:
-        day, month, year = day_month_year
-        if not 1 <= month <= 12:
-            return f"{text!r} is not a date: there is no month {month} (dates are day first)."
-        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-        if day > last or day < 1:
-            return (f"{text!r} is not a date: {date(year, month, 1).strftime('%B')} {year} has "
-                    f"{last} days.")
+    """Why ``text`` is not a date, in words: "'31/02/2025' is not a date: February 2025 has 28 days."."""
+    reason = impossible_date(text)
+    if reason:
+        return f"{text!r} is not a date: {reason}."
     return f"{text!r} is not a date I can read: {DATE_FORMS}."
 
 

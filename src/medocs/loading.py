@@ -6,19 +6,23 @@ and lists every problem in one go rather than stopping at the first.
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from medocs.errors import CaseValidationError
+from medocs.dates import parse_date
+from medocs.errors import CaseValidationError, DateInputError
 from medocs.models import field_problems
 
-__all__ = ["load_case", "read_case_data", "validate_case"]
+__all__ = ["DATE_ERRORS", "load_case", "read_case_data", "text_date_problem", "validate_case"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+_GOT = re.compile(r" \(got .*\)$")
 
 # A case file is a few KB; anything far larger is a mistake, not a case.
 _MAX_CASE_BYTES = 1_000_000
@@ -72,12 +76,72 @@ def validate_case(data: dict[str, Any], model: type[ModelT], *, where: str) -> M
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = tuple(field_problems(exc))
-        msg = f"{where}: " + "; ".join(
-            f"'{field}': {message}" + (f" (got {found})" if found else "")
-            for field, message, found in problems
-        )
-        raise CaseValidationError(msg, problems=problems) from exc
+        read, wrong_dates = _read_text_dates(data, exc)
+        error = exc
+    if read is not None:
+        try:
+            return model.model_validate(read)
+        except ValidationError as exc:
+            error = exc
+    problems = tuple(wrong_dates) + tuple(
+        problem for problem in field_problems(error)
+        if problem[0] not in {field for field, _, _ in wrong_dates})
+    msg = f"{where}: " + "; ".join(
+        f"'{field}': {message}" + (f" (got {found})" if found else "")
+        for field, message, found in problems
+    )
+    raise CaseValidationError(msg, problems=problems) from error
+
+
+def text_date_problem(value: object, field: str) -> str | None:
+    """Why ``value`` (text where a date belongs) is not a date, or None if it reads as one.
+
+    The message is the one prompts and batch give: 'is not a real date: February 2024 has
+    29 days', or 'must be a date like 2025-03-01, 1/3/2025 or 1 March 2025'.
+    """
+    try:
+        parse_date(value, field=field, day_first_forms=True)
+    except DateInputError as exc:
+        return _without_field(exc, field, value)
+    return None
+
+
+def _without_field(exc: DateInputError, field: str, value: object) -> str:
+    message = str(exc).removeprefix(f"{field} {str(value).strip()!r} ")
+    return _GOT.sub("", message).removeprefix(f"{field} ")
+
+
+DATE_ERRORS = frozenset({"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact",
+                          "date_type"})
+
+
+def _read_text_dates(data: dict[str, Any], exc: ValidationError
+                     ) -> tuple[dict[str, Any] | None, list[tuple[str, str, str]]]:
+    """Read each date the model refused as text in the forms people type (as prompts and batch do).
+
+    Returns:
+        A copy of ``data`` with every readable date replaced (None if there was none), and
+        (field, message, found) for each text that is not a date.
+    """
+    data = copy.deepcopy(data)
+    changed = False
+    wrong: list[tuple[str, str, str]] = []
+    for error in exc.errors():
+        value = error.get("input")
+        if error["type"] not in DATE_ERRORS or not isinstance(value, str):
+            continue
+        field = ".".join(str(part) for part in error["loc"])
+        try:
+            day = parse_date(value, field=field, day_first_forms=True)
+        except DateInputError as date_error:
+            wrong.append((field, _without_field(date_error, field, value), repr(value)))
+            continue
+        holder: Any = data
+        for part in error["loc"][:-1]:
+            holder = holder[part]
+        holder[error["loc"][-1]] = day
+        changed = True
+    return (data if changed else None), wrong
 
 
 def load_case(path: Path, model: type[ModelT]) -> ModelT:
