@@ -92,3 +92,92 @@ class TestPrompt:
         assert "'2025-13-01' is not a date: there is no month 13." in result.output
         assert "'13/13/2024' is not a date: there is no month 13 (dates are day first)." in (
             result.output)
+
+
+def _without_letter_date(tmp_path: Path) -> Path:
+    """The certificate-request sample without its letter date, so one question is asked."""
+    data = read_case_data(SAMPLES / "certificate-request.toml")
+    del data["letter_date"]
+    path = tmp_path / "case.toml"
+    path.write_text(dumps_case(data), encoding="utf-8")
+    return path
+
+
+class TestExistingOutput:
+    def _existing(self, tmp_path: Path) -> Path:
+        letter = tmp_path / "letter.txt"
+        letter.write_text("an earlier letter", encoding="utf-8")
+        return letter
+
+    def test_asks_to_replace_before_the_questions(self, tmp_path: Path) -> None:
+        """An existing letter is asked about first; 'y' replaces it and the answers are kept."""
+        letter = self._existing(tmp_path)
+        saved = tmp_path / "saved.toml"
+        result = _run("draft", "certificate-request", str(_without_letter_date(tmp_path)),
+                      "--format", "txt", "--out", str(letter), "--save-case", str(saved),
+                      "--today", "2024-11-26", answers=["y", "26/11/2024", "y"])
+        assert result.exit_code == 0, result.output
+        assert result.output.index("already exists. Replace it?") < result.output.index(
+            "Date of this letter")
+        assert letter.read_text(encoding="utf-8") != "an earlier letter"
+        assert saved.is_file()
+
+    def test_no_keeps_the_letter_and_stops_early(self, tmp_path: Path) -> None:
+        """'n' (the default) stops before any question, and the letter is untouched."""
+        letter = self._existing(tmp_path)
+        result = _run("draft", "certificate-request", str(_without_letter_date(tmp_path)),
+                      "--format", "txt", "--out", str(letter), "--today", "2024-11-26",
+                      answers=[""])
+        assert result.exit_code == 1
+        assert "Date of this letter" not in result.output
+        assert letter.read_text(encoding="utf-8") == "an earlier letter"
+
+    def test_no_input_fails_before_anything_else(self, tmp_path: Path) -> None:
+        """With --no-input an existing letter is an error at once."""
+        letter = self._existing(tmp_path)
+        result = _run("draft", "certificate-request", str(_without_letter_date(tmp_path)),
+                      "--no-input", "--format", "txt", "--out", str(letter),
+                      "--today", "2024-11-26")
+        assert result.exit_code == 1
+        assert "already exists: use --force" in result.output
+        assert "missing" not in result.output
+
+    def test_asked_case_ref_is_checked_before_confirming(self, tmp_path: Path) -> None:
+        """A folder --out: once the case reference is known, an existing letter is asked about."""
+        data = read_case_data(SAMPLES / "certificate-request.toml")
+        del data["case_ref"]
+        case = tmp_path / "case.toml"
+        case.write_text(dumps_case(data), encoding="utf-8")
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "KHAN-2024-certificate-request.txt").write_text("old", encoding="utf-8")
+        result = _run("draft", "certificate-request", str(case), "--format", "txt",
+                      "--out", str(out), "--today", "2024-11-26",
+                      answers=["KHAN-2024", "y", "y"])
+        assert result.exit_code == 0, result.output
+        assert result.output.index("already exists. Replace it?") < result.output.index(
+            "The letter gives these dates")
+        assert (out / "KHAN-2024-certificate-request.txt").read_text(encoding="utf-8") != "old"
+
+    def test_saved_case_is_written_first(self, tmp_path: Path) -> None:
+        """When writing the letter fails, the --save-case file already holds the answers."""
+        blocker = tmp_path / "blocker"
+        blocker.write_text("a file where the output folder should be", encoding="utf-8")
+        saved = tmp_path / "saved.toml"
+        result = _run("draft", "certificate-request", str(SAMPLES / "certificate-request.toml"),
+                      "--no-input", "--format", "txt", "--out", str(blocker),
+                      "--save-case", str(saved), "--today", "2024-11-26")
+        assert result.exit_code == 1
+        assert read_case_data(saved)["case_ref"] == "KHAN-2024"
+
+
+class TestStopping:
+    def test_end_of_input_says_nothing_was_written(self, tmp_path: Path) -> None:
+        """EOF while asking: 'Stopped: nothing was written.' and exit 1, not 'Aborted!'."""
+        result = _run("draft", "certificate-request", str(_without_letter_date(tmp_path)),
+                      "--format", "txt", "--out", str(tmp_path / "out"),
+                      "--today", "2024-11-26", answers=[])
+        assert result.exit_code == 1
+        assert "Stopped: nothing was written." in result.output
+        assert "Aborted!" not in result.output
+        assert not (tmp_path / "out").exists()

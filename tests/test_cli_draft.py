@@ -128,7 +128,7 @@ class TestNothingWritten:
                         "--save-case", str(tmp_path / "case.toml"), "--ics", str(tmp_path / "d.ics"),
                         answers=FROM_SCRATCH[:stop])
         assert result.exit_code == 1
-        assert "Aborted" in result.output
+        assert "Stopped: nothing was written." in result.output
         assert _files(tmp_path) == []
 
     def test_ctrl_c_writes_nothing(self, tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ class TestNothingWritten:
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=120)
         assert process.returncode == 1
-        assert b"Aborted" in rest
+        assert b"Stopped: nothing was written." in rest
         assert _files(tmp_path) == []
 
     def test_no_at_confirmation_writes_nothing(self, tmp_path: Path) -> None:

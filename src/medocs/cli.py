@@ -617,8 +617,6 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
         raise click.UsageError(msg)
     doc_kind = document_kind(kind)
     now = parse_date(today, field="--today") if today else _today_in_england()
-    if out.suffix.lower() in (".docx", ".txt"):
-        check_free([outputs_for(out, doc_kind, "-", fmt)], force=force)
     check_free([save_case, ics_path], force=force)
     advocate_file = advocate_path or (
         Path(os.environ["MEDOCS_ADVOCATE"]) if os.environ.get("MEDOCS_ADVOCATE") else None)
@@ -631,19 +629,47 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
     for note in notes:
         click.echo(f"note: {note}", err=True)
     prompter = None if no_input else _TerminalPrompter()
-    case = collect_case(kind, answers, prompter=prompter, today=now, where=where,
-                        from_file=case_file is not None)
-    target = outputs_for(out, doc_kind, getattr(case, "case_ref"), fmt)  # noqa: B009
-    if prompter is not None:
-        click.echo("\nThe letter gives these dates:")
-        for line in dates_summary(letter_deadlines(case, today=now)):
-            click.echo(line)
-        if not confirm(prompter, f"\nWrite {target}?"):
-            click.echo("Nothing written.", err=True)
+    replace: set[Path] = set()  # letters the person agreed to replace
+    checked: set[Path] = set()
+
+    def check_letter(sofar: Any) -> None:
+        # As soon as the letter's name is known, and before more questions, say it exists.
+        ref = sofar.get("case_ref") if out.suffix.lower() not in (".docx", ".txt") else "-"
+        if not ref:
+            return
+        target = outputs_for(out, doc_kind, str(ref), fmt)
+        if target in checked or force or not target.exists():
+            return
+        checked.add(target)
+        if prompter is None:
+            check_free([target], force=False)
+        elif confirm(prompter, f"\n{target} already exists. Replace it?", default=False):
+            replace.add(target)
+        else:
+            click.echo(f"Nothing written: {target} is kept (give another --out, or --force).",
+                       err=True)
             ctx.exit(1)
+
+    try:
+        case = collect_case(kind, answers, prompter=prompter, today=now, where=where,
+                            from_file=case_file is not None, after_each=check_letter)
+        target = outputs_for(out, doc_kind, getattr(case, "case_ref"), fmt)  # noqa: B009
+        check_letter({"case_ref": getattr(case, "case_ref")})  # noqa: B009
+        if prompter is not None:
+            click.echo("\nThe letter gives these dates:")
+            for line in dates_summary(letter_deadlines(case, today=now)):
+                click.echo(line)
+            if not confirm(prompter, f"\nWrite {target}?"):
+                click.echo("Nothing written.", err=True)
+                ctx.exit(1)
+    except click.Abort:
+        # Ctrl-C or the end of input while asking.
+        click.echo("\nStopped: nothing was written.", err=True)
+        ctx.exit(1)
     written, warnings = write_draft(doc_kind, case, target=target, fmt=fmt, today=now,
                                     stamp=_stamp(now), templates=templates, force=force,
-                                    save_case=save_case, ics=ics_path)
+                                    save_case=save_case, ics=ics_path,
+                                    replace_letter=target in replace)
     if prompter is None:
         _warn(warnings)
     for path in written:

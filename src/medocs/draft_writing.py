@@ -96,35 +96,39 @@ def write_draft(
     force: bool = False,
     save_case: Path | None = None,
     ics: Path | None = None,
+    replace_letter: bool = False,
 ) -> tuple[list[Path], tuple[str, ...]]:
-    """Write the letter (.docx or .txt), and the saved case and calendar if asked.
+    """Write the saved case (first, if asked), the letter (.docx or .txt) and the calendar.
 
     Returns:
         The files written, in order, and the warnings of the letter's deadlines.
 
     Raises:
         OutputExistsError: if a file exists and ``force`` is False; checked for every file
-            before any is written.
+            before any is written. ``replace_letter`` allows replacing the letter only (the
+            person agreed to it).
     """
-    check_free([target, save_case, ics], force=force)
+    check_free([target], force=force or replace_letter)
+    check_free([save_case, ics], force=force)
     written: list[Path] = []
     deadlines = letter_deadlines(case, today=today)
     warnings = tuple(f"{d.label}: {w}" for d in deadlines.values() for w in d.warnings)
+    if save_case is not None:
+        # First, so the answers are kept even if writing the letter fails.
+        saved = dumps_case(saved_case_data(kind.name, case), comment=_SAVED_COMMENT)
+        save_case.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(save_case, saved.encode("utf-8"), force=force)
+        written.append(save_case)
     if fmt == "txt":
         context = build_context(kind, case, None, today=today)
         data = render_document(kind, case, None, today=today, templates=templates)
         text = email_text(data, to=context["by_email"], subject=context["subject"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"), force=force)
+        write_atomic(target, text.encode("utf-8"), force=force or replace_letter)
     else:
         issue_document(kind, case, None, target=target, today=today, templates=templates,
-                       force=force)
+                       force=force or replace_letter)
     written.append(target)
-    if save_case is not None:
-        text = dumps_case(saved_case_data(kind.name, case), comment=_SAVED_COMMENT)
-        save_case.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(save_case, text.encode("utf-8"), force=force)
-        written.append(save_case)
     if ics is not None:
         child = getattr(case, "child").name  # noqa: B009 - every advocate's case has one
         written.append(write_ics(ics, deadlines, identity=getattr(case, "case_ref"),  # noqa: B009

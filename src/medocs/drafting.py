@@ -13,7 +13,7 @@ code runs in a terminal, under click's test runner, or with no input at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -414,6 +414,7 @@ def collect_case(
     today: date,
     where: str = "case file",
     from_file: bool = False,
+    after_each: Callable[[Mapping[str, Any]], None] | None = None,
 ) -> BaseModel:
     """Ask for every field the case lacks (or, with no prompter, list them), then validate.
 
@@ -425,6 +426,9 @@ def collect_case(
         where: the case file's name, for messages.
         from_file: the answers started from a case file: optional fields it left out are not
             asked (their defaults apply).
+        after_each: called with the answers before the first question and after each one,
+            so the caller can check, say, that the output file is free as soon as its name
+            is known (it may raise to stop).
 
     Returns:
         The validated case, whose letter may be sent on its date.
@@ -450,8 +454,12 @@ def collect_case(
                          "I will ask for it.")
             session.given.discard(question.path)
             _set(answers, question.path, None)
+    if after_each is not None:
+        after_each(answers)
     for question in questions:
         session.settle(question)
+        if after_each is not None:
+            after_each(answers)
     if prompter is None:
         _fail_if_incomplete(kind_name, session, where)
     case = _validated(kind_name, session, where)
