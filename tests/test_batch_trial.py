@@ -65,3 +65,42 @@ class TestEarlierReportsAreKept:
             assert batch("decline-certificate", source, tmp_path / "out",
                          "--register", str(tmp_path / "r.sqlite")).exit_code == 1
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["errors.csv", "manifest.csv"]
+
+
+class TestMissingColumn:
+    def test_a_missing_column_is_one_header_message(self, tmp_path: Path) -> None:
+        """No declined_on column (the 3 not_arranged rows need none): one message naming it,
+        not one per row; nothing written."""
+        rows = [{k: v for k, v in row.items() if k != "declined_on"} for row in sample_rows()]
+        source = write_csv(tmp_path / "cases.csv", rows)
+        result = batch("decline-certificate", source, tmp_path / "out",
+                       "--register", str(tmp_path / "r.sqlite"))
+        assert result.exit_code == 1
+        assert "header row: no 'declined_on' column, which 21 of the 24 rows need" in result.output
+        assert result.output.count("declined_on") == 2  # the column, and why it is needed
+        assert "(whole record)" not in result.output
+        assert not (tmp_path / "out").exists()
+
+    def test_a_check_across_fields_names_them(self, tmp_path: Path) -> None:
+        """issued_on before declined_on: errors.csv names both fields and gives both cells."""
+        rows = sample_rows()[:2]
+        rows[1]["issued_on"] = "2000-01-03"
+        source = write_csv(tmp_path / "cases.csv", rows)
+        result = batch("decline-certificate", source, tmp_path / "out",
+                       "--register", str(tmp_path / "r.sqlite"))
+        assert result.exit_code == 1
+        (error,) = read_csv(tmp_path / "out" / "errors.csv")
+        assert error["field"] == "issued_on, declined_on"
+        assert error["found"] == f"2000-01-03, {rows[1]['declined_on']}"
+        declined = rows[1]["declined_on"]
+        assert error["message"].startswith(f"issued_on (2000-01-03) is before declined_on ({declined})")
+
+    def test_summary_counts_one_problem_in_one_row(self, tmp_path: Path) -> None:
+        """'1 problem in 1 row', not '1 problems in 1 rows'."""
+        rows = sample_rows()[:2]
+        rows[1]["child.name"] = ""
+        source = write_csv(tmp_path / "cases.csv", rows)
+        result = batch("decline-certificate", source, tmp_path / "out",
+                       "--register", str(tmp_path / "r.sqlite"))
+        assert "2 rows: 1 issued" in result.output
+        assert "(1 problem in 1 row)" in result.output

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import time
 from collections import defaultdict
@@ -37,7 +38,7 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel
 
-from medocs.columns import RowConverter, cell_text
+from medocs.columns import RowConverter, batch_columns, cell_text
 from medocs.documents import KINDS, DocumentKind, template_path
 from medocs.errors import CaseValidationError, MedocsError, OutputError, OutputExistsError, PdfError
 from medocs.files import remove_stale_temp_files, write_atomic
@@ -239,8 +240,22 @@ def _check_header(table: Table, converter: RowConverter) -> None:
         raise CaseValidationError(msg)
 
 
+_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
+
+
+def _field_names(names: frozenset[str], message: str) -> list[str]:
+    """The fields a whole-record message names, in order: ``issued_on``, ``declined_on``.
+
+    A name counts when it is a batch column, or the start of some (``mediation_dates`` of
+    ``mediation_dates.N``).
+    """
+    found = [word for word in _NAME.findall(message)
+             if word in names or any(name.startswith(word + ".") for name in names)]
+    return list(dict.fromkeys(found))
+
+
 def _validate(row: _Row, cells: dict[str, Any], kind: DocumentKind, converter: RowConverter,
-              where: str) -> None:
+              where: str, names: frozenset[str] = frozenset()) -> None:
     converted = converter.convert(cells)
     unreadable = set()
     for problem in converted.problems:
@@ -251,6 +266,11 @@ def _validate(row: _Row, cells: dict[str, Any], kind: DocumentKind, converter: R
     except CaseValidationError as exc:
         for loc, message, found in exc.problems:
             column = converted.column_for(loc) if loc != _WHOLE_ROW else loc
+            named = _field_names(names, message) if loc == _WHOLE_ROW else []
+            if named:  # a check across fields: name them, and give what their cells hold
+                row.fail(", ".join(named), message,
+                         ", ".join(str(cell_text(cells[name])) for name in named if name in cells))
+                continue
             if column in unreadable:  # already said why; "required" would only repeat it
                 continue
             shown = str(cell_text(cells[column])) if column in cells else found.strip("'")
@@ -264,6 +284,7 @@ def _plan(table: Table, kind: DocumentKind, out: Path, pattern: str) -> list[_Ro
     """Validate every row, then mark duplicate case_refs and colliding file names."""
     converter = RowConverter(kind.model)
     _check_header(table, converter)
+    names = frozenset(column.name for column in batch_columns(kind.model))
     rows = []
     for table_row in table.rows:
         case_ref = str(cell_text(table_row.cells.get("case_ref", ""))).strip()
@@ -271,7 +292,7 @@ def _plan(table: Table, kind: DocumentKind, out: Path, pattern: str) -> list[_Ro
         for problem in table_row.problems:
             row.fail(problem.column, problem.message, problem.found)
         _validate(row, table_row.cells, kind, converter,
-                  f"{table.source.name} {table.row_label} {table_row.number}")
+                  f"{table.source.name} {table.row_label} {table_row.number}", names)
         if row.case is not None:
             try:
                 row.target = output_path(out, kind, case_ref, pattern=pattern,
@@ -279,8 +300,43 @@ def _plan(table: Table, kind: DocumentKind, out: Path, pattern: str) -> list[_Ro
             except MedocsError as exc:
                 row.fail("(file name)", str(exc))
         rows.append(row)
+    _check_missing_columns(table, rows)
     _mark_repeats(rows, table.row_label)
     return rows
+
+
+def _check_missing_columns(table: Table, rows: list[_Row]) -> None:
+    """A column rows need but the header lacks is one problem, said once, before any write.
+
+    No row can fill a column the file does not have, so the fix is in the header: the batch
+    stops, as for an unknown column, instead of listing the same problem on every row.
+
+    Raises:
+        CaseValidationError: naming each such column and why the rows need it.
+    """
+    if not table.columns or not rows:  # JSONL has no header: each line names its own keys
+        return
+    header = set(table.columns)
+    why: dict[str, str] = {}
+    failing: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        for problem in row.problems:
+            for name in problem.field.split(", "):
+                if name in header or any(column.startswith(name + ".") for column in header):
+                    continue
+                if not _NAME.fullmatch(name):  # '(file name)' and the like are not columns
+                    continue
+                failing[name].add(row.number)
+                why.setdefault(name, problem.message)
+    if failing:
+        reasons = "; ".join(
+            f"no '{name}' column, which "
+            + (f"every {table.row_label} needs" if len(numbers) == len(rows)
+               else f"{len(numbers)} of the {len(rows)} {table.row_label}s need")
+            + ("" if why[name].startswith("required, but") else f" ({why[name]})")
+            for name, numbers in failing.items())
+        msg = f"{table.source}: header row: {reasons}; add the column (nothing was written)"
+        raise CaseValidationError(msg)
 
 
 def _mark_repeats(rows: list[_Row], label: str) -> None:

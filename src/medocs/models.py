@@ -156,17 +156,19 @@ class DeclineCertificateCase(_Model):
             if self.declined_on is None:
                 msg = "declined_on is required: the date the adviser was told mediation is not wanted"
                 raise ValueError(msg)
-            start = self.declined_on
+            start, start_name = self.declined_on, "declined_on"
         else:
             if self.mediation_requested is None or self.la_told_adviser is None:
                 msg = "mediation_requested and la_told_adviser are required when variant is not_arranged"
                 raise ValueError(msg)
-            start = self.la_told_adviser
+            start, start_name = self.la_told_adviser, "la_told_adviser"
         if start < sent:
-            msg = f"{start} is before the decision letter was sent ({sent})"
+            msg = (f"{start_name} ({start}) is before decision.letter_sent, the date the decision "
+                   f"letter was sent ({sent})")
             raise ValueError(msg)
         if self.issued_on < start:
-            msg = f"issued_on ({self.issued_on}) is before the date that starts the certificate ({start})"
+            msg = (f"issued_on ({self.issued_on}) is before {start_name} ({start}), "
+                   "the date that starts the certificate")
             raise ValueError(msg)
         return self
 
@@ -212,12 +214,13 @@ class MediationCertificateCase(_Model):
         sent = self.decision.letter_sent
         if min(self.mediation_dates) < sent:
             msg = (
-                f"a mediation date ({min(self.mediation_dates)}) is before the decision letter "
-                f"was sent ({sent})"
+                f"mediation_dates: {min(self.mediation_dates)} is before decision.letter_sent, "
+                f"the date the decision letter was sent ({sent})"
             )
             raise ValueError(msg)
         if self.issued_on < self.mediation_ended:
-            msg = f"issued_on ({self.issued_on}) is before mediation ended ({self.mediation_ended})"
+            msg = (f"issued_on ({self.issued_on}) is before mediation ended "
+                   f"({self.mediation_ended}, the last of mediation_dates)")
             raise ValueError(msg)
         return self
 
@@ -285,14 +288,14 @@ class AgreementRecordCase(_Model):
     def _dates_in_order(self) -> AgreementRecordCase:
         if self.agreement_date < self.mediation_ended:
             msg = (
-                f"agreement_date ({self.agreement_date}) is before mediation ended "
+                f"agreement_date ({self.agreement_date}) is before mediation_ended "
                 f"({self.mediation_ended})"
             )
             raise ValueError(msg)
         if self.mediation_ended < self.decision.letter_sent:
             msg = (
-                f"mediation_ended ({self.mediation_ended}) is before the decision letter was "
-                f"sent ({self.decision.letter_sent})"
+                f"mediation_ended ({self.mediation_ended}) is before decision.letter_sent, the "
+                f"date the decision letter was sent ({self.decision.letter_sent})"
             )
             raise ValueError(msg)
         if not self.la_is_party and not self.icb:
