@@ -977,7 +977,8 @@ def certificate_request() -> None:
               "{{ deadlines.appeal_if_issued.date }}: the later of 2 months after the decision "
               "letter was sent and one month from the date of issue of the certificate, moved "
               "where the Tribunal's rules say so (Tribunal Procedure Rules 2008, rules 12 and 20). "
-              "Any delay in issuing the certificate shortens the time left to prepare the appeal.")
+              "Until the certificate is issued, {{ client.name }} cannot appeal: the Tribunal "
+              "asks for the certificate and its date of issue with the appeal.")
     para(doc, "If we have not received the certificate by {{ deadlines.certificate_due.date }}, "
               "we will telephone you and, if it is still not issued, make a formal complaint to "
               "{{ adviser.organisation }}.")
@@ -1052,7 +1053,7 @@ def agreement_chase() -> None:
     tag(doc, "{%p endfor %}")
 
     heading(doc, "What the law requires")
-    para(doc, "A local authority must do what it agreed at mediation. Where an agreed action is a "
+    para(doc, "{{ law_duty }} Where an agreed action is a "
               "matter that could have been appealed, it must be done within the time limits that "
               "apply to Tribunal orders, as if the agreement were an order of the Tribunal (SEND "
               "Regulations 2014, regulations 42(2) and 44). Anything else must be done within 2 "

@@ -181,3 +181,56 @@ class TestStopping:
         assert "Stopped: nothing was written." in result.output
         assert "Aborted!" not in result.output
         assert not (tmp_path / "out").exists()
+
+
+def _letter(tmp_path: Path, kind: str, *extra: str, today: str) -> tuple[Result, str]:
+    out = tmp_path / f"{kind}.txt"
+    result = _run("draft", kind, str(SAMPLES / f"{kind}.toml"), "--no-input", "--format", "txt",
+                  "--out", str(out), "--today", today, *extra)
+    assert result.exit_code == 0, result.output
+    return result, out.read_text(encoding="utf-8")
+
+
+class TestLetterWording:
+    def test_council_reference_is_yours_only_to_the_la(self, tmp_path: Path) -> None:
+        """'your reference' in letters to the LA only; to the adviser, 'the council's reference'."""
+        for kind, whose in (("mediation-request", "your"),
+                            ("certificate-request", "the council's"),
+                            ("mediation-not-arranged", "the council's"),
+                            ("agreement-chase", "your")):
+            _, text = _letter(tmp_path, kind, today="2025-06-01")
+            assert f"({whose} reference WCC-" in text, kind
+            if whose != "your":
+                assert "your reference" not in text, kind
+
+    def test_contact_deadline_met_is_not_passed(self, tmp_path: Path) -> None:
+        """Contact by 1 December 2024, made on 20 November: shown as met, with no 'passed'."""
+        result = _run("draft", "certificate-request", str(SAMPLES / "certificate-request.toml"),
+                      "--format", "txt", "--out", str(tmp_path / "c.txt"),
+                      "--today", "2024-12-05", answers=["y"])
+        assert result.exit_code == 0, result.output
+        assert "This deadline passed on Sunday 1 December 2024" not in result.output
+        assert "Met: the mediation adviser was contacted on 20 November 2024." in result.output
+        text = (tmp_path / "c.txt").read_text(encoding="utf-8")
+        assert ("Contact the mediation adviser by: Sunday 1 December 2024 (met: contacted on "
+                "20 November 2024)") in text
+
+    def test_certificate_delay_wording_is_accurate(self, tmp_path: Path) -> None:
+        """No claim that a delay shortens the time to appeal; until issued, no appeal."""
+        _, text = _letter(tmp_path, "certificate-request", today="2024-11-26")
+        assert "shortens the time left" not in text
+        assert "Until the certificate is issued, Ms Sadia Khan cannot appeal" in text
+
+    def test_chase_warnings_name_the_action(self, tmp_path: Path) -> None:
+        """Each late action's warning says which action it is and who is to do it."""
+        result, _ = _letter(tmp_path, "agreement-chase", today="2025-05-01")
+        assert "warning: Agreed action 1 (Arrange an educational psychologist" in result.output
+        assert ("warning: Agreed action 2 (Send the parent the ICB's occupational therapy "
+                "waiting-list..., NHS North West London ICB) due by") in result.output
+
+    def test_chase_law_names_who_is_responsible(self, tmp_path: Path) -> None:
+        """'What the law requires' names the LA and the ICB, not only 'a local authority'."""
+        _, text = _letter(tmp_path, "agreement-chase", today="2025-05-01")
+        assert "A local authority must do what it agreed" not in text
+        assert ("Westminster City Council and NHS North West London ICB must each do what they "
+                "agreed at mediation.") in text

@@ -111,7 +111,9 @@ def _advocate_common(
 ) -> Context:
     salutation, sign_off = _greeting(to)
     words = wording_for(case.decision.kind)
-    ref = f" (your reference {case.decision.la_reference})" if case.decision.la_reference else ""
+    # The LA's own reference is "your reference" only in a letter to the LA alone.
+    whose = "your" if all(person.organisation == la_name for person in to) else "the council's"
+    ref = f" ({whose} reference {case.decision.la_reference})" if case.decision.la_reference else ""
     return {
         "case_ref": case.case_ref,
         "letter": {"date": plain_date(case.letter_date)},
@@ -227,7 +229,10 @@ def certificate_request_context(
         deadlines={key: deadline_context(d) for key, d in computed.items()},
         key_dates=_key_dates(
             ("Decision letter sent", plain_date(case.decision.letter_sent)),
-            ("Contact the mediation adviser by", _with_act_by(deadline_context(contact))),
+            ("Contact the mediation adviser by",
+             f"{long_date(contact.date)} (met: contacted on {plain_date(case.contacted_adviser)})"
+             if case.contacted_adviser <= contact.date
+             else _with_act_by(deadline_context(contact))),
             ("Adviser told mediation is not wanted (this letter)", plain_date(case.letter_date)),
             ("Certificate to be issued by", long_date(due.date)),
             ("Appeal to the Tribunal by, if the certificate is issued that day",
@@ -345,8 +350,14 @@ def agreement_chase_context(
         })
         events.append(_event(deadline.date, f"The deadline for agreed action {number} passed. "
                                             "It has not been done."))
+    # Reg 42 binds whoever agreed each action: the LA, or the ICB for health care provision.
+    responsible = list(dict.fromkeys(action.who for action in case.actions))
+    law_duty = (f"{responsible[0]} must do what it agreed at mediation." if len(responsible) == 1
+                else f"{', '.join(responsible[:-1])} and {responsible[-1]} must each do what "
+                     "they agreed at mediation.")
     context.update(
         la=_addressee(case.la),
+        law_duty=law_duty,
         agreement={"date": plain_date(case.agreement_date), "mediator": case.mediator or ""},
         actions=actions,
         chronology=_chronology(events),
@@ -388,8 +399,14 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
             "T7", case.letter_date, label="Certificate to be issued by",
             trigger="The mediation adviser is told, by this letter, that mediation is not wanted on",
             today=today)
+        contact = adviser_contact_deadline(case.decision.letter_sent, today=today)
+        if case.contacted_adviser <= contact.date:
+            # Met: the date is history, not a warning.
+            contact = replace(contact, warnings=(), act_by=None, explanation=(
+                *contact.explanation,
+                f"Met: the mediation adviser was contacted on {plain_date(case.contacted_adviser)}."))
         return {
-            "adviser_contact": adviser_contact_deadline(case.decision.letter_sent, today=today),
+            "adviser_contact": contact,
             "certificate_due": due,
             "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
         }
@@ -404,10 +421,20 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
             "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
         }
     if isinstance(case, AgreementChaseCase):
-        return {f"action_{number}": _action_deadline(case, action, today)
+        return {f"action_{number}": replace(
+                    _action_deadline(case, action, today),
+                    label=f"Agreed action {number} ({_short(action.action)}, {action.who}) due by")
                 for number, action in enumerate(case.actions, start=1)}
     msg = f"not an advocate's letter: {type(case).__name__}"
     raise TypeError(msg)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """An action's words, cut at a word near ``limit`` characters for a one-line label."""
+    text = text.rstrip(".")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 def _appeal_if_issued(decision_sent: date, due: Deadline, today: date | None) -> Deadline:
