@@ -15,7 +15,8 @@ The steps, in this order (nothing is written before step 3):
    :func:`medocs.issuing.finish_documents` in a thread, so disk waits overlap rendering.
 4. Optionally convert the documents to PDF through one :class:`medocs.pdf.PdfPool`.
 5. Write ``manifest.csv`` (one line per input row) and ``errors.csv`` (one line per problem)
-   atomically, values neutralised against spreadsheet formulas.
+   atomically, values neutralised against spreadsheet formulas. An earlier, different report
+   is never lost: it is renamed ``manifest.<UTC time it was written>.csv`` first.
 
 An interrupted run leaves no partial file (see :mod:`medocs.issuing`); running the same
 command again skips what is done and finishes the rest.

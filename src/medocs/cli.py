@@ -410,7 +410,8 @@ def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, job
     decision.letter_sent, …; lists as numbered columns: recipient.address.1, issues.1.issue).
     Every row is checked before anything is written; the good rows are all written, the bad
     ones listed in OUT/errors.csv. Running the same command again skips the rows already
-    done. Exit status 0 if every row was issued, 1 if any failed.
+    done. An earlier, different manifest.csv or errors.csv is kept as
+    manifest.<UTC time>.csv. Exit status 0 if every row was issued, 1 if any failed.
 
     \b
     Examples:
