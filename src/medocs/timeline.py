@@ -235,8 +235,10 @@ def appeal_deadline(
     Raises:
         DateInputError: if the certificate was issued before the decision was sent.
     """
-    _check_range(decision_sent, "decision_sent")
-    if certificate_issued is not None:
+    # Range checks inline: this function is the benchmark's hot path (100,000 a second).
+    if not EARLIEST <= decision_sent <= LATEST:
+        _check_range(decision_sent, "decision_sent")
+    if certificate_issued is not None and not EARLIEST <= certificate_issued <= LATEST:
         _check_range(certificate_issued, "certificate_issued")
     if certificate_issued is not None and certificate_issued < decision_sent:
         msg = (
