@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -358,7 +358,13 @@ def _not_before(value: date | None, info: ValidationInfo, *earlier: str) -> date
 
 
 class _AdvocateLetter(_Model):
-    """What every advocate's letter has: who writes, for whom, about which decision."""
+    """What every advocate's letter has: who writes, for whom, about which decision.
+
+    ``after`` lists, for each date field, the earlier fields it may not precede; the check
+    sits on the later field so that an error names the field to correct.
+    """
+
+    after: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     advocate: Advocate
     client: Client
@@ -367,9 +373,20 @@ class _AdvocateLetter(_Model):
     cc: tuple[Text, ...] = ()
     enclosures: tuple[Text, ...] = ()
 
+    @field_validator("*")
+    @classmethod
+    def _dates_in_order(cls, value: Any, info: ValidationInfo) -> Any:
+        earlier = cls.after.get(info.field_name or "")
+        return _not_before(value, info, *earlier) if earlier else value
+
 
 class MediationRequestCase(_AdvocateLetter):
     """To the LA: the parent or young person wishes to go to mediation (reg 32(e), T11/T12)."""
+
+    after: ClassVar[dict[str, tuple[str, ...]]] = {
+        "contacted_adviser": ("decision.letter_sent",),
+        "letter_date": ("decision.letter_sent", "contacted_adviser", "client.consent_given"),
+    }
 
     la: Addressee
     adviser: Addressee
@@ -379,20 +396,11 @@ class MediationRequestCase(_AdvocateLetter):
     letter_date: date
     case_ref: CaseRef
 
-    @field_validator("contacted_adviser")
-    @classmethod
-    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent")
-
-    @field_validator("letter_date")
-    @classmethod
-    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent", "contacted_adviser",
-                           "client.consent_given")
-
 
 class CertificateRequestCase(_AdvocateLetter):
     """To the mediation adviser: no mediation, please issue the certificate (s.55(4), T7)."""
+
+    after: ClassVar[dict[str, tuple[str, ...]]] = MediationRequestCase.after
 
     adviser: Addressee
     la_name: Text
@@ -401,20 +409,16 @@ class CertificateRequestCase(_AdvocateLetter):
     letter_date: date
     case_ref: CaseRef
 
-    @field_validator("contacted_adviser")
-    @classmethod
-    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent")
-
-    @field_validator("letter_date")
-    @classmethod
-    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent", "contacted_adviser",
-                           "client.consent_given")
-
 
 class MediationNotArrangedCase(_AdvocateLetter):
     """To the LA and the adviser: 30 days have passed without mediation (T12, T13)."""
+
+    after: ClassVar[dict[str, tuple[str, ...]]] = {
+        "contacted_adviser": ("decision.letter_sent",),
+        "mediation_requested": ("decision.letter_sent",),
+        "letter_date": ("decision.letter_sent", "contacted_adviser", "mediation_requested",
+                        "client.consent_given"),
+    }
 
     la: Addressee
     adviser: Addressee
@@ -425,25 +429,15 @@ class MediationNotArrangedCase(_AdvocateLetter):
     letter_date: date
     case_ref: CaseRef
 
-    @field_validator("contacted_adviser")
-    @classmethod
-    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent")
-
-    @field_validator("mediation_requested")
-    @classmethod
-    def _requested_after_decision(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent")
-
-    @field_validator("letter_date")
-    @classmethod
-    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent", "contacted_adviser",
-                           "mediation_requested", "client.consent_given")
-
 
 class AgreementChaseCase(_AdvocateLetter):
     """To the LA: an action agreed at mediation is past its reg 42 deadline."""
+
+    after: ClassVar[dict[str, tuple[str, ...]]] = {
+        "agreement_date": ("decision.letter_sent",),
+        "letter_date": ("agreement_date", "client.consent_given"),
+        "reply_by": ("letter_date",),
+    }
 
     la: Addressee
     agreement_date: date
@@ -452,21 +446,6 @@ class AgreementChaseCase(_AdvocateLetter):
     letter_date: date
     reply_by: date | None = None
     case_ref: CaseRef
-
-    @field_validator("agreement_date")
-    @classmethod
-    def _after_decision(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "decision.letter_sent")
-
-    @field_validator("letter_date")
-    @classmethod
-    def _letter_after_events(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "agreement_date", "client.consent_given")
-
-    @field_validator("reply_by")
-    @classmethod
-    def _reply_after_letter(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "letter_date")
 
 
 def field_problems(exc: ValidationError) -> list[tuple[str, str, str]]:
