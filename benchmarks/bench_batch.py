@@ -65,7 +65,11 @@ except SystemExit as exc:
         raise
 seconds = time.perf_counter() - started
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"seconds": seconds, "self_kb": me.ru_maxrss, "children_kb": kids.ru_maxrss,
+# ru_maxrss survives fork and exec on Linux, so it would report the benchmark's own peak;
+# VmHWM is this process's own high-water mark.
+with open("/proc/self/status") as status:
+    self_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "self_kb": self_kb, "children_kb": kids.ru_maxrss,
                   "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu_before}))
 """
 

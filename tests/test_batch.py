@@ -408,6 +408,26 @@ class TestRunBatch:
         assert ",'@SUM(A1)" in errors_text
         assert "\n=" not in manifest_text.replace("\r\n", "\n")
 
+    def test_large_batch_result_keeps_no_case_data_in_memory(self, tmp_path: Path, profile: Profile) -> None:
+        """The result holds no case models: outcomes are read back from disk, in row order."""
+        import gc
+
+        from pydantic import BaseModel
+
+        source = write_csv(tmp_path / "in.csv", many_rows(300))
+        result = run(source, tmp_path / "out", profile)
+        gc.collect()
+        assert not [obj for obj in gc.get_objects() if isinstance(obj, BaseModel)
+                    and type(obj).__name__ == KINDS["decline-certificate"].model.__name__]
+        assert not isinstance(result.rows, list)  # not one object per row held
+        assert result.count("issued") == len(result.rows) == 300
+        lines = manifest(tmp_path / "out")
+        assert [(r.row, r.case_ref, r.certificate_number, r.sha256) for r in result.rows] == [
+            (int(line["row"]), line["case_ref"], line["certificate_number"], line["sha256"])
+            for line in lines]
+        assert result.rows[-1].case_ref == lines[-1]["case_ref"]
+        assert [r.case_ref for r in result.rows[:2]] == [line["case_ref"] for line in lines[:2]]
+
     def test_two_jobs_give_the_same_documents_and_numbers(self, tmp_path: Path, profile: Profile) -> None:
         """--jobs 2 writes byte-identical files with the same unique numbers as --jobs 1."""
         source = write_csv(tmp_path / "in.csv", many_rows(120))
@@ -470,3 +490,87 @@ class TestSameAsDocxtpl:
             assert outcome.docx is not None
             assert docx_text(outcome.docx) == docx_text(buffer.getvalue())
             assert outcome.docx.read_bytes() == load_template(template_path(KINDS[kind])).render(context)
+
+
+class TestStreaming:
+    """The input is read a row at a time; what is read, and every message, stay as before."""
+
+    def test_small_chunks_read_the_same_csv(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Chunk edges (inside a character, a CRLF, a quoted multi-line cell) change nothing."""
+        import medocs.tables
+
+        path = tmp_path / "m.csv"
+        path.write_bytes("\ufeffcase_ref;child.name\r\nA;\"Zoë\r\ntwo\"\r\n\r\nB;Siobhán\r\n".encode())
+        whole = read_table(path)
+        monkeypatch.setattr(medocs.tables, "_CHUNK", 3)
+        table = read_table(path)
+        assert table == whole
+        assert [(row.number, row.cells["child.name"]) for row in table.rows] == [
+            (2, "Zoë\r\ntwo"), (4, "Siobhán")]
+
+    def test_small_chunks_give_the_same_utf8_error(self, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+        """The bad byte, its offset and its line are those of the whole file, BOM or not."""
+        import medocs.tables
+
+        for name, data in (("bom.csv", b"\xef\xbb\xbfcase_ref\nA\nB\xe9\n"),
+                           ("plain.jsonl", b'{"a": 1}\n{"a": "caf\xe9"}\n'),
+                           ("cut.csv", b"case_ref\nA\xe2\x82")):
+            path = tmp_path / name
+            path.write_bytes(data)
+            with pytest.raises(CaseValidationError) as whole:
+                read_table(path)
+            monkeypatch.setattr(medocs.tables, "_CHUNK", 2)
+            with pytest.raises(CaseValidationError) as chunked:
+                read_table(path)
+            monkeypatch.undo()
+            assert str(chunked.value) == str(whole.value)
+
+    def test_open_table_reads_rows_as_asked(self, tmp_path: Path) -> None:
+        """The header is known at once; a bad record further on is raised when it is reached."""
+        from medocs.tables import open_table
+
+        path = tmp_path / "c.csv"
+        path.write_text(f"case_ref,child.name\nA,Zoë\nB,{'x' * 200_000}\n", encoding="utf-8")
+        table = open_table(path)
+        assert table.columns == ("case_ref", "child.name")
+        assert next(table.rows).cells == {"case_ref": "A", "child.name": "Zoë"}
+        with pytest.raises(CaseValidationError, match="row 3: not valid CSV .field larger"):
+            next(table.rows)
+
+    def test_jsonl_lines_split_as_before_in_small_chunks(self, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+        """Line numbers follow str.splitlines (CR, CRLF, form feed, U+2028) at any chunk size."""
+        import medocs.tables
+
+        path = tmp_path / "l.jsonl"
+        path.write_text('{"a": 1}\r\n\r{"a": 2}\x0c{"a": "é"}\u2028\n{"a": 4}', encoding="utf-8", newline="")
+        monkeypatch.setattr(medocs.tables, "_CHUNK", 1)
+        rows = read_table(path).rows
+        assert [(row.number, row.cells["a"]) for row in rows] == [(1, 1), (3, 2), (4, "é"), (6, 4)]
+
+    def test_a_file_fault_is_reported_before_a_header_problem(self, tmp_path: Path, profile: Profile) -> None:
+        """An unknown column and a broken record further on: the broken record is named, as before."""
+        path = tmp_path / "c.csv"
+        path.write_text(f"case_ref,bogus\nA,1\nB,{'x' * 200_000}\n", encoding="utf-8")
+        with pytest.raises(CaseValidationError, match="row 3: not valid CSV"):
+            run(path, tmp_path / "out", profile)
+        assert not (tmp_path / "out").exists()
+
+    def test_saved_formula_results_on_rows_far_apart(self, tmp_path: Path) -> None:
+        """Saved results are read in step with the rows, wherever the formulas are."""
+        path = tmp_path / "f.xlsx"
+        rows: list[list[object]] = [[f"R{n}", f"name {n}"] for n in range(2, 60)]
+        rows[3][1] = "=UPPER(A5)"
+        rows[50][1] = "=LOWER(A52)"
+        rows[52][1] = "=A54"
+        write_xlsx(path, ["case_ref", "child.name"], rows)
+        _save_result(path, "B5", "R5")
+        _save_result(path, "B52", "r52")
+        table = read_table(path)
+        by_number = {row.number: row for row in table.rows}
+        assert by_number[5].cells["child.name"] == "R5"
+        assert by_number[52].cells["child.name"] == "r52"
+        assert by_number[52].problems == ()
+        assert "formula with no saved result" in by_number[54].problems[0].message
+        assert by_number[6].cells["child.name"] == "name 6"

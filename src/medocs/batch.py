@@ -2,10 +2,13 @@
 
 The steps, in this order (nothing is written before step 3):
 
-1. Read the whole input (:func:`medocs.tables.read_table`) and check its header against the
-   kind's batch columns (:mod:`medocs.columns`): an unknown column stops the batch at once.
-2. Turn every row into a case and validate it, collecting every problem of every row; then
-   mark duplicate ``case_ref`` values and rows whose output file names would collide.
+1. Open the input (:func:`medocs.tables.open_table`) and check its header against the
+   kind's batch columns (:mod:`medocs.columns`): an unknown column stops the batch (once the
+   rest of the file is read, so a fault in the file itself is still reported first).
+2. Read the rows one at a time, turn each into a case and validate it as it arrives,
+   collecting every problem of every row and keeping only a small record per row (the case
+   itself goes to a temporary file); then mark duplicate ``case_ref`` values and rows whose
+   output file names would collide.
 3. Issue the good rows chunk by chunk. This process reserves each chunk's certificate
    numbers (one register transaction, in row order, so the same rows get the same numbers
    whatever ``--jobs`` is) and hands the chunk to a worker; while the workers render, it
@@ -26,16 +29,21 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 import re
 import signal
+import struct
+import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+import weakref
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import IO, Any, Literal, TextIO, overload
 
 from pydantic import BaseModel
 
@@ -59,7 +67,7 @@ from medocs.pdf import PdfPool
 from medocs.profiles import Profile
 from medocs.register import Register
 from medocs.rendering import load_template
-from medocs.tables import Table, csv_bytes, read_table
+from medocs.tables import TableStream, csv_bytes, open_table
 
 __all__ = [
     "BatchResult",
@@ -75,6 +83,7 @@ RowStatus = Literal["issued", "skipped-already-done", "error"]
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
 _MAX_CHUNK = 200  # rows per task given to a worker process
+_IN_FLIGHT = 3  # chunks given to each worker process at a time
 _PIECE = 50  # rows rendered, then written with one group fsync and one register commit
 _WHOLE_ROW = "(whole record)"
 
@@ -131,15 +140,18 @@ class BatchResult:
 
     source: Path
     out: Path
-    rows: list[RowOutcome]
+    rows: Sequence[RowOutcome]
     errors: list[RowError]
     manifest: Path
     errors_file: Path | None
     row_label: str = "row"
     register: Path | None = None
+    counts: dict[str, int] | None = None
 
     def count(self, status: RowStatus) -> int:
         """How many rows ended with ``status``."""
+        if self.counts is not None:
+            return self.counts.get(status, 0)
         return sum(1 for row in self.rows if row.status == status)
 
     def summary(self) -> str:
@@ -166,6 +178,77 @@ class BatchResult:
 def _plural(count: int, word: str) -> str:
     """``1 row``, ``2 rows``."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class _Spill:
+    """Per-row data kept in an anonymous temporary file instead of memory, read back by offset.
+
+    A large batch would otherwise hold every row's case and outcome until the end: with the
+    data on disk, this process keeps a few integers per row and its memory stays nearly flat.
+    The file has no name (it is unlinked at once), so an interrupted run leaves nothing.
+    """
+
+    _LENGTH = struct.Struct("<I")
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="medocs-batch-")
+        self._end = 0
+        self._finalizer = weakref.finalize(self, self._file.close)
+
+    def put(self, value: object) -> int:
+        """Store ``value``; return where, for :meth:`get`."""
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._end
+        self._file.seek(offset)
+        self._file.write(self._LENGTH.pack(len(data)))
+        self._file.write(data)
+        self._end += self._LENGTH.size + len(data)
+        return offset
+
+    def get(self, offset: int) -> Any:
+        """The value stored at ``offset``."""
+        self._file.seek(offset)
+        (length,) = self._LENGTH.unpack(self._file.read(self._LENGTH.size))
+        return pickle.loads(self._file.read(length))  # noqa: S301 - our own file, written just now
+
+    def close(self) -> None:
+        """Remove the file (it has no name: closing frees its disk space)."""
+        self._finalizer()
+
+
+class _Outcomes(Sequence[RowOutcome]):
+    """Every row's outcome in row order, read from a :class:`_Spill` when asked for."""
+
+    def __init__(self, spill: _Spill, offsets: array[int]) -> None:
+        self._spill = spill
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @overload
+    def __getitem__(self, index: int) -> RowOutcome: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RowOutcome]: ...
+    def __getitem__(self, index: int | slice) -> RowOutcome | list[RowOutcome]:
+        if isinstance(index, slice):
+            return [self._spill.get(offset) for offset in self._offsets[index]]
+        outcome: RowOutcome = self._spill.get(self._offsets[index])
+        return outcome
+
+    def __iter__(self) -> Iterator[RowOutcome]:
+        for offset in self._offsets:
+            yield self._spill.get(offset)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} row outcomes>"
 
 
 class Progress:
@@ -214,23 +297,32 @@ class Progress:
 # --------------------------------------------------------------------------- validation
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
-    """An input row on its way: its case once valid, its problems, its outcome."""
+    """An input row on its way, kept small: its case and its outcome wait in a :class:`_Spill`.
+
+    ``case`` is set only while the row is validated; a valid case is then stored (``case_at``)
+    and dropped, so a large batch never holds every case at once.
+    """
 
     number: int
     case_ref: str
     case: BaseModel | None = None
-    target: Path | None = None
+    target: str | None = None  # the .docx to write (a str is much smaller than a Path)
     problems: list[RowError] = field(default_factory=list)
-    issued: Issued | None = None
+    case_at: int = -1  # where the valid case is in the spill; -1: none
+    issued_at: int = -1  # where the Issued record is in the spill; -1: not issued
     pdf: Path | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.case_at >= 0 and self.target is not None and not self.problems
 
     def fail(self, field_name: str, message: str, found: str = "") -> None:
         self.problems.append(RowError(self.number, self.case_ref, field_name, message, found))
 
 
-def _check_header(table: Table, converter: RowConverter) -> None:
+def _check_header(table: TableStream, converter: RowConverter) -> None:
     if not table.columns:  # JSONL: unknown keys are reported per line
         return
     problems = converter.unknown(table.columns)
@@ -281,10 +373,19 @@ def _validate(row: _Row, cells: dict[str, Any], kind: DocumentKind, converter: R
         row.case = None
 
 
-def _plan(table: Table, kind: DocumentKind, out: Path, pattern: str) -> list[_Row]:
-    """Validate every row, then mark duplicate case_refs and colliding file names."""
+def _plan(table: TableStream, kind: DocumentKind, out: Path, pattern: str, spill: _Spill) -> list[_Row]:
+    """Validate every row, then mark duplicate case_refs and colliding file names.
+
+    The rows are read from ``table`` one at a time; each valid case goes to ``spill`` as soon
+    as it is checked, and is dropped from memory.
+    """
     converter = RowConverter(kind.model)
-    _check_header(table, converter)
+    try:
+        _check_header(table, converter)
+    except CaseValidationError:
+        for _ in table.rows:  # a fault in the file itself is reported before one in its header
+            pass
+        raise
     names = frozenset(column.name for column in batch_columns(kind.model))
     rows = []
     for table_row in table.rows:
@@ -296,17 +397,20 @@ def _plan(table: Table, kind: DocumentKind, out: Path, pattern: str) -> list[_Ro
                   f"{table.source.name} {table.row_label} {table_row.number}", names)
         if row.case is not None:
             try:
-                row.target = output_path(out, kind, case_ref, pattern=pattern,
-                                         fields=name_fields(kind, row.case))
+                row.target = str(output_path(out, kind, case_ref, pattern=pattern,
+                                             fields=name_fields(kind, row.case)))
             except MedocsError as exc:
                 row.fail("(file name)", str(exc))
+            else:
+                row.case_at = spill.put(row.case)
+            row.case = None
         rows.append(row)
     _check_missing_columns(table, rows)
     _mark_repeats(rows, table.row_label)
     return rows
 
 
-def _check_missing_columns(table: Table, rows: list[_Row]) -> None:
+def _check_missing_columns(table: TableStream, rows: list[_Row]) -> None:
     """A column rows need but the header lacks is one problem, said once, before any write.
 
     No row can fill a column the file does not have, so the fix is in the header: the batch
@@ -356,17 +460,18 @@ def _mark_repeats(rows: list[_Row], label: str) -> None:
     for row in rows:
         if row.target is not None and not row.problems:
             # casefold: Windows and macOS see Ab.docx and ab.docx as one file
-            by_name[row.target.name.casefold()].append(row)
+            by_name[os.path.basename(row.target).casefold()].append(row)
     for group in by_name.values():
         if len(group) > 1:
             where = ", ".join(str(r.number) for r in group)
             for row in group:
                 assert row.target is not None
-                row.fail("(file name)", f"{label}s {where} would all be written to {row.target.name}; "
-                         "change --name or the case_ref", row.target.name)
+                name = os.path.basename(row.target)
+                row.fail("(file name)", f"{label}s {where} would all be written to {name}; "
+                         "change --name or the case_ref", name)
     for row in rows:
         if row.problems:
-            row.case = None
+            row.case_at = -1
 
 
 # --------------------------------------------------------------------------- issuing
@@ -449,12 +554,14 @@ def _chunks(rows: Sequence[_Row], jobs: int) -> list[Sequence[_Row]]:
 
 
 def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings,
-              register: Register | None) -> list[tuple[int, Job]]:
+              register: Register | None, spill: _Spill) -> list[tuple[int, Job]]:
     """The chunk's jobs with their certificate numbers, reserved in row order in one transaction.
 
-    A row whose number cannot be had is marked failed and left out.
+    The cases are read back from ``spill``. A row whose number cannot be had is marked failed
+    and left out.
     """
-    jobs = [Job(row.case, row.target) for row in chunk if row.case is not None and row.target is not None]
+    jobs = [Job(spill.get(row.case_at), Path(row.target)) for row in chunk
+            if row.case_at >= 0 and row.target is not None]
     numbered: list[Job | MedocsError] = list(jobs)
     if register is not None:
         numbered = reserve_numbers(kind, jobs, settings.profile, register, force=settings.force)
@@ -488,8 +595,8 @@ def _ready() -> None:
 
 
 def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings,
-               pool: ProcessPoolExecutor | None, jobs: int,
-               progress: Progress) -> Iterable[tuple[int, Issued | MedocsError]]:
+               pool: ProcessPoolExecutor | None, jobs: int, progress: Progress,
+               spill: _Spill) -> Iterable[tuple[int, Issued | MedocsError]]:
     """Issue the rows chunk by chunk; the numbers of a chunk are reserved just before it goes.
 
     The reservations (here, in row order) overlap with the workers' rendering of earlier
@@ -502,35 +609,45 @@ def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings,
             issuer = _Issuer(settings)
             try:
                 for chunk in _chunks(rows, 1):
-                    yield from issuer.issue(_numbered(chunk, kind, settings, register))
+                    yield from issuer.issue(_numbered(chunk, kind, settings, register, spill))
                     progress.advance(len(chunk))
             finally:
                 issuer.close()
             return
-        chunks = _chunks(rows, jobs)
-        futures = {pool.submit(_work, _numbered(chunk, kind, settings, register)): len(chunk)
-                   for chunk in chunks}
-        for future in as_completed(futures):
-            yield from future.result()
-            progress.advance(futures[future])
+        # A few chunks per worker in flight, not all: each queued chunk holds its cases.
+        chunks = iter(_chunks(rows, jobs))
+        futures: dict[Future[list[tuple[int, Issued | MedocsError]]], int] = {}
+        while True:
+            for chunk in chunks:
+                futures[pool.submit(_work, _numbered(chunk, kind, settings, register, spill))] = len(chunk)
+                if len(futures) >= jobs * _IN_FLIGHT:
+                    break
+            if not futures:
+                break
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield from future.result()
+                progress.advance(futures.pop(future))
     finally:
         if register is not None:
             register.close()
 
 
-def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progress: Progress) -> None:
+def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progress: Progress,
+                  spill: _Spill) -> None:
     todo: dict[Path, _Row] = {}
     for row in rows:
-        if row.issued is None:
+        if row.issued_at < 0:
             continue
-        pdf = row.issued.docx.with_suffix(".pdf")
+        issued: Issued = spill.get(row.issued_at)
+        pdf = issued.docx.with_suffix(".pdf")
         if os.path.lexists(pdf) and not force:
-            if row.issued.status == "skipped-already-done":
+            if issued.status == "skipped-already-done":
                 row.pdf = pdf  # done by an earlier run, with this very .docx
             else:
                 row.fail("(pdf)", str(OutputExistsError(f"{pdf} already exists: use --force to replace it")))
             continue
-        todo[row.issued.docx] = row
+        todo[issued.docx] = row
     if not todo:
         return
     progress.start(len(todo), "PDF")
@@ -547,8 +664,8 @@ def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progr
 # --------------------------------------------------------------------------- reports
 
 
-def _outcome(row: _Row, out: Path) -> RowOutcome:
-    issued = row.issued
+def _outcome(row: _Row, spill: _Spill) -> RowOutcome:
+    issued: Issued | None = spill.get(row.issued_at) if row.issued_at >= 0 else None
     status: RowStatus = "error" if row.problems or issued is None else issued.status
     if issued is None:
         return RowOutcome(row.number, row.case_ref, status,
@@ -564,26 +681,44 @@ def _relative(path: Path | None, out: Path) -> str:
     return "" if path is None else os.path.relpath(path, out)
 
 
-def _write_reports(result_rows: list[RowOutcome], errors: list[RowError], out: Path) -> Path | None:
+def _write_reports(rows: list[_Row], spill: _Spill, errors: list[RowError], out: Path,
+                   kept: _Spill) -> tuple[Path | None, _Outcomes, Counter[str]]:
+    """Write manifest.csv and errors.csv; each row's outcome goes to ``kept`` on the way.
+
+    Returns:
+        The errors file (None when no row failed), the outcomes in row order and how many
+        rows ended with each status.
+    """
     # Key-date columns in the order the documents give them, e.g. appeal_by, certificate_due_by.
-    names = list(dict.fromkeys(name for row in result_rows for name in row.key_dates))
+    names = list(dict.fromkeys(name for row in rows if row.issued_at >= 0
+                               for name in spill.get(row.issued_at).key_dates))
     header = ["row", "case_ref", "status", "output", "pdf", "sha256", "certificate_number",
               *(f"{name}_by" for name in names), "warnings", "message"]
-    lines = [
-        [row.row, row.case_ref, row.status, _relative(row.docx, out), _relative(row.pdf, out),
-         row.sha256, row.certificate_number, *(row.key_dates.get(name, "") for name in names),
-         " | ".join(row.warnings), row.message]
-        for row in result_rows
-    ]
-    _replace_report(out / MANIFEST, csv_bytes(header, lines))
+    offsets: array[int] = array("q")
+    counts: Counter[str] = Counter()
+
+    def lines() -> Iterator[list[object]]:
+        for row in rows:  # one outcome at a time: only the file's bytes grow
+            outcome = _outcome(row, spill)
+            offsets.append(kept.put(outcome))
+            counts[outcome.status] += 1
+            yield [outcome.row, outcome.case_ref, outcome.status, _relative(outcome.docx, out),
+                   _relative(outcome.pdf, out), outcome.sha256, outcome.certificate_number,
+                   *(outcome.key_dates.get(name, "") for name in names),
+                   " | ".join(outcome.warnings), outcome.message]
+
+    manifest = csv_bytes(header, lines())
+    outcomes = _Outcomes(kept, offsets)
+    _replace_report(out / MANIFEST, manifest)
+    del manifest
     errors_file = out / ERRORS
     if not errors:
         _keep_old(errors_file)  # it describes a run that is over, but is not ours to lose
-        return None
+        return None, outcomes, counts
     _replace_report(errors_file, csv_bytes(["row", "case_ref", "field", "message", "found"],
                                            [[e.row, e.case_ref, e.field, e.message, e.found]
                                             for e in errors]))
-    return errors_file
+    return errors_file, outcomes, counts
 
 
 def _keep_old(path: Path) -> Path | None:
@@ -655,8 +790,9 @@ def run_batch(
         progress: where to show progress; None shows nothing.
 
     Returns:
-        The outcome of every row; ``manifest.csv`` (and ``errors.csv`` if any row failed)
-        are written in ``out``.
+        The outcome of every row (read back from a temporary file when asked for, so a large
+        batch does not keep them all in memory); ``manifest.csv`` (and ``errors.csv`` if any
+        row failed) are written in ``out``.
 
     Raises:
         CaseValidationError: the input file cannot be read or its header has unknown columns
@@ -679,39 +815,53 @@ def run_batch(
     settings = _Settings(kind.name, profile, today, templates, force,
                          register_path if kind.numbered else None)
     pool = _start_pool(settings, jobs) if jobs > 1 else None
+    spill = _Spill()  # the cases and Issued records, off the heap until the reports are written
     try:
-        table = read_table(source, sheet=sheet)
-        rows = _plan(table, kind, out, name_pattern)
-        row_label = table.row_label
-        del table  # its cells are in the cases now; a large batch should not hold both
-        good = [row for row in rows if row.case is not None and row.target is not None]
         try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            msg = f"--out {out}: cannot create the folder ({exc.strerror or exc})"
-            raise OutputError(msg) from exc
-        remove_stale_temp_files(out, {row.target.name for row in good if row.target is not None})
-        by_number = {row.number: row for row in rows}
-        progress.start(len(good), "documents")
-        try:
-            for number, result in _issue_all(good, kind, settings, pool, jobs, progress):
-                row = by_number[number]
-                row.case = None  # done with it: memory stays lower for the reports
-                if isinstance(result, MedocsError):
-                    row.fail("(document)", str(result))
-                else:
-                    row.issued = result
+            table = open_table(source, sheet=sheet)
+            try:
+                rows = _plan(table, kind, out, name_pattern, spill)
+            finally:
+                close = getattr(table.rows, "close", None)
+                if close is not None:
+                    close()  # the file, if a fault stopped the reading part way
+            row_label = table.row_label
+            del table
+            good = [row for row in rows if row.valid]
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                msg = f"--out {out}: cannot create the folder ({exc.strerror or exc})"
+                raise OutputError(msg) from exc
+            remove_stale_temp_files(out, {os.path.basename(row.target) for row in good
+                                          if row.target is not None})
+            by_number = {row.number: row for row in rows}
+            progress.start(len(good), "documents")
+            try:
+                for number, result in _issue_all(good, kind, settings, pool, jobs, progress, spill):
+                    row = by_number[number]
+                    if isinstance(result, MedocsError):
+                        row.fail("(document)", str(result))
+                    else:
+                        row.issued_at = spill.put(result)
+            finally:
+                progress.finish()
         finally:
-            progress.finish()
+            if pool is not None:
+                # On Ctrl-C: drop the chunks not started; workers finish the one they are on.
+                pool.shutdown(wait=True, cancel_futures=True)
+        del by_number
+        if pdf_pool is not None:
+            _convert_pdfs(good, out, pdf_pool, force, progress, spill)
+        del good
+        errors = [problem for row in rows for problem in row.problems]
+        kept = _Spill()  # the outcomes, for the result: a few bytes per row in memory
+        try:
+            errors_file, outcomes, counts = _write_reports(rows, spill, errors, out, kept)
+        except BaseException:
+            kept.close()
+            raise
     finally:
-        if pool is not None:
-            # On Ctrl-C: drop the chunks not started; workers finish the one they are on.
-            pool.shutdown(wait=True, cancel_futures=True)
-    if pdf_pool is not None:
-        _convert_pdfs(good, out, pdf_pool, force, progress)
-    outcomes = [_outcome(row, out) for row in rows]
-    errors = [problem for row in rows for problem in row.problems]
-    errors_file = _write_reports(outcomes, errors, out)
+        spill.close()
     return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, row_label,
-                       settings.register)
-
+                       settings.register, dict(counts))

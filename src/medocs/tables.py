@@ -14,6 +14,7 @@ cells and empty strings are left out of ``cells``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -32,8 +33,10 @@ __all__ = [
     "CellProblem",
     "Table",
     "TableRow",
+    "TableStream",
     "csv_bytes",
     "csv_safe",
+    "open_table",
     "read_table",
 ]
 
@@ -44,6 +47,7 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_TABLE_BYTES = 200 * 1024 * 1024  # ~100x a national year's worth of rows
 _DELIMITERS = (",", ";", "\t")
+_CHUNK = 1 << 16  # bytes or characters read at a time: a file is never held whole
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
 _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -97,6 +101,25 @@ class Table:
     row_label: str
 
 
+@dataclass
+class TableStream:
+    """A batch input file being read: its header known, its rows read one at a time.
+
+    Attributes:
+        source: the file.
+        columns: the header's column names in order; empty for JSONL (keys vary by line).
+        rows: the data rows, blank rows left out, read from the file as they are asked for;
+            a fault found further on in the file (an invalid CSV record or JSON line) is
+            raised from here, with the same message :func:`read_table` gives.
+        row_label: ``'row'`` for CSV and XLSX, ``'line'`` for JSONL, for messages.
+    """
+
+    source: Path
+    columns: tuple[str, ...]
+    rows: Iterator[TableRow]
+    row_label: str
+
+
 def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """Read a .csv, .xlsx or .jsonl batch file.
 
@@ -111,6 +134,28 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
         CaseValidationError: the file is missing, of another type, not UTF-8 (CSV, JSONL),
             has no header or a repeated column name (CSV, XLSX), a line that is not a JSON
             object (JSONL), an unknown sheet, or a merged cell in the header (XLSX).
+    """
+    stream = open_table(path, sheet=sheet)
+    return Table(stream.source, stream.columns, tuple(stream.rows), stream.row_label)
+
+
+def open_table(path: Path, *, sheet: str | None = None) -> TableStream:
+    """Open a .csv, .xlsx or .jsonl batch file to read its rows one at a time.
+
+    Memory stays small however long the file: CSV and JSONL are decoded a chunk at a time
+    (a first pass checks that the whole file is UTF-8, so that fault is still reported
+    first, as :func:`read_table` does), XLSX rows come from openpyxl's read-only mode.
+
+    Args:
+        path: the file.
+        sheet: for .xlsx, the sheet to read (default: the first).
+
+    Returns:
+        The open table; read (or close) its ``rows`` to the end to release the file.
+
+    Raises:
+        CaseValidationError: as :func:`read_table`, for what is found up to the header;
+            later faults are raised while the rows are read.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -127,32 +172,79 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
             raise CaseValidationError(msg)
         if suffix == ".xlsx":
             return _read_xlsx(path, sheet)
-        data = path.read_bytes()
+        first_line = _check_utf8(path)
+        if suffix == ".csv":
+            return _read_csv(path, first_line)
+        return TableStream(path, (), _read_jsonl(path), "line")
     except OSError as exc:
-        msg = f"{path}: cannot read the batch file ({exc.strerror or exc})"
-        raise CaseValidationError(msg) from exc
-    text = _decode_utf8(path, data)
-    return _read_csv(path, text) if suffix == ".csv" else _read_jsonl(path, text)
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: OSError) -> CaseValidationError:
+    return CaseValidationError(f"{path}: cannot read the batch file ({exc.strerror or exc})")
 
 
 # --------------------------------------------------------------------------- CSV and JSONL
 
 
-def _decode_utf8(path: Path, data: bytes) -> str:
-    """Decode UTF-8 with or without a BOM; name the first bad byte, its line, and the fix."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1]
-        line = data.count(b"\n", 0, exc.start) + 1
-        # Excel's plain "CSV (Comma delimited)" writes Windows-1252: show what was meant.
-        meant = bad.decode("cp1252", errors="replace")
-        msg = (
-            f"{path}: not UTF-8 text: byte 0x{bad.hex().upper()} at byte {exc.start:,} (line {line}), "
-            f"which Windows-1252 reads as {meant!r}; save the file as UTF-8 (in Excel: "
-            "'CSV UTF-8 (Comma delimited)')"
-        )
-        raise CaseValidationError(msg) from exc
+def _check_utf8(path: Path) -> str:
+    """Check that the whole file is UTF-8 (with or without a BOM); return its first line.
+
+    The file is decoded a chunk at a time and nothing is kept but the first line (the text
+    before the first newline, for guessing the delimiter).
+
+    Raises:
+        CaseValidationError: naming the first bad byte, its line, and the fix.
+    """
+    first: list[str] = []
+    seen_newline = False
+    with path.open("rb") as handle:
+        skip = len(codecs.BOM_UTF8) if handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+        handle.seek(skip)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        fed = 0  # bytes given to the decoder, counted from after the BOM
+        while True:
+            chunk = handle.read(_CHUNK)
+            held = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(path, fed - held + exc.start) from exc
+            fed += len(chunk)
+            if not seen_newline:
+                head, newline, _ = text.partition("\n")
+                first.append(head)
+                seen_newline = bool(newline)
+            if not chunk:
+                return "".join(first)
+
+
+def _not_utf8(path: Path, start: int) -> CaseValidationError:
+    """The error for a bad byte; ``start`` counts from after any BOM, as ``bytes.decode`` does.
+
+    The byte shown and the line counted are taken at ``start`` from the file's beginning,
+    as the message has always done.
+    """
+    lines = 0
+    with path.open("rb") as handle:
+        done = 0
+        while done < start:
+            chunk = handle.read(min(_CHUNK, start - done))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+        handle.seek(start)
+        bad = handle.read(1)
+    line = lines + 1
+    # Excel's plain "CSV (Comma delimited)" writes Windows-1252: show what was meant.
+    meant = bad.decode("cp1252", errors="replace")
+    msg = (
+        f"{path}: not UTF-8 text: byte 0x{bad.hex().upper()} at byte {start:,} (line {line}), "
+        f"which Windows-1252 reads as {meant!r}; save the file as UTF-8 (in Excel: "
+        "'CSV UTF-8 (Comma delimited)')"
+    )
+    return CaseValidationError(msg)
 
 
 def _delimiter(header_line: str) -> str:
@@ -190,27 +282,44 @@ def _row_cells(columns: Sequence[str], values: Sequence[Any], number: int) -> Ta
     return TableRow(number, cells, tuple(problems))
 
 
-def _read_csv(path: Path, text: str) -> Table:
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    columns: tuple[str, ...] | None = None
-    rows: list[TableRow] = []
+def _read_csv(path: Path, first_line: str) -> TableStream:
+    handle = path.open(encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(handle, delimiter=_delimiter(first_line))
+        records = _csv_records(path, reader)
+        columns: tuple[str, ...] | None = None
+        for number, record in records:
+            columns = _header(path, record, f"row {number}")
+            break
+    except BaseException:
+        handle.close()
+        raise
+    if columns is None:
+        handle.close()
+        msg = f"{path}: the file is empty; expected a header row such as 'case_ref,child.name,…'"
+        raise CaseValidationError(msg)
+    return TableStream(path, columns, _csv_rows(path, handle, records, columns), "row")
+
+
+def _csv_records(path: Path, reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """``(row number, cells)`` of each record that is not blank."""
     try:
         # Each CSV record is one spreadsheet row, even when a quoted cell spans lines.
         for number, record in enumerate(reader, start=1):
-            if not any(cell.strip() for cell in record):
-                continue
-            if columns is None:
-                columns = _header(path, record, f"row {number}")
-                continue
-            rows.append(_row_cells(columns, record, number))
+            if any(cell.strip() for cell in record):
+                yield number, record
     except csv.Error as exc:
         msg = f"{path}: row {reader.line_num}: not valid CSV ({exc})"
         raise CaseValidationError(msg) from exc
-    if columns is None:
-        msg = f"{path}: the file is empty; expected a header row such as 'case_ref,child.name,…'"
-        raise CaseValidationError(msg)
-    return Table(path, columns, tuple(rows), "row")
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _csv_rows(path: Path, handle: io.TextIOBase, records: Iterator[tuple[int, list[str]]],
+              columns: tuple[str, ...]) -> Iterator[TableRow]:
+    with handle:
+        for number, record in records:
+            yield _row_cells(columns, record, number)
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
@@ -225,9 +334,27 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
         out[prefix] = value
 
 
-def _read_jsonl(path: Path, text: str) -> Table:
-    rows: list[TableRow] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines as ``str.splitlines`` cuts them, read a chunk at a time."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rest = ""
+        while True:
+            try:
+                chunk = handle.read(_CHUNK)
+            except OSError as exc:
+                raise _unreadable(path, exc) from exc
+            if not chunk:
+                yield from rest.splitlines()
+                return
+            pieces = (rest + chunk).splitlines(keepends=True)
+            # The last piece may go on in the next chunk (or be a '\r' before its '\n').
+            rest = pieces.pop()
+            for piece in pieces:
+                yield piece.splitlines()[0]
+
+
+def _read_jsonl(path: Path) -> Iterator[TableRow]:
+    for number, line in enumerate(_lines(path), start=1):
         if not line.strip():
             continue
         try:
@@ -240,9 +367,8 @@ def _read_jsonl(path: Path, text: str) -> Table:
             raise CaseValidationError(msg)
         flat: dict[str, Any] = {}
         _flatten(record, "", flat)
-        rows.append(TableRow(number, {k: v for k, v in flat.items()
-                                      if v is not None and not (isinstance(v, str) and not v.strip())}))
-    return Table(path, (), tuple(rows), "line")
+        yield TableRow(number, {k: v for k, v in flat.items()
+                                if v is not None and not (isinstance(v, str) and not v.strip())})
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -288,15 +414,27 @@ def _merged_ranges(path: Path, title: str) -> list[tuple[str, int, int]]:
     """``(range, first row, last row)`` of each merged range of a sheet.
 
     openpyxl's read-only mode does not report merged cells, and its normal mode loads the
-    whole workbook into memory; the merge list is a short element after the cells.
+    whole workbook into memory; the merge list is a short element after the cells, found by
+    reading the sheet's XML a chunk at a time.
     """
     with zipfile.ZipFile(path) as archive:
         part = _sheet_part(archive, title)
         if part is None:
             return []
-        xml = archive.read(part)
+        found: list[tuple[bytes, bytes, bytes, bytes]] = []
+        with archive.open(part) as member:
+            rest = b""
+            while True:
+                chunk = member.read(_CHUNK)
+                data = rest + chunk
+                # Search up to the last '<': a tag cut by the chunk's end is searched next time.
+                cut = data.rfind(b"<") if chunk else len(data)
+                found += _MERGE_CELL.findall(data, 0, max(cut, 0))
+                rest = data[cut:] if cut > 0 else (data if cut == 0 else b"")
+                if not chunk:
+                    break
     ranges = []
-    for col1, row1, col2, row2 in _MERGE_CELL.findall(xml):
+    for col1, row1, col2, row2 in found:
         first, last = int(row1), int(row2 or row1)
         name = f"{col1.decode()}{row1.decode()}" + (f":{col2.decode()}{row2.decode()}" if col2 else "")
         ranges.append((name, first, last))
@@ -338,61 +476,69 @@ def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
         yield number, list(cells)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
+def _read_xlsx(path: Path, sheet: str | None) -> TableStream:
     workbook, worksheet = _open_sheet(path, sheet, data_only=False)
-    title = worksheet.title
-    columns: tuple[str, ...] | None = None
-    header_row = 0
-    rows: list[tuple[int, list[Any]]] = []
-    special: dict[tuple[int, int], tuple[str, str]] = {}  # formula ('f') and error ('e') cells
     try:
-        for number, cells in _xlsx_rows(worksheet):
+        title = worksheet.title
+        merged = _merged_ranges(path, title)
+        rows = _xlsx_rows(worksheet)
+        columns: tuple[str, ...] | None = None
+        header_row = 0
+        for number, cells in rows:
             values = [_xlsx_value(cell) for cell in cells]
             if all(value is None for value in values):
                 continue
-            for index, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) in ("f", "e"):
-                    special[number, index] = (cell.data_type, str(cell.value))
-            if columns is None:
-                columns = _header(path, ["" if v is None else str(v) for v in values],
-                                  f"sheet {title!r} row {number}")
-                header_row = number
-            else:
-                rows.append((number, values))
-    finally:
-        workbook.close()
-    if columns is None:
-        msg = f"{path}: sheet {title!r} is empty; expected a header row such as 'case_ref', 'child.name', …"
-        raise CaseValidationError(msg)
-    merged = _merged_ranges(path, title)
-    for name, first, last in merged:
-        if first <= header_row <= last:
-            msg = (f"{path}: sheet {title!r}: the header cells {name} are merged; "
-                   "give each column its own header cell")
+            columns = _header(path, ["" if v is None else str(v) for v in values],
+                              f"sheet {title!r} row {number}")
+            header_row = number
+            break
+        if columns is None:
+            msg = (f"{path}: sheet {title!r} is empty; expected a header row such as "
+                   "'case_ref', 'child.name', …")
             raise CaseValidationError(msg)
-    formulas = {key for key, (kind, _) in special.items() if kind == "f"}
-    cached = _cached_results(path, title, formulas) if formulas else {}
-    table_rows = []
-    for number, values in rows:
-        problems: list[CellProblem] = []
-        for index in range(len(values)):
-            if (number, index) not in special:
+        for name, first, last in merged:
+            if first <= header_row <= last:
+                msg = (f"{path}: sheet {title!r}: the header cells {name} are merged; "
+                       "give each column its own header cell")
+                raise CaseValidationError(msg)
+    except BaseException:
+        workbook.close()
+        raise
+    return TableStream(path, columns, _xlsx_table_rows(path, workbook, title, rows, columns, merged), "row")
+
+
+def _xlsx_table_rows(path: Path, workbook: Any, title: str, rows: Iterator[tuple[int, list[Any]]],
+                     columns: tuple[str, ...], merged: list[tuple[str, int, int]]) -> Iterator[TableRow]:
+    """The data rows after the header, each with its formula, error and merged-cell problems."""
+    cached = _CachedResults(path, title)
+    try:
+        for number, cells in rows:
+            values = [_xlsx_value(cell) for cell in cells]
+            if all(value is None for value in values):
                 continue
-            kind, shown = special[number, index]
-            # A saved result may be "" (=IF(…, "", …)): blank, not a problem; None: never computed.
-            result = cached.get((number, index)) if kind == "f" else None
-            values[index] = None if isinstance(result, str) and not result.strip() else result
-            if result is None:
-                column = columns[index] if index < len(columns) else f"column {_column_letters(index + 1)}"
-                problems.append(CellProblem(column, _special_message(kind, index, number), shown))
-        problems += [
-            CellProblem("(whole record)",
-                        f"cells {name} are merged: unmerge them and give each row its own value", name)
-            for name, first, last in merged if first <= number <= last
-        ]
-        row = _row_cells(columns, values, number)
-        table_rows.append(TableRow(number, row.cells, (*row.problems, *problems)))
-    return Table(path, columns, tuple(table_rows), "row")
+            problems: list[CellProblem] = []
+            for index, cell in enumerate(cells):
+                kind = getattr(cell, "data_type", None)
+                if kind not in ("f", "e"):  # formula ('f') and error ('e') cells
+                    continue
+                # A saved result may be "" (=IF(…, "", …)): blank, not a problem; None: never computed.
+                result = cached.get(number, index) if kind == "f" else None
+                values[index] = None if isinstance(result, str) and not result.strip() else result
+                if result is None:
+                    column = (columns[index] if index < len(columns)
+                              else f"column {_column_letters(index + 1)}")
+                    problems.append(CellProblem(column, _special_message(kind, index, number),
+                                                str(cell.value)))
+            problems += [
+                CellProblem("(whole record)",
+                            f"cells {name} are merged: unmerge them and give each row its own value", name)
+                for name, first, last in merged if first <= number <= last
+            ]
+            row = _row_cells(columns, values, number)
+            yield TableRow(number, row.cells, (*row.problems, *problems))
+    finally:
+        cached.close()
+        workbook.close()
 
 
 def _special_message(kind: str, index: int, number: int) -> str:
@@ -403,21 +549,40 @@ def _special_message(kind: str, index: int, number: int) -> str:
             "or paste the values")
 
 
-def _cached_results(path: Path, title: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:
-    """The results Excel saved for formula cells (openpyxl reads them with data_only=True)."""
-    workbook, worksheet = _open_sheet(path, title, data_only=True)
-    found: dict[tuple[int, int], Any] = {}
-    last_row = max(row for row, _ in wanted)
-    try:
-        for number, cells in _xlsx_rows(worksheet):
-            if number > last_row:
+class _CachedResults:
+    """The results Excel saved for formula cells (openpyxl reads them with data_only=True).
+
+    A second read-only view of the sheet, opened at the first formula and moved down in step
+    with the rows asked about, so no row is kept.
+    """
+
+    def __init__(self, path: Path, title: str) -> None:
+        self._path = path
+        self._title = title
+        self._workbook: Any = None
+        self._rows: Iterator[tuple[int, list[Any]]] | None = None
+        self._number = 0
+        self._cells: list[Any] = []
+
+    def get(self, number: int, index: int) -> Any:
+        """The saved value of the cell at ``number`` (row) and ``index`` (column from 0)."""
+        if self._rows is None:
+            self._workbook, worksheet = _open_sheet(self._path, self._title, data_only=True)
+            self._rows = _xlsx_rows(worksheet)
+        while self._number < number:
+            step = next(self._rows, None)
+            if step is None:
+                self._number, self._cells = number, []
                 break
-            for index, cell in enumerate(cells):
-                if (number, index) in wanted:
-                    found[number, index] = cell.value
-    finally:
-        workbook.close()
-    return found
+            self._number, self._cells = step
+        if self._number != number or index >= len(self._cells):
+            return None
+        return self._cells[index].value
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
 
 
 # --------------------------------------------------------------------------- writing CSV
