@@ -9,7 +9,15 @@ from babel.dates import get_day_names, get_month_names
 
 from medocs.errors import DateInputError
 
-__all__ = ["EARLIEST", "LATEST", "impossible_date", "long_date", "parse_date", "plain_date"]
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "impossible_date",
+    "in_range",
+    "long_date",
+    "parse_date",
+    "plain_date",
+]
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
@@ -54,7 +62,7 @@ def parse_date(value: object, *, field: str, day_first_forms: bool = False) -> d
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return _in_range(value, field)
+        return in_range(value, field)
     text = str(value).strip()
     expected = _EXAMPLE + (", 1/3/2025 or 1 March 2025" if day_first_forms else "")
     parsed: date | None = None
@@ -72,7 +80,7 @@ def parse_date(value: object, *, field: str, day_first_forms: bool = False) -> d
         msg = (f"{field} {text!r} is not a real date: {reason}" if reason
                else f"{field} must be {expected} (got {text!r})")
         raise DateInputError(msg)
-    return _in_range(parsed, field)
+    return in_range(parsed, field)
 
 
 def impossible_date(text: str, *, day_first_forms: bool = True) -> str | None:
@@ -104,7 +112,8 @@ def impossible_date(text: str, *, day_first_forms: bool = True) -> str | None:
     return f"{_MONTH_NAMES[month]} {year} has {last} days"
 
 
-def _in_range(day: date, field: str) -> date:
+def in_range(day: date, field: str) -> date:
+    """Return ``day`` if it is within the years medocs handles, else raise DateInputError naming ``field``."""
     if not EARLIEST <= day <= LATEST:
         msg = f"{field} must be between {EARLIEST.isoformat()} and {LATEST.isoformat()} (got {day})"
         raise DateInputError(msg)

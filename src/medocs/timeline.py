@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from medocs.dates import EARLIEST, LATEST, long_date, plain_date
+from medocs.dates import EARLIEST, LATEST, in_range, long_date, plain_date
 from medocs.errors import DateInputError
 from medocs.rules import Counting, Period, Rule, Status, rule
 from medocs.workdays import (
@@ -185,7 +185,7 @@ def statutory_deadline(
         The deadline; on a weekend or holiday it stays there, with a warning and the last
         working day before it as advice (RULES.md G8).
     """
-    _check_range(start, "start")
+    in_range(start, "start")
     r = rule(rule_id)
     end, how = _period_end(r, start, period_index)
     steps = [f"{trigger} {long_date(start)}.", how]
@@ -209,13 +209,6 @@ def statutory_deadline(
     return Deadline(label, end, end, (r,), tuple(steps), tuple(warnings), None, act_by)
 
 
-def _check_range(day: date, field: str) -> None:
-    # Outside these years the rules (and Python's date) stop making sense.
-    if not EARLIEST <= day <= LATEST:
-        msg = f"{field} must be between {EARLIEST} and {LATEST} (got {day})"
-        raise DateInputError(msg)
-
-
 def appeal_deadline(
     decision_sent: date, *, certificate_issued: date | None = None, today: date | None = None
 ) -> Deadline:
@@ -237,9 +230,9 @@ def appeal_deadline(
     """
     # Range checks inline: this function is the benchmark's hot path (100,000 a second).
     if not EARLIEST <= decision_sent <= LATEST:
-        _check_range(decision_sent, "decision_sent")
+        in_range(decision_sent, "decision_sent")
     if certificate_issued is not None and not EARLIEST <= certificate_issued <= LATEST:
-        _check_range(certificate_issued, "certificate_issued")
+        in_range(certificate_issued, "certificate_issued")
     if certificate_issued is not None and certificate_issued < decision_sent:
         msg = (
             f"certificate_issued ({certificate_issued}) is before the decision was sent "
