@@ -381,6 +381,48 @@ class TestRunBatch:
         assert [row.sha256 for row in again.rows] == [row.sha256 for row in first.rows]
         assert len(register_entries(out)) == 5
 
+    def test_reissue_renumbers_only_the_corrected_cases_and_only_once(self, tmp_path: Path,
+                                                                       profile: Profile) -> None:
+        """--reissue: changed rows get new numbers linked to the old ones; a second run changes nothing."""
+        out = tmp_path / "out"
+        rows = sample_rows()[:5]
+        first = run(write_csv(tmp_path / "in.csv", rows), out, profile)
+        rows[1]["recipient.name"] = "Mrs Corrected Name"
+        rows[3]["issued_on"] = "2025-03-31"
+        source = write_csv(tmp_path / "corrected.csv", rows)
+        without = run(source, out, profile)
+        done, error = "skipped-already-done", "error"
+        assert [row.status for row in without.rows] == [done, error, done, error, done]
+        assert "issued from other details than this row's" in error_lines(out)[0]["message"]
+        assert "use --reissue" in error_lines(out)[0]["message"]
+        reissued = run(source, out, profile, reissue=True)
+        assert [row.status for row in reissued.rows] == [done, "issued", done, "issued", done]
+        assert [row.certificate_number for row in reissued.rows] == [
+            first.rows[0].certificate_number, "GM-2025-000006", first.rows[2].certificate_number,
+            "GM-2025-000007", first.rows[4].certificate_number]
+        assert "Mrs Corrected Name" in docx_text(out / reissued.rows[1].docx.name)
+        with Register(out.parent / "register.sqlite") as reg:
+            assert reg.show("GM-2025-000006").reissue_of == first.rows[1].certificate_number
+            assert reg.show(first.rows[1].certificate_number).sha256 == first.rows[1].sha256
+        again = run(source, out, profile, reissue=True)
+        assert [row.status for row in again.rows] == ["skipped-already-done"] * 5
+        assert len(register_entries(out)) == 7
+
+    def test_reissue_keeps_a_file_that_is_not_the_latest_certificate(self, tmp_path: Path,
+                                                                     profile: Profile) -> None:
+        """A hand-edited file at the target is a row error under --reissue, and no number is spent."""
+        out = tmp_path / "out"
+        rows = sample_rows()[:2]
+        first = run(write_csv(tmp_path / "in.csv", rows), out, profile)
+        edited = out / first.rows[0].docx.name
+        edited.write_bytes(b"edited by hand")
+        rows[0]["recipient.name"] = "Mrs Corrected Name"
+        result = run(write_csv(tmp_path / "corrected.csv", rows), out, profile, reissue=True)
+        assert [row.status for row in result.rows] == ["error", "skipped-already-done"]
+        assert "is not certificate GM-2025-000001" in error_lines(out)[0]["message"]
+        assert edited.read_bytes() == b"edited by hand"
+        assert len(register_entries(out)) == 2
+
     def test_reserved_number_without_file_is_finished(self, tmp_path: Path, profile: Profile) -> None:
         """A number reserved by a run that died before writing is used, not a new one."""
         out = tmp_path / "out"

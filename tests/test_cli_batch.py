@@ -197,3 +197,47 @@ class TestKillAndRerun:
         for line in lines:
             assert file_sha256(out / line["output"]) == line["sha256"]
         assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+    def test_killed_reissue_finishes_on_rerun_without_reissuing_twice(self, tmp_path: Path) -> None:
+        """SIGKILL part-way through --reissue: the re-run reissues the rest, each case exactly once."""
+        rows = many_rows(200)
+        out, register = tmp_path / "out", tmp_path / "register.sqlite"
+        common = ["--out", str(out), "--profile", str(PROFILE), "--register", str(register),
+                  "--today", "2025-01-01", "--jobs", "2"]
+        source = write_csv(tmp_path / "in.csv", rows)
+        first = subprocess.run(_medocs("batch", "decline-certificate", str(source), *common),
+                               capture_output=True, text=True, check=False)
+        assert first.returncode == 0, first.stderr
+        for row in rows:
+            row["recipient.name"] = "Mrs Corrected Name"
+        args = _medocs("batch", "decline-certificate", str(write_csv(tmp_path / "fixed.csv", rows)),
+                       *common, "--reissue")
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        deadline = time.monotonic() + 120
+        while _reissued(register) < 10:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the reissue ended before it could be killed: {process.stderr!r}")
+            time.sleep(0.002)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert 10 <= _reissued(register) < 200
+
+        rerun = subprocess.run(args, capture_output=True, text=True, check=False)
+        assert rerun.returncode == 0, rerun.stderr
+        with Register(register) as reg:
+            entries = reg.list()
+        reissues = [e for e in entries if e.reissue_of is not None]
+        assert len(entries) == 400
+        assert sorted(e.case_ref for e in reissues) == sorted(row["case_ref"] for row in rows)
+        assert {e.status for e in entries} == {"issued"}
+        latest = {e.output_name: e.sha256 for e in reissues}
+        for path in out.glob("*.docx"):
+            assert file_sha256(path) == latest[path.name]
+        assert "Mrs Corrected Name" in docx_text(out / "K-00200-decline-certificate.docx")
+
+
+def _reissued(register: Path) -> int:
+    """How many reissues the register records as issued (readable while a batch writes)."""
+    with Register(register) as reg:
+        return sum(1 for e in reg.list() if e.reissue_of is not None and e.status == "issued")

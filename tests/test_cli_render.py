@@ -51,12 +51,48 @@ class TestRender:
         assert code == 0
         assert "GM-2024-000001" in output
 
-    def test_reissue_gives_a_new_number(self, tmp_path: Path) -> None:
-        """--reissue records a new certificate number for the same case."""
+    def test_reissue_of_a_corrected_case_gives_a_new_number(self, tmp_path: Path) -> None:
+        """--reissue numbers the corrected certificate anew and replaces the one it supersedes."""
+        case = SAMPLES / "decline-certificate.toml"
+        _render(tmp_path, "decline-certificate", case)
+        target = tmp_path / "out" / "GM-2024-1183-decline-certificate.docx"
+        first = target.read_bytes()
+        corrected = tmp_path / "corrected.toml"
+        corrected.write_text(case.read_text(encoding="utf-8").replace("Ms Sadia Khan", "Mrs Sadia Khan"),
+                             encoding="utf-8")
+        code, output = _render(tmp_path, "decline-certificate", corrected, "--reissue")
+        assert code == 0, output
+        assert "GM-2024-000002" in output
+        assert "Mrs Sadia Khan" in docx_text(target)
+        shown = CliRunner().invoke(main, ["register", "show", "GM-2024-000002",
+                                          "--register", str(tmp_path / "register.sqlite")])
+        assert "GM-2024-000001" in shown.output  # the reissue names the certificate it replaces
+        assert first != target.read_bytes()
+
+    def test_reissue_without_a_change_is_refused(self, tmp_path: Path) -> None:
+        """Nothing changed since the certificate was issued: no second number, and it says why."""
         case = SAMPLES / "decline-certificate.toml"
         _render(tmp_path, "decline-certificate", case)
         code, output = _render(tmp_path, "decline-certificate", case, "--force", "--reissue")
-        assert code == 0
+        assert code == 1
+        assert "GM-2024-000001 was issued from these same details" in output
+        assert "without --reissue" in output
+
+    def test_reissue_does_not_replace_a_file_that_is_not_the_certificate(self, tmp_path: Path) -> None:
+        """An edited file at the target is kept unless --force says otherwise."""
+        case = SAMPLES / "decline-certificate.toml"
+        _render(tmp_path, "decline-certificate", case)
+        target = tmp_path / "out" / "GM-2024-1183-decline-certificate.docx"
+        target.write_bytes(b"edited by hand")
+        corrected = tmp_path / "corrected.toml"
+        corrected.write_text(case.read_text(encoding="utf-8").replace("Ms Sadia Khan", "Mrs Sadia Khan"),
+                             encoding="utf-8")
+        code, output = _render(tmp_path, "decline-certificate", corrected, "--reissue")
+        assert code == 1
+        assert "is not certificate GM-2024-000001" in output
+        assert target.read_bytes() == b"edited by hand"
+        code, output = _render(tmp_path, "decline-certificate", corrected, "--reissue", "--force")
+        assert code == 0, output
         assert "GM-2024-000002" in output
 
     def test_a_bad_case_file_names_file_and_field(self, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from medocs.errors import MedocsError, RegisterError
-from medocs.register import Entry, Register, default_register_path, file_sha256
+from medocs.register import SCHEMA_VERSION, Entry, Register, default_register_path, file_sha256
 
 DECISION = date(2025, 3, 3)
 ISSUED = date(2025, 3, 20)
@@ -74,7 +74,7 @@ class TestOpen:
         assert path.exists()
         with sqlite3.connect(path) as raw:
             assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-            assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+            assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
     def test_reopen_keeps_the_sequence(self, tmp_path: Path) -> None:
         """Numbering continues across opens of the same file."""
@@ -154,9 +154,45 @@ class TestReserve:
         # Without reissue, the case now answers with its latest entry.
         assert reserve(reg, "C1") == reissued
 
+    def test_reissue_from_the_same_sources_keeps_the_number(self, reg: Register, tmp_path: Path) -> None:
+        """A reissue made from the sources the latest certificate came from is not made twice."""
+        file = tmp_path / "c1.docx"
+        file.write_bytes(b"first version")
+        original = reserve(reg, "C1", source_sha256="a" * 64)
+        complete(reg, original.number, file)
+        latest = reg.find("C1", "decline-certificate")
+        assert reserve(reg, "C1", reissue=True, source_sha256="a" * 64) == latest
+        corrected = reserve(reg, "C1", reissue=True, source_sha256="b" * 64)
+        assert (corrected.number, corrected.reissue_of) == ("GM-2025-000002", original.number)
+        assert corrected.source_sha256 == "b" * 64
+        # Interrupted before it was completed: the re-run finishes it, whatever the sources.
+        assert reserve(reg, "C1", reissue=True, source_sha256="c" * 64) == corrected
+        file.write_bytes(b"corrected version")
+        complete(reg, corrected.number, file)
+        assert reserve(reg, "C1", reissue=True, source_sha256="b" * 64).number == corrected.number
+        assert len(reg.list()) == 2
+
+    def test_schema_1_register_is_upgraded_in_place(self, tmp_path: Path) -> None:
+        """A register written before source_sha256 existed opens, keeps its entries, takes new ones."""
+        path = tmp_path / "old.sqlite3"
+        with Register(path) as register:
+            first = reserve(register, "C1")
+        with sqlite3.connect(path) as raw:  # make it what medocs 0.1 wrote
+            raw.execute("ALTER TABLE certificates DROP COLUMN source_sha256")
+            raw.execute("PRAGMA user_version = 1")
+        raw.close()
+        with Register(path) as register:
+            assert register.find("C1", "decline-certificate") == first
+            second = reserve(register, "C2", source_sha256="d" * 64)
+            assert second.source_sha256 == "d" * 64
+        with sqlite3.connect(path) as raw:
+            assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        raw.close()
+
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
+            ("source_sha256", "not-a-digest", "source_sha256 must be"),
             ("prefix", "", "prefix must be"),
             ("prefix", "G M", "prefix must be"),
             ("year", 25, "four digits"),

@@ -487,6 +487,7 @@ class _Settings:
     templates: Path | None
     force: bool
     register: Path | None
+    reissue: bool = False
 
 
 class _Issuer:
@@ -564,7 +565,8 @@ def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings,
             if row.case_at >= 0 and row.target is not None]
     numbered: list[Job | MedocsError] = list(jobs)
     if register is not None:
-        numbered = reserve_numbers(kind, jobs, settings.profile, register, force=settings.force)
+        numbered = reserve_numbers(kind, jobs, settings.profile, register, force=settings.force,
+                                   reissue=settings.reissue, templates=settings.templates)
     items = []
     for row, job in zip(chunk, numbered, strict=True):
         if isinstance(job, MedocsError):
@@ -641,7 +643,7 @@ def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progr
             continue
         issued: Issued = spill.get(row.issued_at)
         pdf = issued.docx.with_suffix(".pdf")
-        if os.path.lexists(pdf) and not force:
+        if os.path.lexists(pdf) and not force and not issued.replaced:
             if issued.status == "skipped-already-done":
                 row.pdf = pdf  # done by an earlier run, with this very .docx
             else:
@@ -768,6 +770,7 @@ def run_batch(
     jobs: int = 1,
     pdf: bool = False,
     force: bool = False,
+    reissue: bool = False,
     name_pattern: str = DEFAULT_PATTERN,
     sheet: str | None = None,
     progress: Progress | None = None,
@@ -785,6 +788,9 @@ def run_batch(
         jobs: worker processes (1: all in this process).
         pdf: also write a PDF of each document.
         force: replace existing files.
+        reissue: give a new certificate number to each case whose data, profile or template
+            changed since its latest certificate, replacing that certificate's files; a
+            case already reissued from these sources is reported as done.
         name_pattern: the output file name pattern, e.g. ``'{case_ref}-{kind}'``.
         sheet: the .xlsx sheet to read (default: the first).
         progress: where to show progress; None shows nothing.
@@ -813,7 +819,7 @@ def run_batch(
     load_template(template_path(kind, templates))  # a broken template stops us before any write
     pdf_pool = PdfPool(workers=jobs) if pdf else None  # LibreOffice missing: stop now, too
     settings = _Settings(kind.name, profile, today, templates, force,
-                         register_path if kind.numbered else None)
+                         register_path if kind.numbered else None, reissue)
     pool = _start_pool(settings, jobs) if jobs > 1 else None
     spill = _Spill()  # the cases and Issued records, off the heap until the reports are written
     try:

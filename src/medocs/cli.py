@@ -254,7 +254,8 @@ def _warn(lines: tuple[str, ...] | list[str]) -> None:
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @click.option("--register", "register_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Certificate register (SQLite). Default: the profile's, else your data folder.")
-@click.option("--reissue", is_flag=True, help="Issue a new certificate number for a case issued before.")
+@click.option("--reissue", is_flag=True,
+              help="A new certificate number for a case whose details changed since it was issued.")
 @click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (for warnings).")
 def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
            templates: Path | None, pdf: bool, pdf_a: bool, force: bool,
@@ -398,20 +399,25 @@ def _check_pattern(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 @click.option("--sheet", help="The .xlsx sheet to read (default: the first).")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of your own templates (e.g. with your letterhead).")
+@click.option("--reissue", is_flag=True,
+              help="New certificate numbers for the cases whose details changed since they were issued.")
 @click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (for warnings).")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress line and no summary; problems are still shown.")
 def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, jobs: int, pdf: bool,
           force: bool, register_path: Path | None, name_pattern: str, sheet: str | None,
-          templates: Path | None, today: str | None, quiet: bool) -> None:
+          templates: Path | None, reissue: bool, today: str | None, quiet: bool) -> None:
     """Issue one document per row of INPUT (.csv, .xlsx or .jsonl) into a folder.
 
     The header row names the fields as 'medocs fields KIND' lists them (child.name,
     decision.letter_sent, …; lists as numbered columns: recipient.address.1, issues.1.issue).
     Every row is checked before anything is written; the good rows are all written, the bad
     ones listed in OUT/errors.csv. Running the same command again skips the rows already
-    done. An earlier, different manifest.csv or errors.csv is kept as
-    manifest.<UTC time>.csv. Exit status 0 if every row was issued, 1 if any failed.
+    done. With --reissue, a case whose details changed since its certificate was issued gets
+    a new number (the register links it to the old one) and replaces the old files; the
+    unchanged cases are skipped, so an interrupted reissue can be re-run too. An earlier,
+    different manifest.csv or errors.csv is kept as manifest.<UTC time>.csv. Exit status 0
+    if every row was issued, 1 if any failed.
 
     \b
     Examples:
@@ -432,7 +438,7 @@ def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, job
         result = run_batch(
             doc_kind, input_file, out=out, profile=profile, today=now,
             register_path=_register_path(register_path, profile) if doc_kind.numbered else None,
-            templates=templates, jobs=jobs, pdf=pdf, force=force, name_pattern=name_pattern,
+            templates=templates, jobs=jobs, pdf=pdf, force=force, reissue=reissue, name_pattern=name_pattern,
             sheet=sheet, progress=None if quiet else Progress(sys.stderr),
         )
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ number and bytes) one whose rename never happened.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -53,6 +54,7 @@ __all__ = [
     "output_path",
     "prepare_documents",
     "reserve_numbers",
+    "source_digest",
 ]
 
 IssueStatus = Literal["issued", "skipped-already-done"]
@@ -69,6 +71,7 @@ class Issued:
     warnings: tuple[str, ...]
     key_dates: dict[str, str]
     status: IssueStatus = "issued"
+    replaced: bool = False  # a reissue replaced the file of the certificate it supersedes
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class Job:
         number: the certificate number printed on it (from the register or the case).
         registered: the number is the register's, to be completed there with the file's hash.
         issued_sha256: the hash the register holds when the number was issued already.
+        replaces_sha256: a reissue may replace the file at ``target`` if it has this hash
+            (the certificate it supersedes, which stays in the register).
     """
 
     case: BaseModel
@@ -88,6 +93,7 @@ class Job:
     number: str | None = None
     registered: bool = False
     issued_sha256: str | None = None
+    replaces_sha256: str | None = None
 
 
 NAME_FIELDS = ("case_ref", "kind", "child", "recipient")
@@ -153,6 +159,21 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
     return {name: d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
+def source_digest(kind: DocumentKind, case: BaseModel, profile: Profile | None, template_sha256: str) -> str:
+    """SHA-256 of what a document is made from: kind, case data, profile and template.
+
+    The register keeps it with each certificate, so a reissue can tell a corrected case from
+    one already reissued.
+    """
+    sources = {
+        "kind": kind.name,
+        "case": case.model_dump(mode="json"),
+        "profile": profile.model_dump(mode="json") if profile is not None else None,
+        "template": template_sha256,
+    }
+    return hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
+
+
 def reserve_numbers(
     kind: DocumentKind,
     jobs: Sequence[Job],
@@ -161,6 +182,7 @@ def reserve_numbers(
     *,
     force: bool = False,
     reissue: bool = False,
+    templates: Path | None = None,
 ) -> list[Job | MedocsError]:
     """Give each job of a numbered kind its certificate number, in one register transaction.
 
@@ -168,13 +190,19 @@ def reserve_numbers(
     whose file exists (and ``force`` is off) only looks its number up: no number is spent on
     a file that may not be written; if the register has no entry, the file is not ours.
 
+    A reissue gives a new number only to a case whose data, profile or template changed
+    since its latest certificate, and may then replace the file of that certificate (the
+    register keeps its hash); an unchanged case keeps its number, so re-running an
+    interrupted reissue never reissues a certificate twice.
+
     Args:
         kind: the document kind; nothing is done unless it is numbered.
         jobs: the documents, in the order their numbers should follow.
         profile: the organisation (its number prefix and the LA's name for the parties).
         register: the open register.
         force: existing files will be replaced, so reserve for them too.
-        reissue: allocate new numbers even for cases issued before.
+        reissue: allocate new numbers for cases issued before whose sources changed.
+        templates: the folder of the organisation's own templates, if any (part of the sources).
 
     Returns:
         For each job, in order: the job with its number, or the error that stops it.
@@ -185,33 +213,58 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
-    pending: list[tuple[int, Reservation]] = []
+    template_sha256 = file_sha256(template_path(kind, templates))
+    pending: list[tuple[int, Reservation, str | None]] = []
     for index, job in enumerate(jobs):
         case: Any = job.case
         if getattr(case, "certificate_number", None) is not None:
             out[index] = replace(job, number=case.certificate_number, registered=False)
-        elif os.path.lexists(job.target) and not force and not reissue:
+            continue
+        source = source_digest(kind, case, profile, template_sha256)
+        replaces = None
+        if os.path.lexists(job.target) and not force:
             entry = register.find(case.case_ref, kind.name)
             if entry is None:
                 out[index] = OutputExistsError(
                     f"{job.target} already exists and the register in use ({register.path}) has no "
                     f"certificate for {case.case_ref}; did you mean --register FILE, the register "
                     "it was issued with? (Or use --force to replace it.)")
-            else:
-                out[index] = replace(job, number=entry.number, registered=True,
-                                     issued_sha256=entry.sha256 if entry.status == "issued" else None)
-        else:
-            facts = certificate_facts(case, profile)
-            pending.append((index, Reservation(
-                kind=kind.name, case_ref=case.case_ref,
-                prefix=profile.mediation_service.certificate_prefix,
-                year=facts["issued_on"].year, reissue=reissue, **facts)))
-    entries = register.reserve_many([request for _, request in pending])
-    for (index, _), reserved in zip(pending, entries, strict=True):
+                continue
+            # Unchanged, or interrupted before it was issued: finish or skip it under its number.
+            # (A register from before sources were recorded lets the bytes decide, later.)
+            if (entry.status == "reserved" or entry.source_sha256 == source
+                    or (entry.source_sha256 is None and not reissue)):
+                # An interrupted reissue may not have replaced the file it supersedes yet.
+                superseded = register.show(entry.reissue_of).sha256 if entry.reissue_of else None
+                out[index] = replace(_numbered_job(job, entry), replaces_sha256=superseded)
+                continue
+            if not reissue:
+                out[index] = OutputExistsError(
+                    f"{job.target} is certificate {entry.number}, issued from other details than "
+                    f"this row's (the case, the profile or the template changed since); use --reissue "
+                    "to issue the corrected certificate under a new number")
+                continue
+            if file_sha256(job.target) != entry.sha256:
+                out[index] = OutputExistsError(
+                    f"{job.target} is not certificate {entry.number}, the latest issued for "
+                    f"{case.case_ref}, so the reissue will not replace it; use --force to replace it")
+                continue
+            replaces = entry.sha256
+        facts = certificate_facts(case, profile)
+        pending.append((index, Reservation(
+            kind=kind.name, case_ref=case.case_ref, prefix=profile.mediation_service.certificate_prefix,
+            year=facts["issued_on"].year, reissue=reissue, source_sha256=source, **facts), replaces))
+    entries = register.reserve_many([request for _, request, _ in pending])
+    for (index, _, replaces), reserved in zip(pending, entries, strict=True):
         out[index] = reserved if isinstance(reserved, MedocsError) else replace(
-            jobs[index], number=reserved.number, registered=True,
-            issued_sha256=reserved.sha256 if reserved.status == "issued" else None)
+            _numbered_job(jobs[index], reserved), replaces_sha256=replaces)
     return out
+
+
+def _numbered_job(job: Job, entry: Entry) -> Job:
+    """``job`` with the register's number of ``entry`` (and its hash once issued)."""
+    return replace(job, number=entry.number, registered=True,
+                   issued_sha256=entry.sha256 if entry.status == "issued" else None)
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:
@@ -227,6 +280,7 @@ class _Pending:
     data: bytes | None  # None: the file on disk is already this document
     completion: Completion | None
     staged: StagedFile | None = None
+    replace: bool = False  # the file at the target may be replaced
 
 
 def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: CompiledTemplate, *,
@@ -236,6 +290,9 @@ def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: Co
     context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
     issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context))
     exists = os.path.lexists(job.target)
+    # A reissue replaces the certificate it supersedes (checked again: it may have changed).
+    replacing = exists and job.replaces_sha256 is not None and file_sha256(job.target) == job.replaces_sha256
+    force = force or replacing
     if exists and not force and not resume:
         msg = f"{job.target} already exists: use --force to replace it"
         raise OutputExistsError(msg)
@@ -257,7 +314,7 @@ def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: Co
             raise OutputExistsError(msg)
         status: IssueStatus = "issued" if completion and job.issued_sha256 is None else "skipped-already-done"
         return _Pending(0, replace(issued, sha256=digest, status=status), None, completion)
-    return _Pending(0, replace(issued, sha256=digest), data, completion)
+    return _Pending(0, replace(issued, sha256=digest, replaced=replacing), data, completion, replace=force)
 
 
 def _stage(pending: list[_Pending], results: list[Issued | MedocsError | None]) -> None:
@@ -282,7 +339,6 @@ class Prepared:
 
     results: list[Issued | MedocsError | None]
     pending: list[_Pending]
-    force: bool
 
 
 def prepare_documents(
@@ -335,7 +391,7 @@ def prepare_documents(
         else:
             prepared.index = index
             pending.append(prepared)
-    return Prepared(results, pending, force)
+    return Prepared(results, pending)
 
 
 def finish_documents(prepared: Prepared, *, register: Register | None) -> list[Issued | MedocsError]:
@@ -365,7 +421,7 @@ def finish_documents(prepared: Prepared, *, register: Register | None) -> list[I
         if item.staged is None:
             continue
         try:
-            publish_file(item.staged, force=prepared.force)
+            publish_file(item.staged, force=item.replace)
             folders.add(item.staged.path.parent)
         except MedocsError as exc:
             results[item.index] = exc
@@ -455,14 +511,21 @@ def issue_document(
         MedocsError: for a render or register failure.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not force:
+    if target.exists() and not force and not reissue:
         msg = f"{target} already exists: use --force to replace it"
         raise OutputExistsError(msg)
     job: Job | MedocsError = Job(case, target)
     if register is not None:
-        (job,) = reserve_numbers(kind, [Job(case, target)], profile, register, force=True, reissue=reissue)
+        (job,) = reserve_numbers(kind, [Job(case, target)], profile, register, force=force,
+                                 reissue=reissue, templates=templates)
     if isinstance(job, MedocsError):
         raise job
+    if reissue and job.issued_sha256 is not None:
+        case_ref = str(getattr(case, "case_ref"))  # noqa: B009 - every case model has one
+        msg = (f"{case_ref}: certificate {job.number} was issued from these same details, "
+               "profile and template, so there is nothing to reissue; to make a copy of it, "
+               "run again without --reissue")
+        raise MedocsError(msg)
     (result,) = issue_documents(kind, [job], profile, today=today, templates=templates, force=force,
                                 register=register)
     if isinstance(result, MedocsError):

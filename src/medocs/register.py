@@ -50,7 +50,7 @@ __all__ = [
 
 Status = Literal["reserved", "issued"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sequences (
@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS certificates (
     holidays_version TEXT,
     generated_at TEXT,
     reissue_of TEXT REFERENCES certificates (number),
-    status TEXT NOT NULL CHECK (status IN ('reserved', 'issued'))
+    status TEXT NOT NULL CHECK (status IN ('reserved', 'issued')),
+    source_sha256 TEXT
 );
 -- Only one first issue per case and kind (reissues are the other rows).
 CREATE UNIQUE INDEX IF NOT EXISTS certificates_first_issue
@@ -119,6 +120,7 @@ class Entry:
     generated_at: datetime | None
     reissue_of: str | None
     status: Status
+    source_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,7 @@ class Reservation:
     decision_date: date
     issued_on: date
     reissue: bool = False
+    source_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +172,19 @@ def _entry(row: sqlite3.Row) -> Entry:
         generated_at=datetime.fromisoformat(row["generated_at"]) if row["generated_at"] else None,
         reissue_of=row["reissue_of"],
         status="issued" if status == "issued" else "reserved",
+        source_sha256=row["source_sha256"],
     )
+
+
+def _reissue_due(request: Reservation, current: Entry) -> bool:
+    """Whether ``request`` gets a new number although its case and kind have ``current``.
+
+    Not when ``current`` is only reserved (an interrupted run: finish it under that number),
+    nor when it was made from the same sources (a reissue that already happened).
+    """
+    if not request.reissue or current.status == "reserved":
+        return False
+    return request.source_sha256 is None or request.source_sha256 != current.source_sha256
 
 
 def file_sha256(path: Path) -> str:
@@ -239,6 +254,8 @@ class Register:
                         for statement in _SCHEMA.split(";"):
                             if statement.strip():
                                 self._db.execute(statement)
+                        if version == 1:  # schema 2 added what each certificate was made from
+                            self._db.execute("ALTER TABLE certificates ADD COLUMN source_sha256 TEXT")
                         self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
             self._db.close()
@@ -296,6 +313,7 @@ class Register:
         decision_date: date,
         issued_on: date,
         reissue: bool = False,
+        source_sha256: str | None = None,
     ) -> Entry:
         """Allocate the next certificate number, or return the one the case already has.
 
@@ -308,17 +326,22 @@ class Register:
             decision_date: the date of the decision the certificate is about.
             issued_on: the date of issue printed on the certificate.
             reissue: allocate a new number even if the case and kind have one; the new entry
-                records ``reissue_of``, the number it replaces.
+                records ``reissue_of``, the number it replaces. The latest entry is kept
+                instead when it is still only reserved, or was made from the same
+                ``source_sha256``: so a re-run of an interrupted reissue does not reissue twice.
+            source_sha256: a digest of what the certificate is made from (case data, profile,
+                template), recorded with the entry.
 
         Returns:
             The entry: new (status ``reserved``), or the case's latest entry when it has one
-            and ``reissue`` is False (its status says whether it was already issued).
+            and no reissue is due (its status says whether it was already issued).
 
         Raises:
             RegisterError: an argument is malformed, or the database refused the write.
         """
         request = Reservation(kind=kind, case_ref=case_ref, prefix=prefix, year=year, parties=parties,
-                              decision_date=decision_date, issued_on=issued_on, reissue=reissue)
+                              decision_date=decision_date, issued_on=issued_on, reissue=reissue,
+                              source_sha256=source_sha256)
         with self._errors(f"reserve a number for {case_ref} ({kind})"):
             return _only(self._reserve_all([request]))
 
@@ -353,13 +376,13 @@ class Register:
             latest = self._latest_many({(r.case_ref, r.kind) for r, p in zip(requests, problems, strict=True)
                                         if p is None})
             last: dict[tuple[str, int], int] = {}
-            rows: builtins.list[tuple[str, str, str, str, str, str, str | None]] = []
+            rows: builtins.list[tuple[str, str, str, str, str, str, str | None, str | None]] = []
             for request, problem in zip(requests, problems, strict=True):
                 if problem is not None:
                     results.append(problem)
                     continue
                 current = latest.get((request.case_ref, request.kind))
-                if current is not None and not request.reissue:
+                if current is not None and not _reissue_due(request, current):
                     results.append(current)
                     continue
                 key = (request.prefix, request.year)
@@ -371,9 +394,11 @@ class Register:
                 entry = Entry(f"{request.prefix}-{request.year}-{last[key]:06d}", request.kind,
                               request.case_ref, request.parties, request.decision_date, request.issued_on,
                               None, None, None, None, None,
-                              current.number if current is not None else None, "reserved")
+                              current.number if current is not None else None, "reserved",
+                              request.source_sha256)
                 rows.append((entry.number, entry.kind, entry.case_ref, entry.parties,
-                             entry.decision_date.isoformat(), entry.issued_on.isoformat(), entry.reissue_of))
+                             entry.decision_date.isoformat(), entry.issued_on.isoformat(), entry.reissue_of,
+                             entry.source_sha256))
                 latest[request.case_ref, request.kind] = entry  # a repeated request gets this one
                 results.append(entry)
             self._db.executemany(
@@ -383,7 +408,7 @@ class Register:
             )
             self._db.executemany(
                 "INSERT INTO certificates (number, kind, case_ref, parties, decision_date, issued_on, "
-                "reissue_of, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved')",
+                "reissue_of, source_sha256, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reserved')",
                 rows,
             )
         return results
@@ -608,6 +633,8 @@ def _reservation_problem(r: Reservation) -> RegisterError | None:
         )
     if problem is None and not 1000 <= r.year <= 9999:
         problem = RegisterError(f"certificate number year must have four digits (got {r.year!r})")
+    if problem is None and r.source_sha256 is not None and not _SHA256.fullmatch(r.source_sha256):
+        problem = RegisterError(f"source_sha256 must be 64 lower-case hex digits (got {r.source_sha256!r})")
     return problem
 
 
