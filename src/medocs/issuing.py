@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -54,7 +54,6 @@ __all__ = [
     "output_path",
     "prepare_documents",
     "reserve_numbers",
-    "source_digest",
 ]
 
 IssueStatus = Literal["issued", "skipped-already-done"]
@@ -159,19 +158,27 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
     return {name: d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
-def source_digest(kind: DocumentKind, case: BaseModel, profile: Profile | None, template_sha256: str) -> str:
-    """SHA-256 of what a document is made from: kind, case data, profile and template.
+def _source_digester(kind: DocumentKind, profile: Profile | None,
+                     template_sha256: str) -> Callable[[BaseModel], str]:
+    """A function giving the SHA-256 of what a case's document is made from.
 
-    The register keeps it with each certificate, so a reissue can tell a corrected case from
-    one already reissued.
+    Kind, profile, template and the case data: the register keeps the digest with each
+    certificate, so a reissue can tell a corrected case from one already reissued. The part
+    shared by every row is hashed once.
     """
-    sources = {
+    shared = {
         "kind": kind.name,
-        "case": case.model_dump(mode="json"),
         "profile": profile.model_dump(mode="json") if profile is not None else None,
         "template": template_sha256,
     }
-    return hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
+    common = hashlib.sha256(json.dumps(shared, sort_keys=True).encode())
+
+    def digest(case: BaseModel) -> str:
+        hasher = common.copy()
+        hasher.update(case.model_dump_json().encode())
+        return hasher.hexdigest()
+
+    return digest
 
 
 def reserve_numbers(
@@ -213,14 +220,14 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
-    template_sha256 = file_sha256(template_path(kind, templates))
+    source_digest = _source_digester(kind, profile, file_sha256(template_path(kind, templates)))
     pending: list[tuple[int, Reservation, str | None]] = []
     for index, job in enumerate(jobs):
         case: Any = job.case
         if getattr(case, "certificate_number", None) is not None:
             out[index] = replace(job, number=case.certificate_number, registered=False)
             continue
-        source = source_digest(kind, case, profile, template_sha256)
+        source = source_digest(case)
         replaces = None
         if os.path.lexists(job.target) and not force:
             entry = register.find(case.case_ref, kind.name)
