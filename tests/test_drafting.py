@@ -207,6 +207,16 @@ class TestSeed:
         assert data["la"]["email"] == "send.mediation@westminster.gov.uk"
         assert data["adviser"]["organisation"] == "Global Mediation"
 
+    def test_profile_salutation_is_how_the_letter_greets(self) -> None:
+        """A profile's salutation ('Ms Adeyemi') is used; without one, the full name is."""
+        profile = load_profile(SAMPLES / "westminster.toml")
+        data, _ = seed_case("mediation-request", {}, profile=profile)
+        assert (data["la"]["salutation"], data["adviser"]["salutation"]) == ("Mr Okafor", "Ms Adeyemi")
+        plain = profile.model_copy(update={"mediation_service": profile.mediation_service.model_copy(
+            update={"adviser": profile.mediation_service.adviser.model_copy(update={"salutation": None})})})
+        data, _ = seed_case("certificate-request", {}, profile=plain)
+        assert data["adviser"]["salutation"] == "Ruth Adeyemi"
+
     def test_chase_goes_to_the_officer(self) -> None:
         """A chase is addressed to the LA officer, not the mediation contact."""
         profile = load_profile(SAMPLES / "westminster.toml")

@@ -321,11 +321,14 @@ def _advocate_fields() -> set[str]:
 def _from_profile(kind_name: str, profile: Profile) -> dict[str, Any]:
     la, service = profile.la, profile.mediation_service
     person = la.officer if kind_name == "agreement-chase" else la.mediation_contact
-    # A profile's section is complete: its named person is greeted by their full name.
+    # A profile's section is complete: its named person is greeted as the profile says, else
+    # by their full name.
     la_section = {"organisation": la.name, "name": person.name, "job_title": person.job_title,
-                  "salutation": person.name, "address": list(la.address), "email": person.email}
+                  "salutation": person.salutation or person.name, "address": list(la.address),
+                  "email": person.email}
     adviser = {"organisation": service.name, "name": service.adviser.name,
-               "job_title": service.adviser.job_title, "salutation": service.adviser.name,
+               "job_title": service.adviser.job_title,
+               "salutation": service.adviser.salutation or service.adviser.name,
                "address": list(service.address), "email": service.adviser.email}
     return {"la": la_section, "adviser": adviser, "la_name": la.name}
 

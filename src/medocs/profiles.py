@@ -44,6 +44,7 @@ class Officer(_Model):
     job_title: Text
     phone: Text
     email: Text
+    salutation: Text | None = None  # how letters greet them ("Ms Adeyemi"); default: the name
 
 
 class LocalAuthority(_Model):
