@@ -242,7 +242,7 @@ class TestPdfPool:
         script, log = fake_soffice
         names = ["a", "b", "crash", "c", "d"]
         inputs = [make_docx(tmp_path / f"{n}.docx") for n in names]
-        with PdfPool(soffice=script) as pool:
+        with PdfPool(soffice=script, backend="convert-to") as pool:
             results = pool.convert_many(inputs, tmp_path / "out")
         error = results[tmp_path / "crash.docx"]
         assert isinstance(error, PdfError)
@@ -258,7 +258,7 @@ class TestPdfPool:
         script, _ = fake_soffice
         inputs = [make_docx(tmp_path / f"{n}.docx") for n in ["a", "hang", "b"]]
         started = time.monotonic()
-        with PdfPool(soffice=script, start_timeout=2.0, timeout_per_file=0.0) as pool:
+        with PdfPool(soffice=script, backend="convert-to", start_timeout=2.0, timeout_per_file=0.0) as pool:
             results = pool.convert_many(inputs, tmp_path / "out")
         assert time.monotonic() - started < 30
         error = results[tmp_path / "hang.docx"]
@@ -271,7 +271,7 @@ class TestPdfPool:
         """Closing the pool while soffice hangs kills it instead of waiting."""
         script, log = fake_soffice
         hang = make_docx(tmp_path / "hang.docx")
-        pool = PdfPool(soffice=script, start_timeout=600)
+        pool = PdfPool(soffice=script, backend="convert-to", start_timeout=600)
         pool.__enter__()
         results: dict[Path, Path | PdfError] = {}
         caller = threading.Thread(target=lambda: results.update(pool.convert_many([hang], tmp_path / "out")))

@@ -13,11 +13,17 @@ LibreOffice facts this code relies on (measured, ``shared/perf/NOTES.md`` §7):
 * without ``--infilter`` a file that is not a Word document (plain text renamed ``.docx``)
   is happily "converted" as text; forcing the Word 2007 import filter makes it fail instead.
 
-LibreOffice 7.4 headless cannot be handed more files once it runs (without the UNO bridge,
-which the virtualenv does not have), so a worker is a thread with a long-lived profile
-directory that starts one ``soffice`` process per chunk of files: a worker therefore
-restarts at least every ``chunk_size`` files, and after any crash or hang it is killed
-(whole process group) and restarts with a fresh profile.
+Two back-ends, chosen per pool (:attr:`PdfPool.backend`):
+
+* ``"uno"`` (used when a Python that can ``import uno`` is found, see :mod:`medocs.pdf_uno`):
+  each worker is a long-lived ``soffice`` driven over the UNO bridge, handed one file at a
+  time and restarted every ``chunk_size`` files; about twice as fast, since it neither starts
+  LibreOffice per chunk nor opens a new window per document.
+* ``"convert-to"``: LibreOffice 7.4 headless cannot be handed more files once it runs
+  without the UNO bridge, so a worker starts one ``soffice --convert-to`` per chunk of files.
+
+Either way a worker owns a profile directory, restarts at least every ``chunk_size`` files,
+and after any crash or hang is killed (whole process group) and restarts with a fresh profile.
 """
 
 from __future__ import annotations
@@ -37,8 +43,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Literal, Protocol
 
 from medocs.errors import PdfError
+from medocs.pdf_uno import UnoProcess, exit_reason, find_uno_python, soffice_said
 
 __all__ = [
     "INSTALL_HINT",
@@ -48,7 +56,7 @@ __all__ = [
 ]
 
 INSTALL_HINT = (
-    "apt-get install --no-install-recommends libreoffice-writer-nogui "
+    "apt-get install --no-install-recommends libreoffice-writer-nogui python3-uno "
     "fonts-liberation fonts-crosextra-carlito fonts-crosextra-caladea"
 )
 
@@ -66,6 +74,12 @@ _PDF_FILTER = "pdf:writer_pdf_Export"
 _PDF_A2B_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 _DEFAULT_TIMEOUT = 120.0
+
+Backend = Literal["uno", "convert-to"]
+_BACKENDS: tuple[Backend, ...] = ("uno", "convert-to")
+# Files per soffice process when chunk_size is not given: a --convert-to call gains little
+# past 200 files; a UNO process is restarted about every 300 to bound its memory.
+_DEFAULT_CHUNK: dict[Backend, int] = {"uno": 300, "convert-to": 200}
 
 
 def find_soffice() -> str:
@@ -138,7 +152,7 @@ def convert(
         per_file_timeout=0.0,
     )
     try:
-        results = worker.convert_chunk(paths, Path(out_dir))
+        results = _convert_checked(worker, paths, Path(out_dir))
     finally:
         worker.discard()
     failures = [err for err in results.values() if isinstance(err, PdfError)]
@@ -154,8 +168,9 @@ class PdfPool:
     """A pool of LibreOffice workers converting many .docx files, each file reported alone.
 
     Use it as a context manager; ``convert_many`` may be called several times while it is
-    open. Each worker owns a profile directory for the pool's lifetime and runs one
-    ``soffice`` process per chunk of files.
+    open. Each worker owns a profile directory for the pool's lifetime; with the ``"uno"``
+    back-end it keeps one ``soffice`` running across files and calls, with ``"convert-to"``
+    it runs one ``soffice`` process per chunk of files.
 
     Example::
 
@@ -169,10 +184,11 @@ class PdfPool:
         workers: int = 1,
         *,
         pdf_a: bool = False,
-        chunk_size: int = 200,
+        chunk_size: int | None = None,
         timeout_per_file: float = 20.0,
         start_timeout: float = 60.0,
         soffice: str | None = None,
+        backend: Backend | None = None,
     ) -> None:
         """Prepare the pool; LibreOffice is looked up now, started only when work arrives.
 
@@ -180,31 +196,36 @@ class PdfPool:
             workers: number of ``soffice`` processes run in parallel (one per CPU core is
                 the useful maximum).
             pdf_a: write PDF/A-2b instead of plain PDF.
-            chunk_size: most files given to one ``soffice`` process; the process then exits,
-                so this is also how often a worker restarts.
-            timeout_per_file: seconds allowed per file of a chunk, on top of ``start_timeout``;
-                a process still running after that is considered hung and killed.
+            chunk_size: most files converted by one ``soffice`` process before it is
+                restarted; None for the back-end's default (300 with UNO, 200 otherwise).
+            timeout_per_file: seconds allowed per file (with ``"convert-to"``: per file of
+                a chunk, on top of ``start_timeout``); a process still busy after that is
+                considered hung and killed.
             start_timeout: seconds allowed for ``soffice`` to start, per process.
             soffice: path of ``soffice``; found with :func:`find_soffice` when None.
+            backend: ``"uno"`` or ``"convert-to"``; when None, ``$MEDOCS_PDF_BACKEND``, or
+                else ``"uno"`` if a Python that can ``import uno`` is found.
 
         Raises:
-            PdfError: LibreOffice is missing, or an argument is out of range.
+            PdfError: LibreOffice is missing, an argument is out of range, or the UNO
+                back-end was asked for but no Python can ``import uno``.
         """
         if workers < 1:
             msg = f"PdfPool workers must be at least 1 (got {workers})"
             raise PdfError(msg)
-        if chunk_size < 1:
+        if chunk_size is not None and chunk_size < 1:
             msg = f"PdfPool chunk_size must be at least 1 (got {chunk_size})"
             raise PdfError(msg)
         self._soffice = soffice or find_soffice()
+        self._backend, self._uno_python = _choose_backend(backend, self._soffice)
         self._workers_n = workers
         self._pdf_a = pdf_a
-        self._chunk_size = chunk_size
+        self._chunk_size = chunk_size or _DEFAULT_CHUNK[self._backend]
         self._timeout_per_file = timeout_per_file
         self._start_timeout = start_timeout
         self._root: Path | None = None
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: list[_Worker] = []
+        self._idle: queue.Queue[_Converter] = queue.Queue()
+        self._all: list[_Converter] = []
         self._executor: ThreadPoolExecutor | None = None
 
     @property
@@ -212,17 +233,42 @@ class PdfPool:
         """The number of workers."""
         return self._workers_n
 
+    @property
+    def backend(self) -> Backend:
+        """How LibreOffice is driven: ``"uno"`` or ``"convert-to"``."""
+        return self._backend
+
+    @property
+    def soffice_starts(self) -> int:
+        """How many ``soffice`` processes the open pool has started so far."""
+        return sum(worker.starts for worker in self._all)
+
     def __enter__(self) -> PdfPool:
         """Create the workers' profile directories and threads."""
         self._root = Path(tempfile.mkdtemp(prefix="medocs-pdfpool-"))
         for index in range(self._workers_n):
-            worker = _Worker(
-                soffice=self._soffice,
-                root=self._root / f"worker-{index}",
-                pdf_a=self._pdf_a,
-                start_timeout=self._start_timeout,
-                per_file_timeout=self._timeout_per_file,
-            )
+            root = self._root / f"worker-{index}"
+            worker: _Converter
+            if self._uno_python is not None:
+                worker = _UnoWorker(
+                    UnoProcess(
+                        python=self._uno_python,
+                        soffice=self._soffice,
+                        root=root,
+                        pdf_a=self._pdf_a,
+                        files_per_process=self._chunk_size,
+                        start_timeout=self._start_timeout,
+                        file_timeout=self._timeout_per_file,
+                    )
+                )
+            else:
+                worker = _Worker(
+                    soffice=self._soffice,
+                    root=root,
+                    pdf_a=self._pdf_a,
+                    start_timeout=self._start_timeout,
+                    per_file_timeout=self._timeout_per_file,
+                )
             self._all.append(worker)
             self._idle.put(worker)
         self._executor = ThreadPoolExecutor(max_workers=self._workers_n, thread_name_prefix="medocs-pdf")
@@ -249,6 +295,7 @@ class PdfPool:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
         self._all.clear()
+        self._idle = queue.Queue()
 
     def convert_many(
         self,
@@ -265,8 +312,8 @@ class PdfPool:
         Args:
             docx_paths: the .docx files; a repeated path is converted once.
             out_dir: directory for the PDFs; created if missing.
-            on_result: called in the calling thread with each file's result as soon as its
-                chunk is done (for a progress bar).
+            on_result: called in the calling thread with each file's result as soon as it is
+                known (with ``"convert-to"``, when its chunk is done), e.g. for a progress bar.
 
         Returns:
             For every input path (in input order): its PDF path, or the PdfError that says
@@ -292,8 +339,12 @@ class PdfPool:
         if on_result is not None:
             for path, err in results.items():
                 on_result(path, err)
-        # Smaller chunks when there are few files, so that every worker gets a share.
-        size = max(1, min(self._chunk_size, math.ceil(len(todo) / self._workers_n))) if todo else 1
+        if self._backend == "uno":
+            # A UNO worker takes one file at a time, so the workers share the load evenly.
+            size = 1
+        else:
+            # Smaller chunks when there are few files, so that every worker gets a share.
+            size = max(1, min(self._chunk_size, math.ceil(len(todo) / self._workers_n))) if todo else 1
         futures: list[Future[dict[Path, Path | PdfError]]] = [
             self._executor.submit(self._run_chunk, todo[i : i + size], out_dir)
             for i in range(0, len(todo), size)
@@ -309,9 +360,30 @@ class PdfPool:
     def _run_chunk(self, paths: list[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
         worker = self._idle.get()
         try:
-            return worker.convert_chunk(paths, out_dir)
+            return _convert_checked(worker, paths, out_dir)
         finally:
             self._idle.put(worker)
+
+
+def _choose_backend(backend: Backend | None, soffice: str) -> tuple[Backend, str | None]:
+    """Return the back-end to use and, for ``"uno"``, the Python that runs the helper."""
+    wanted = backend or os.environ.get("MEDOCS_PDF_BACKEND") or None
+    if wanted not in (None, *_BACKENDS):
+        msg = f"unknown PDF back-end {wanted!r}: use one of {', '.join(_BACKENDS)}"
+        raise PdfError(msg)
+    if wanted == "convert-to":
+        return "convert-to", None
+    python = find_uno_python(soffice)
+    if python is not None:
+        return "uno", python
+    if wanted == "uno":
+        msg = (
+            "the 'uno' PDF back-end needs a Python that can 'import uno' (none found in "
+            f"$MEDOCS_UNO_PYTHON, beside {soffice} or as the system python3); install it with: "
+            f"{INSTALL_HINT}"
+        )
+        raise PdfError(msg)
+    return "convert-to", None
 
 
 def _name_clashes(paths: Sequence[Path]) -> dict[Path, Path]:
@@ -325,6 +397,28 @@ def _name_clashes(paths: Sequence[Path]) -> dict[Path, Path]:
         else:
             seen[key] = path
     return clashes
+
+
+def _convert_checked(worker: _Converter, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
+    """Have ``worker`` convert the files of ``paths`` that look like Word documents."""
+    results: dict[Path, Path | PdfError] = {}
+    todo: list[Path] = []
+    for path in paths:
+        problem = _check_docx(path)
+        if problem is None:
+            todo.append(path)
+        else:
+            results[path] = problem
+    if todo:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            results.update(worker.convert_chunk(todo, out_dir))
+        except OSError as exc:
+            # soffice cannot be started or out_dir is not writable: every file fails
+            # the same way; say so per file rather than lose the caller's batch.
+            for path in todo:
+                results[path] = PdfError(f"{path}: cannot convert to PDF in {out_dir} ({exc})")
+    return {p: results[p] for p in paths}
 
 
 def _check_docx(path: Path) -> PdfError | None:
@@ -349,8 +443,60 @@ class _RunOutcome:
     crashed: bool
 
 
+class _Converter(Protocol):
+    """A pool worker, whichever the back-end."""
+
+    @property
+    def starts(self) -> int:
+        """How many ``soffice`` processes it started."""
+        ...
+
+    def convert_chunk(self, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
+        """Convert ``paths`` (checked by :func:`_check_docx`) into the existing ``out_dir``.
+
+        Raises:
+            OSError: nothing can be converted (soffice cannot be run, out_dir not writable).
+        """
+        ...
+
+    def stop(self) -> None:
+        """Kill the running ``soffice`` and refuse to start another one."""
+        ...
+
+
+class _UnoWorker:
+    """A worker of the ``"uno"`` back-end: one long-lived helper and ``soffice``, file by file."""
+
+    def __init__(self, process: UnoProcess) -> None:
+        self._process = process
+
+    @property
+    def starts(self) -> int:
+        return self._process.starts
+
+    def convert_chunk(self, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
+        """Convert ``paths`` one by one; a failure costs only its own file."""
+        # Staged in out_dir for the same reasons as with --convert-to (see _Worker._run).
+        stage = Path(tempfile.mkdtemp(prefix=".medocs-pdf-", dir=out_dir))
+        results: dict[Path, Path | PdfError] = {}
+        try:
+            for path in paths:
+                reason = self._process.convert(path.resolve(), stage.resolve() / f"{path.stem}.pdf")
+                if reason is None:
+                    results[path] = _collect(path, stage, out_dir, "LibreOffice reported no error", "")
+                else:
+                    # After a crash or hang a partial PDF may be staged: it is not collected.
+                    results[path] = _no_pdf(path, reason, "")
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        return results
+
+    def stop(self) -> None:
+        self._process.stop()
+
+
 class _Worker:
-    """One profile directory and at most one ``soffice`` process at a time."""
+    """A worker of the ``"convert-to"`` back-end: one profile, one ``soffice`` per chunk."""
 
     def __init__(
         self,
@@ -367,10 +513,15 @@ class _Worker:
         self._start_timeout = start_timeout
         self._per_file_timeout = per_file_timeout
         self._generation = 0
+        self._starts = 0
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._stopped = False
         self._root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def starts(self) -> int:
+        return self._starts
 
     @property
     def _profile(self) -> Path:
@@ -379,23 +530,9 @@ class _Worker:
     def convert_chunk(self, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
         """Convert ``paths``; after a crash or hang, isolate the culprit and redo the rest."""
         results: dict[Path, Path | PdfError] = {}
-        todo: list[Path] = []
-        for path in paths:
-            problem = _check_docx(path)
-            if problem is None:
-                todo.append(path)
-            else:
-                results[path] = problem
+        todo = list(paths)
         while todo:
-            try:
-                out_dir.mkdir(parents=True, exist_ok=True)
-                outcome = self._run(todo, out_dir)
-            except OSError as exc:
-                # soffice cannot be started or out_dir is not writable: every file fails
-                # the same way; say so per file rather than lose the caller's batch.
-                for path in todo:
-                    results[path] = PdfError(f"{path}: cannot convert to PDF in {out_dir} ({exc})")
-                break
+            outcome = self._run(todo, out_dir)
             results.update({p: r for p, r in outcome.results.items() if isinstance(r, Path)})
             missing = [p for p in todo if not isinstance(outcome.results[p], Path)]
             if not missing or not outcome.crashed or len(todo) == 1:
@@ -438,6 +575,7 @@ class _Worker:
         ]
         crashed = False
         try:
+            self._starts += 1
             with self._lock:
                 # New session = new process group: soffice is a script that starts
                 # oosplash, which starts soffice.bin; killing the group gets them all.
@@ -451,7 +589,7 @@ class _Worker:
             process = self._process
             try:
                 _, stderr_bytes = process.communicate(timeout=timeout)
-                reason = _exit_reason(process.returncode)
+                reason = exit_reason(process.returncode)
                 crashed = process.returncode != 0
             except subprocess.TimeoutExpired:
                 self.kill()
@@ -461,7 +599,7 @@ class _Worker:
             finally:
                 with self._lock:
                     self._process = None
-            said = _soffice_said(stderr_bytes)
+            said = soffice_said(stderr_bytes)
             results: dict[Path, Path | PdfError] = {}
             for path in paths:
                 results[path] = _collect(path, stage, out_dir, reason, said)
@@ -503,33 +641,14 @@ def _collect(path: Path, stage: Path, out_dir: Path, reason: str, said: str) -> 
         with staged.open("rb") as handle:
             magic = handle.read(5)
     except FileNotFoundError:
-        detail = f"; LibreOffice said: {said}" if said else ""
-        return PdfError(f"{path}: LibreOffice wrote no {staged.name} ({reason}{detail})")
+        return _no_pdf(path, reason, said)
     if size == 0 or magic != b"%PDF-":
         return PdfError(f"{path}: LibreOffice wrote a broken {staged.name} ({size} bytes, expected a PDF)")
     os.replace(staged, target)
     return target
 
 
-def _exit_reason(returncode: int) -> str:
-    if returncode == 0:
-        return "soffice exited normally"
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return f"soffice was killed by {name}"
-    return f"soffice exited with code {returncode}"
-
-
-def _soffice_said(stderr: bytes) -> str:
-    """Return LibreOffice's stderr minus noise, on one short line."""
-    lines = [
-        line.strip()
-        for line in stderr.decode("utf-8", "replace").splitlines()
-        # Printed on every run when no Java is installed; it means nothing for Writer.
-        if line.strip() and "javaldx" not in line
-    ]
-    text = " | ".join(dict.fromkeys(lines))
-    return text if len(text) <= 300 else text[:297] + "..."
+def _no_pdf(path: Path, reason: str, said: str) -> PdfError:
+    """Say that ``path`` has no PDF, why, and what LibreOffice printed."""
+    detail = f"; LibreOffice said: {said}" if said else ""
+    return PdfError(f"{path}: LibreOffice wrote no {path.stem}.pdf ({reason}{detail})")

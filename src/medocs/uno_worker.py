@@ -1,0 +1,242 @@
+"""Serve DOCX -> PDF conversions to :mod:`medocs.pdf_uno` with one LibreOffice driven over UNO.
+
+This file is executed by path by a Python that can ``import uno`` (Debian's python3 with
+python3-uno, or LibreOffice's bundled one), not by medocs' virtualenv: it uses only the
+standard library and ``uno``, and must not import medocs.
+
+Usage: ``python uno_worker.py CONFIG`` where CONFIG is a JSON object with ``soffice`` (path),
+``profile`` (profile directory), ``pipe`` (a name unique on this machine) and ``pdf_a``
+(bool). The helper starts ``soffice`` listening on that pipe, in the helper's own process
+group (the caller starts the helper in a new session, so one ``killpg`` ends both), connects,
+then talks JSON, one object per line:
+
+* it writes ``{"ready": true, "pid": <soffice pid>}`` once connected, or
+  ``{"ready": false, "error": "..."}`` and exits;
+* for each request ``{"src": "/abs/in.docx", "dst": "/abs/out.pdf"}`` read on stdin it writes
+  ``{"ok": true}`` or ``{"ok": false, "error": "...", "fatal": <bool>}``; after a fatal error
+  (LibreOffice died or the bridge broke) it exits;
+* at the end of stdin it asks LibreOffice to quit and exits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import IO, Any
+
+# Forcing the import filter stops LibreOffice from loading a non-Word file as plain text.
+IMPORT_FILTER = "MS Word 2007 XML"
+# SelectPdfVersion 2 = PDF/A-2b.
+PDF_A_VERSION = 2
+
+# Through importlib: uno has no type stubs, and mypy checks this file with medocs.
+uno: Any = importlib.import_module("uno")
+
+
+def prop(name: str, value: object) -> Any:
+    """Return a ``com.sun.star.beans.PropertyValue``."""
+    return uno.createUnoStruct("com.sun.star.beans.PropertyValue", name, 0, value, 0)
+
+
+def exit_reason(returncode: int | None) -> str:
+    """Say how soffice ended, from its return code."""
+    if returncode is None:
+        return "LibreOffice stopped answering"
+    if returncode < 0:
+        try:
+            return f"soffice was killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"soffice was killed by signal {-returncode}"
+    return f"soffice exited with code {returncode}"
+
+
+class Office:
+    """One soffice process, the UNO connection to it, and a reusable hidden Writer frame."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Start soffice listening on the pipe named in ``config``.
+
+        Raises:
+            OSError: soffice cannot be run.
+        """
+        self.pdf_a = bool(config["pdf_a"])
+        self.pipe = str(config["pipe"])
+        # Its stdout is ours too, and reserved for answers: send what it prints to stderr.
+        self.process = subprocess.Popen(
+            [
+                config["soffice"],
+                "--headless",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                "-env:UserInstallation=" + uno.systemPathToFileUrl(os.path.abspath(config["profile"])),
+                f"--accept=pipe,name={self.pipe};urp;",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=sys.stderr.fileno(),
+        )
+        self.desktop: Any = None
+        self.frame: Any = None
+        self.document: Any = None
+
+    def connect(self) -> None:
+        """Wait until soffice accepts the connection (the caller enforces the time limit).
+
+        Raises:
+            RuntimeError: soffice exited before accepting it.
+        """
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        url = f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext"
+        while True:
+            try:
+                context = resolver.resolve(url)
+                break
+            except Exception:  # NoConnectException until soffice listens
+                if self.process.poll() is not None:
+                    raise RuntimeError(exit_reason(self.process.returncode) + " during start-up") from None
+                time.sleep(0.05)
+        self.desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        self.new_frame()
+
+    def new_frame(self) -> None:
+        """Open a hidden empty Writer frame that every document is then loaded into."""
+        if self.frame is not None:
+            try:
+                self.frame.close(True)
+            except Exception:  # a broken frame is dropped either way
+                pass
+        self.document = self.desktop.loadComponentFromURL(
+            "private:factory/swriter", "_blank", 0, (prop("Hidden", True),)
+        )
+        self.frame = self.document.getCurrentController().getFrame()
+
+    def load(self, url: str) -> Any:
+        """Load ``url`` into the frame, then close the document it replaced.
+
+        Raises:
+            OSError: LibreOffice could not load it.
+        """
+        document = self.frame.loadComponentFromURL(
+            url,
+            "_self",
+            0,
+            (prop("Hidden", True), prop("ReadOnly", True), prop("FilterName", IMPORT_FILTER)),
+        )
+        if document is None:
+            msg = "LibreOffice could not load it as a Word document"
+            raise OSError(msg)
+        previous, self.document = self.document, document
+        # A replaced document is not freed by LibreOffice until closed: about 1 MB per file.
+        try:
+            previous.close(True)
+        except Exception:  # already gone with a frame that was replaced
+            pass
+        return document
+
+    def convert(self, src: str, dst: str) -> None:
+        """Write ``dst`` as the PDF of ``src``.
+
+        Raises:
+            Exception: whatever LibreOffice raised; :meth:`alive` says whether it survived.
+        """
+        url = uno.systemPathToFileUrl(src)
+        try:
+            document = self.load(url)
+        except Exception:
+            if not self.alive():
+                raise
+            # The failed load may have left the frame empty or half-closed: start afresh,
+            # and try once more so that a frame problem is not blamed on the file.
+            self.new_frame()
+            document = self.load(url)
+        props = [prop("FilterName", "writer_pdf_Export")]
+        if self.pdf_a:
+            data = uno.Any("[]com.sun.star.beans.PropertyValue", (prop("SelectPdfVersion", PDF_A_VERSION),))
+            props.append(prop("FilterData", data))
+        # uno.invoke: a uno.Any nested in a struct is only passed on this way.
+        uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(dst), tuple(props)))
+
+    def alive(self) -> bool:
+        """Tell whether soffice still runs and answers."""
+        if self.process.poll() is not None:
+            return False
+        try:
+            self.desktop.getCurrentComponent()
+        except Exception:
+            return False
+        return True
+
+    def death(self) -> str:
+        """Say why soffice is gone (waiting briefly for its exit code)."""
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return exit_reason(None)
+        return exit_reason(self.process.returncode)
+
+    def quit(self) -> None:
+        """Ask LibreOffice to quit; kill it if it does not within a few seconds."""
+        try:
+            self.desktop.terminate()
+        except Exception:  # the bridge goes away while terminate() returns
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def answer(out: IO[str], message: dict[str, Any]) -> None:
+    out.write(json.dumps(message) + "\n")
+    out.flush()
+
+
+def describe(exc: BaseException) -> str:
+    """Return a short one-line account of a UNO or Python exception."""
+    text = " ".join(str(getattr(exc, "Message", "") or exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def main() -> int:
+    # Answers go to a private copy of stdout; fd 1 becomes stderr so that nothing printed
+    # by LibreOffice or uno can break the protocol.
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    try:
+        office = Office(json.loads(sys.argv[1]))
+    except OSError as exc:
+        answer(out, {"ready": False, "error": f"cannot run soffice ({exc})"})
+        return 1
+    try:
+        office.connect()
+    except Exception as exc:
+        answer(out, {"ready": False, "error": str(exc) if isinstance(exc, RuntimeError) else describe(exc)})
+        office.process.kill()
+        return 1
+    answer(out, {"ready": True, "pid": office.process.pid})
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            office.convert(request["src"], request["dst"])
+        except Exception as exc:
+            if office.alive():
+                answer(out, {"ok": False, "error": describe(exc), "fatal": False})
+                continue
+            answer(out, {"ok": False, "error": office.death(), "fatal": True})
+            office.process.kill()
+            return 1
+        answer(out, {"ok": True})
+    office.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
