@@ -28,25 +28,20 @@ and after any crash or hang is killed (whole process group) and restarts with a 
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import queue
 import shutil
-import signal
-import subprocess
 import tempfile
-import threading
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Protocol
+from typing import Literal
 
 from medocs.errors import PdfError
-from medocs.pdf_uno import UnoProcess, exit_reason, find_uno_python, soffice_said
+from medocs.pdf_uno import UnoProcess, find_uno_python
+from medocs.pdf_workers import ConvertToWorker, UnoWorker, Worker, convert_checked
 
 __all__ = [
     "INSTALL_HINT",
@@ -67,18 +62,13 @@ _KNOWN_LOCATIONS: tuple[str, ...] = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
 )
 
-# Forcing the import filter stops LibreOffice from "converting" a non-Word file as plain text.
-_IMPORT_FILTER = "MS Word 2007 XML"
-_PDF_FILTER = "pdf:writer_pdf_Export"
-# SelectPdfVersion 2 = PDF/A-2b (1 would be PDF/A-1b, 3 PDF/A-3b); JSON filter options need LO >= 7.4.
-_PDF_A2B_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
-
 _DEFAULT_TIMEOUT = 120.0
 
 Backend = Literal["uno", "convert-to"]
 _BACKENDS: tuple[Backend, ...] = ("uno", "convert-to")
 # Files per soffice process when chunk_size is not given: a --convert-to call gains little
-# past 200 files; a UNO process is restarted about every 300 to bound its memory.
+# past 200 files; a UNO process is restarted every 300 (about 2 s, under 10 ms/doc) so that
+# whatever builds up inside LibreOffice stays bounded.
 _DEFAULT_CHUNK: dict[Backend, int] = {"uno": 300, "convert-to": 200}
 
 
@@ -113,7 +103,10 @@ def convert(
     pdf_a: bool = False,
     timeout: float = _DEFAULT_TIMEOUT,
 ) -> list[Path]:
-    """Convert a few .docx files to PDF with one ``soffice`` call and a private profile.
+    """Convert a few .docx files to PDF with one ``soffice --convert-to`` call and a private profile.
+
+    For a few files LibreOffice's start-up dominates, so this does not use the UNO back-end;
+    use :class:`PdfPool` for many.
 
     Each PDF is named after its input (``a.docx`` -> ``out_dir/a.pdf``); an existing PDF of
     that name is replaced. PDFs are written to a staging directory inside ``out_dir`` and
@@ -144,7 +137,7 @@ def convert(
         raise PdfError(msg)
     if not paths:
         return []
-    worker = _Worker(
+    worker = ConvertToWorker(
         soffice=find_soffice(),
         root=Path(tempfile.mkdtemp(prefix="medocs-soffice-")),
         pdf_a=pdf_a,
@@ -152,7 +145,7 @@ def convert(
         per_file_timeout=0.0,
     )
     try:
-        results = _convert_checked(worker, paths, Path(out_dir))
+        results = convert_checked(worker, paths, Path(out_dir))
     finally:
         worker.discard()
     failures = [err for err in results.values() if isinstance(err, PdfError)]
@@ -224,8 +217,8 @@ class PdfPool:
         self._timeout_per_file = timeout_per_file
         self._start_timeout = start_timeout
         self._root: Path | None = None
-        self._idle: queue.Queue[_Converter] = queue.Queue()
-        self._all: list[_Converter] = []
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: list[Worker] = []
         self._executor: ThreadPoolExecutor | None = None
 
     @property
@@ -248,9 +241,9 @@ class PdfPool:
         self._root = Path(tempfile.mkdtemp(prefix="medocs-pdfpool-"))
         for index in range(self._workers_n):
             root = self._root / f"worker-{index}"
-            worker: _Converter
+            worker: Worker
             if self._uno_python is not None:
-                worker = _UnoWorker(
+                worker = UnoWorker(
                     UnoProcess(
                         python=self._uno_python,
                         soffice=self._soffice,
@@ -262,7 +255,7 @@ class PdfPool:
                     )
                 )
             else:
-                worker = _Worker(
+                worker = ConvertToWorker(
                     soffice=self._soffice,
                     root=root,
                     pdf_a=self._pdf_a,
@@ -360,7 +353,7 @@ class PdfPool:
     def _run_chunk(self, paths: list[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
         worker = self._idle.get()
         try:
-            return _convert_checked(worker, paths, out_dir)
+            return convert_checked(worker, paths, out_dir)
         finally:
             self._idle.put(worker)
 
@@ -397,258 +390,3 @@ def _name_clashes(paths: Sequence[Path]) -> dict[Path, Path]:
         else:
             seen[key] = path
     return clashes
-
-
-def _convert_checked(worker: _Converter, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
-    """Have ``worker`` convert the files of ``paths`` that look like Word documents."""
-    results: dict[Path, Path | PdfError] = {}
-    todo: list[Path] = []
-    for path in paths:
-        problem = _check_docx(path)
-        if problem is None:
-            todo.append(path)
-        else:
-            results[path] = problem
-    if todo:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            results.update(worker.convert_chunk(todo, out_dir))
-        except OSError as exc:
-            # soffice cannot be started or out_dir is not writable: every file fails
-            # the same way; say so per file rather than lose the caller's batch.
-            for path in todo:
-                results[path] = PdfError(f"{path}: cannot convert to PDF in {out_dir} ({exc})")
-    return {p: results[p] for p in paths}
-
-
-def _check_docx(path: Path) -> PdfError | None:
-    """Return why ``path`` cannot be a Word document, or None if it looks like one."""
-    if not path.is_file():
-        return PdfError(f"{path}: no such file (expected a .docx document)")
-    try:
-        with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        return PdfError(f"{path}: not a .docx file (expected a ZIP package; got {exc})")
-    if "word/document.xml" not in names:
-        return PdfError(f"{path}: not a .docx file (the ZIP package has no word/document.xml)")
-    return None
-
-
-@dataclass
-class _RunOutcome:
-    """What one ``soffice`` process did: results per file, and whether it ended badly."""
-
-    results: dict[Path, Path | PdfError]
-    crashed: bool
-
-
-class _Converter(Protocol):
-    """A pool worker, whichever the back-end."""
-
-    @property
-    def starts(self) -> int:
-        """How many ``soffice`` processes it started."""
-        ...
-
-    def convert_chunk(self, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
-        """Convert ``paths`` (checked by :func:`_check_docx`) into the existing ``out_dir``.
-
-        Raises:
-            OSError: nothing can be converted (soffice cannot be run, out_dir not writable).
-        """
-        ...
-
-    def stop(self) -> None:
-        """Kill the running ``soffice`` and refuse to start another one."""
-        ...
-
-
-class _UnoWorker:
-    """A worker of the ``"uno"`` back-end: one long-lived helper and ``soffice``, file by file."""
-
-    def __init__(self, process: UnoProcess) -> None:
-        self._process = process
-
-    @property
-    def starts(self) -> int:
-        return self._process.starts
-
-    def convert_chunk(self, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
-        """Convert ``paths`` one by one; a failure costs only its own file."""
-        # Staged in out_dir for the same reasons as with --convert-to (see _Worker._run).
-        stage = Path(tempfile.mkdtemp(prefix=".medocs-pdf-", dir=out_dir))
-        results: dict[Path, Path | PdfError] = {}
-        try:
-            for path in paths:
-                reason = self._process.convert(path.resolve(), stage.resolve() / f"{path.stem}.pdf")
-                if reason is None:
-                    results[path] = _collect(path, stage, out_dir, "LibreOffice reported no error", "")
-                else:
-                    # After a crash or hang a partial PDF may be staged: it is not collected.
-                    results[path] = _no_pdf(path, reason, "")
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-        return results
-
-    def stop(self) -> None:
-        self._process.stop()
-
-
-class _Worker:
-    """A worker of the ``"convert-to"`` back-end: one profile, one ``soffice`` per chunk."""
-
-    def __init__(
-        self,
-        *,
-        soffice: str,
-        root: Path,
-        pdf_a: bool,
-        start_timeout: float,
-        per_file_timeout: float,
-    ) -> None:
-        self._soffice = soffice
-        self._root = root
-        self._pdf_a = pdf_a
-        self._start_timeout = start_timeout
-        self._per_file_timeout = per_file_timeout
-        self._generation = 0
-        self._starts = 0
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._stopped = False
-        self._root.mkdir(parents=True, exist_ok=True)
-
-    @property
-    def starts(self) -> int:
-        return self._starts
-
-    @property
-    def _profile(self) -> Path:
-        return self._root / f"profile-{self._generation}"
-
-    def convert_chunk(self, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
-        """Convert ``paths``; after a crash or hang, isolate the culprit and redo the rest."""
-        results: dict[Path, Path | PdfError] = {}
-        todo = list(paths)
-        while todo:
-            outcome = self._run(todo, out_dir)
-            results.update({p: r for p, r in outcome.results.items() if isinstance(r, Path)})
-            missing = [p for p in todo if not isinstance(outcome.results[p], Path)]
-            if not missing or not outcome.crashed or len(todo) == 1:
-                # A clean exit means the missing files really failed (LibreOffice goes on
-                # after a file it cannot load); a single file has nobody else to blame.
-                results.update({p: outcome.results[p] for p in missing})
-                break
-            # soffice converts in order, so the first missing file is the one it died on:
-            # convert that one alone (so its error is its own) and the rest again together.
-            suspect, todo = missing[0], missing[1:]
-            alone = self._run([suspect], out_dir)
-            results[suspect] = alone.results[suspect]
-        return {p: results[p] for p in paths}
-
-    def _run(self, paths: Sequence[Path], out_dir: Path) -> _RunOutcome:
-        """Run one ``soffice`` on ``paths`` and check every PDF it should have written."""
-        timeout = self._start_timeout + self._per_file_timeout * len(paths)
-        if self._stopped:
-            closed: dict[Path, Path | PdfError] = {
-                p: PdfError(f"{p}: not converted, the PDF pool was closed first") for p in paths
-            }
-            return _RunOutcome(results=closed, crashed=False)
-        # Stage inside out_dir: same file system, so the final move is an atomic rename,
-        # and a PDF left over from an earlier run cannot pass for a new one.
-        stage = Path(tempfile.mkdtemp(prefix=".medocs-pdf-", dir=out_dir))
-        command = [
-            self._soffice,
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            f"-env:UserInstallation={self._profile.resolve().as_uri()}",
-            f"--infilter={_IMPORT_FILTER}",
-            "--convert-to",
-            _PDF_A2B_FILTER if self._pdf_a else _PDF_FILTER,
-            "--outdir",
-            str(stage),
-            *(str(p.resolve()) for p in paths),
-        ]
-        crashed = False
-        try:
-            self._starts += 1
-            with self._lock:
-                # New session = new process group: soffice is a script that starts
-                # oosplash, which starts soffice.bin; killing the group gets them all.
-                self._process = subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    start_new_session=True,
-                )
-            process = self._process
-            try:
-                _, stderr_bytes = process.communicate(timeout=timeout)
-                reason = exit_reason(process.returncode)
-                crashed = process.returncode != 0
-            except subprocess.TimeoutExpired:
-                self.kill()
-                _, stderr_bytes = process.communicate()
-                reason = f"LibreOffice did not finish within {timeout:.0f} s and was killed"
-                crashed = True
-            finally:
-                with self._lock:
-                    self._process = None
-            said = soffice_said(stderr_bytes)
-            results: dict[Path, Path | PdfError] = {}
-            for path in paths:
-                results[path] = _collect(path, stage, out_dir, reason, said)
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-        if crashed:
-            # A killed soffice can leave a lock file and half-written settings behind:
-            # start the next process on a fresh profile (costs about 0.25 s).
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._generation += 1
-        return _RunOutcome(results=results, crashed=crashed)
-
-    def stop(self) -> None:
-        """Kill the running ``soffice`` and refuse to start another one."""
-        self._stopped = True
-        self.kill()
-
-    def kill(self) -> None:
-        """Kill the running ``soffice`` process group, if any."""
-        with self._lock:
-            process = self._process
-            if process is None or process.poll() is not None:
-                return
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-
-    def discard(self) -> None:
-        """Kill any running process and delete the profile directories."""
-        self.stop()
-        shutil.rmtree(self._root, ignore_errors=True)
-
-
-def _collect(path: Path, stage: Path, out_dir: Path, reason: str, said: str) -> Path | PdfError:
-    """Check the staged PDF of ``path`` and move it into ``out_dir``, or explain its absence."""
-    staged = stage / f"{path.stem}.pdf"
-    target = out_dir / staged.name
-    try:
-        size = staged.stat().st_size
-        with staged.open("rb") as handle:
-            magic = handle.read(5)
-    except FileNotFoundError:
-        return _no_pdf(path, reason, said)
-    if size == 0 or magic != b"%PDF-":
-        return PdfError(f"{path}: LibreOffice wrote a broken {staged.name} ({size} bytes, expected a PDF)")
-    os.replace(staged, target)
-    return target
-
-
-def _no_pdf(path: Path, reason: str, said: str) -> PdfError:
-    """Say that ``path`` has no PDF, why, and what LibreOffice printed."""
-    detail = f"; LibreOffice said: {said}" if said else ""
-    return PdfError(f"{path}: LibreOffice wrote no {path.stem}.pdf ({reason}{detail})")
