@@ -1,11 +1,18 @@
-"""Tests of medocs.pdf with the real LibreOffice (and a fake soffice for crashes and hangs)."""
+"""Tests of medocs.pdf with the real LibreOffice (and a fake soffice for crashes and hangs).
+
+The pool's tests run with both back-ends; the UNO back-end's crashes and hangs are real:
+its ``soffice.bin`` is killed, or stopped with SIGSTOP, in the middle of a batch.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import signal
 import stat
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -14,9 +21,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from medocs import pdf
+from medocs import pdf, pdf_uno
 from medocs.errors import MedocsError, PdfError
-from medocs.pdf import PdfPool, convert, find_soffice
+from medocs.pdf import Backend, PdfPool, convert, find_soffice
 
 
 def make_docx(path: Path, title: str = "Certificate") -> Path:
@@ -43,6 +50,39 @@ def make_broken_docx(path: Path) -> Path:
 
 def is_pdf(path: Path) -> bool:
     return path.is_file() and path.stat().st_size > 0 and path.read_bytes()[:5] == b"%PDF-"
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def soffice_pids(marker: Path) -> list[int]:
+    """Return the pids of the soffice.bin processes whose command line mentions ``marker``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "soffice.bin" in command and str(marker) in command:
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.fixture
+def pool_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make pools put their profiles under this test's directory, to find their soffice.bin."""
+    folder = tmp_path / "pools"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture(params=["uno", "convert-to"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """Each back-end in turn."""
+    name: Backend = request.param
+    return name
 
 
 def page_count(path: Path) -> int:
@@ -168,35 +208,53 @@ class TestConvert:
 
 
 class TestPdfPool:
-    def test_converts_many_with_two_workers(self, tmp_path: Path) -> None:
+    def test_converts_many_with_two_workers(self, tmp_path: Path, backend: Backend) -> None:
         """Two workers, small chunks: every file converted, results in input order, each reported."""
         inputs = [make_docx(tmp_path / f"d{i:02d}.docx", f"Doc {i}") for i in range(6)]
         seen: list[Path] = []
-        with PdfPool(workers=2, chunk_size=2) as pool:
+        with PdfPool(workers=2, chunk_size=2, backend=backend) as pool:
+            assert pool.backend == backend
             results = pool.convert_many(inputs, tmp_path / "out", on_result=lambda p, r: seen.append(p))
         assert list(results) == inputs
         assert all(isinstance(r, Path) and is_pdf(r) for r in results.values())
         assert sorted(seen) == inputs
+        for index, result in enumerate(results.values()):
+            assert isinstance(result, Path)
+            assert f"Doc {index}: the mediation certificate text." in pdf_text(result)
+        assert page_count(tmp_path / "out" / "d00.pdf") == 2
+        # Only the PDFs are left: no staging directory.
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"d{i:02d}.pdf" for i in range(6)]
 
-    def test_bad_files_are_rows_not_a_lost_batch(self, tmp_path: Path) -> None:
+    def test_pdf_a(self, tmp_path: Path, backend: Backend) -> None:
+        """pdf_a=True gives PDF/A-2b with either back-end."""
+        with PdfPool(pdf_a=True, backend=backend) as pool:
+            results = pool.convert_many([make_docx(tmp_path / "a.docx")], tmp_path / "out")
+        result = results[tmp_path / "a.docx"]
+        assert isinstance(result, Path)
+        assert b"<pdfaid:part>2</pdfaid:part>" in result.read_bytes()
+
+    def test_bad_files_are_rows_not_a_lost_batch(self, tmp_path: Path, backend: Backend) -> None:
         """Broken, fake and missing inputs each get their own PdfError; the rest convert."""
         good = [make_docx(tmp_path / f"good{i}.docx") for i in range(3)]
         broken = make_broken_docx(tmp_path / "broken.docx")
         truncated = tmp_path / "truncated.docx"
         truncated.write_bytes(good[0].read_bytes()[:500])
+        text = tmp_path / "text.docx"
+        text.write_text("not a word document")
         missing = tmp_path / "missing.docx"
-        inputs = [good[0], broken, good[1], truncated, missing, good[2]]
-        with PdfPool() as pool:
+        inputs = [good[0], broken, good[1], truncated, text, missing, good[2]]
+        with PdfPool(backend=backend) as pool:
             results = pool.convert_many(inputs, tmp_path / "out")
         for path in good:
             result = results[path]
             assert isinstance(result, Path)
             assert is_pdf(result)
-        for path in (broken, truncated, missing):
+        for path in (broken, truncated, text, missing):
             error = results[path]
             assert isinstance(error, PdfError)
             assert str(path) in str(error)
-        assert not (tmp_path / "out" / "broken.pdf").exists()
+        assert "LibreOffice wrote no broken.pdf" in str(results[broken])
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good0.pdf", "good1.pdf", "good2.pdf"]
 
     def test_pool_can_be_used_twice(self, tmp_path: Path) -> None:
         """The workers and their profiles serve several calls."""
@@ -218,10 +276,10 @@ class TestPdfPool:
         assert isinstance(results[first], Path)
         assert isinstance(results[second], PdfError)
 
-    def test_soffice_that_cannot_start_is_a_row_error(self, tmp_path: Path) -> None:
+    def test_soffice_that_cannot_start_is_a_row_error(self, tmp_path: Path, backend: Backend) -> None:
         """If soffice cannot be executed, every file gets a PdfError instead of an exception."""
         inputs = [make_docx(tmp_path / "a.docx"), make_docx(tmp_path / "b.docx")]
-        with PdfPool(soffice=str(tmp_path / "no-such-soffice")) as pool:
+        with PdfPool(soffice=str(tmp_path / "no-such-soffice"), backend=backend) as pool:
             results = pool.convert_many(inputs, tmp_path / "out")
         assert all(isinstance(r, PdfError) and "no-such-soffice" in str(r) for r in results.values())
 
@@ -284,3 +342,98 @@ class TestPdfPool:
         assert time.monotonic() - started < 20
         caller.join(timeout=10)
         assert isinstance(results[hang], PdfError)
+
+
+class TestBackendChoice:
+    def test_uno_is_chosen_when_python3_uno_is_installed(self) -> None:
+        """On a machine with python3-uno (CI installs it) the pool drives LibreOffice over UNO."""
+        assert PdfPool().backend == "uno"
+
+    def test_backend_can_be_forced(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The argument wins over $MEDOCS_PDF_BACKEND, which wins over the automatic choice."""
+        assert PdfPool(backend="convert-to").backend == "convert-to"
+        monkeypatch.setenv("MEDOCS_PDF_BACKEND", "convert-to")
+        assert PdfPool().backend == "convert-to"
+        assert PdfPool(backend="uno").backend == "uno"
+        monkeypatch.setenv("MEDOCS_PDF_BACKEND", "carrier-pigeon")
+        with pytest.raises(PdfError, match="unknown PDF back-end 'carrier-pigeon'"):
+            PdfPool()
+
+    def test_without_a_uno_python_the_pool_falls_back(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """No Python that can import uno: --convert-to is used, and asking for UNO says what to install."""
+        monkeypatch.setenv("MEDOCS_UNO_PYTHON", sys.executable)  # the virtualenv's: no uno
+        monkeypatch.setattr(pdf_uno, "_SYSTEM_PYTHONS", ())
+        assert PdfPool().backend == "convert-to"
+        with pytest.raises(PdfError, match="python3-uno"):
+            PdfPool(backend="uno")
+
+
+class TestUnoBackend:
+    def test_restarts_every_chunk_size_files(self, tmp_path: Path, pool_tmp: Path) -> None:
+        """chunk_size=2 over 5 files: three soffice processes, every file converted, none left after."""
+        inputs = [make_docx(tmp_path / f"d{i}.docx", f"Doc {i}") for i in range(5)]
+        with PdfPool(chunk_size=2, backend="uno") as pool:
+            results = pool.convert_many(inputs, tmp_path / "out")
+            assert pool.soffice_starts == 3
+        assert all(isinstance(r, Path) and is_pdf(r) for r in results.values())
+        assert soffice_pids(pool_tmp) == []
+
+    def test_killed_soffice_costs_one_file(self, tmp_path: Path, pool_tmp: Path) -> None:
+        """soffice.bin killed mid-batch: one file errors, the worker restarts, the others convert."""
+        inputs = [make_docx(tmp_path / f"d{i}.docx", f"Doc {i}") for i in range(6)]
+        killed: list[int] = []
+
+        def kill_after_first(path: Path, result: Path | PdfError) -> None:
+            if not killed:
+                killed.extend(soffice_pids(pool_tmp))
+                for pid in killed:
+                    os.kill(pid, signal.SIGKILL)
+
+        with PdfPool(backend="uno") as pool:
+            results = pool.convert_many(inputs, tmp_path / "out", on_result=kill_after_first)
+            assert pool.soffice_starts == 2
+        assert len(killed) == 1
+        errors = {p: r for p, r in results.items() if isinstance(r, PdfError)}
+        assert len(errors) == 1
+        ((path, error),) = errors.items()
+        assert f"{path}: LibreOffice wrote no {path.stem}.pdf (soffice was killed by SIGKILL" in str(error)
+        assert sum(isinstance(r, Path) and is_pdf(r) for r in results.values()) == 5
+        assert soffice_pids(pool_tmp) == []
+
+    def test_hung_soffice_is_killed_and_the_next_file_converts(self, tmp_path: Path, pool_tmp: Path) -> None:
+        """soffice.bin stopped (SIGSTOP) mid-batch: killed at the per-file timeout, the rest convert."""
+        inputs = [make_docx(tmp_path / f"d{i}.docx", f"Doc {i}") for i in range(6)]
+        stopped: list[int] = []
+
+        def stop_after_first(path: Path, result: Path | PdfError) -> None:
+            if not stopped:
+                stopped.extend(soffice_pids(pool_tmp))
+                for pid in stopped:
+                    os.kill(pid, signal.SIGSTOP)
+
+        started = time.monotonic()
+        with PdfPool(backend="uno", timeout_per_file=2.0) as pool:
+            results = pool.convert_many(inputs, tmp_path / "out", on_result=stop_after_first)
+        assert time.monotonic() - started < 40
+        assert len(stopped) == 1
+        errors = [r for r in results.values() if isinstance(r, PdfError)]
+        assert len(errors) == 1
+        assert "LibreOffice did not finish within 2 s and was killed" in str(errors[0])
+        assert sum(isinstance(r, Path) and is_pdf(r) for r in results.values()) == 5
+        assert soffice_pids(pool_tmp) == []
+
+    def test_interrupt_kills_every_soffice(self, tmp_path: Path, pool_tmp: Path) -> None:
+        """Ctrl-C in the middle of a batch leaves no LibreOffice behind."""
+        inputs = [make_docx(tmp_path / f"d{i}.docx") for i in range(20)]
+        running: list[int] = []
+
+        def interrupt(path: Path, result: Path | PdfError) -> None:
+            running.extend(soffice_pids(pool_tmp))
+            raise KeyboardInterrupt
+
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt), PdfPool(workers=2, backend="uno") as pool:
+            pool.convert_many(inputs, tmp_path / "out", on_result=interrupt)
+        assert time.monotonic() - started < 30
+        assert len(running) >= 1
+        assert soffice_pids(pool_tmp) == []

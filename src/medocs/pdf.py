@@ -45,6 +45,7 @@ from medocs.pdf_workers import ConvertToWorker, UnoWorker, Worker, convert_check
 
 __all__ = [
     "INSTALL_HINT",
+    "Backend",
     "PdfPool",
     "convert",
     "find_soffice",

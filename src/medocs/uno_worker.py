@@ -38,6 +38,10 @@ PDF_A_VERSION = 2
 uno: Any = importlib.import_module("uno")
 
 
+class LoadError(Exception):
+    """LibreOffice gave no document for a file (it says no more than that)."""
+
+
 def prop(name: str, value: object) -> Any:
     """Return a ``com.sun.star.beans.PropertyValue``."""
     return uno.createUnoStruct("com.sun.star.beans.PropertyValue", name, 0, value, 0)
@@ -52,6 +56,12 @@ def exit_reason(returncode: int | None) -> str:
             return f"soffice was killed by {signal.Signals(-returncode).name}"
         except ValueError:
             return f"soffice was killed by signal {-returncode}"
+    # oosplash, which runs soffice.bin, exits with 128 + N when soffice.bin died of signal N.
+    if returncode > 128:
+        try:
+            return f"soffice was killed by {signal.Signals(returncode - 128).name} (exit code {returncode})"
+        except ValueError:
+            pass
     return f"soffice exited with code {returncode}"
 
 
@@ -121,7 +131,7 @@ class Office:
         """Load ``url`` into the frame, then close the document it replaced.
 
         Raises:
-            OSError: LibreOffice could not load it.
+            LoadError: LibreOffice could not load it.
         """
         document = self.frame.loadComponentFromURL(
             url,
@@ -131,7 +141,7 @@ class Office:
         )
         if document is None:
             msg = "LibreOffice could not load it as a Word document"
-            raise OSError(msg)
+            raise LoadError(msg)
         previous, self.document = self.document, document
         # A replaced document is not freed by LibreOffice until closed: about 1 MB per file.
         try:
@@ -201,6 +211,8 @@ def answer(out: IO[str], message: dict[str, Any]) -> None:
 
 def describe(exc: BaseException) -> str:
     """Return a short one-line account of a UNO or Python exception."""
+    if isinstance(exc, LoadError):
+        return str(exc)
     text = " ".join(str(getattr(exc, "Message", "") or exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
