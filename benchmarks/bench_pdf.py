@@ -1,10 +1,11 @@
-"""Benchmark: DOCX -> PDF through PdfPool, ms per document with 1 and with 2 workers.
+"""Benchmark: DOCX -> PDF through PdfPool, ms per document, each back-end with 1 and 2 workers.
 
 Run with ``.venv/bin/python benchmarks/bench_pdf.py [--docs N] [--chunk-size C] [--template DOCX]``.
 Makes N small two-page .docx files (python-docx, a table and a footer like a certificate; or
 N copies of ``--template``), converts them with one plain ``soffice`` call (the baseline: what
-LibreOffice itself costs), then with PdfPool with one worker and with two, and prints ms/doc
-and the ratios. Each run starts from a fresh profile, so start-up is included.
+LibreOffice itself costs), then with PdfPool's ``convert-to`` and ``uno`` back-ends with one
+worker and with two, and prints ms/doc and the ratios. Each run starts from a fresh profile,
+so start-up is included. ``--chunk-size`` is passed on to PdfPool (default: the back-end's).
 Targets (issue 5): under 70 ms/doc with one worker, about 40 ms/doc with two. Not a test.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 import docx
 
 from medocs.errors import PdfError
-from medocs.pdf import PdfPool, find_soffice
+from medocs.pdf import Backend, PdfPool, find_soffice
 
 
 def make_docs(folder: Path, count: int) -> list[Path]:
@@ -76,11 +77,11 @@ def baseline(docs: list[Path], out: Path, profile: Path) -> float:
     return elapsed * 1000 / len(docs)
 
 
-def run(docs: list[Path], out: Path, workers: int, chunk_size: int) -> float:
+def run(docs: list[Path], out: Path, backend: Backend, workers: int, chunk_size: int | None) -> float:
     """Convert every document with a fresh pool; return ms per document (start-up included)."""
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    with PdfPool(workers=workers, chunk_size=chunk_size) as pool:
+    with PdfPool(workers=workers, chunk_size=chunk_size, backend=backend) as pool:
         results = pool.convert_many(docs, out)
     elapsed = time.perf_counter() - started
     failed = [str(r) for r in results.values() if isinstance(r, PdfError)]
@@ -92,9 +93,13 @@ def run(docs: list[Path], out: Path, workers: int, chunk_size: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=100)
-    parser.add_argument("--chunk-size", type=int, default=200)
+    parser.add_argument("--chunk-size", type=int)
     parser.add_argument("--template", type=Path, help="convert copies of this .docx instead")
+    parser.add_argument(
+        "--backend", choices=["uno", "convert-to"], action="append", help="only this back-end (repeatable)"
+    )
     args = parser.parse_args()
+    backends: list[Backend] = args.backend or ["convert-to", "uno"]
     with tempfile.TemporaryDirectory(prefix="medocs-bench-pdf-") as tmp:
         folder = Path(tmp)
         if args.template:
@@ -102,14 +107,24 @@ def main() -> None:
         else:
             docs = make_docs(folder, args.docs)
         base = baseline(docs, folder / "out0", folder / "profile0")
-        one = run(docs, folder / "out1", 1, args.chunk_size)
-        two = run(docs, folder / "out2", 2, args.chunk_size)
+        timings: dict[tuple[Backend, int], float] = {}
+        for backend in backends:
+            for workers in (1, 2):
+                out = folder / f"out-{backend}-{workers}"
+                timings[backend, workers] = run(docs, out, backend, workers, args.chunk_size)
     what = f"copies of {args.template.name}" if args.template else "generated two-page documents"
-    print(f"{args.docs} {what}, chunk size {args.chunk_size}, fresh profiles")
-    print(f"plain soffice, 1 call: {base:6.1f} ms/doc")
-    print(f"1 worker : {one:6.1f} ms/doc  (target < 70)")
-    print(f"2 workers: {two:6.1f} ms/doc  (target ~ 40)")
-    print(f"speed-up : {one / two:4.2f}x (2 workers vs 1); pool overhead vs plain call {one / base:4.2f}x")
+    chunk = args.chunk_size or "back-end default"
+    print(f"{args.docs} {what}, chunk size {chunk}, fresh profiles, start-up included")
+    print(f"plain soffice, 1 call  : {base:6.1f} ms/doc")
+    for backend in backends:
+        one, two = timings[backend, 1], timings[backend, 2]
+        print(f"{backend:10} 1 worker : {one:6.1f} ms/doc  (target < 70; {one / base:4.2f}x the plain call)")
+        print(f"{backend:10} 2 workers: {two:6.1f} ms/doc  (target ~ 40; {one / two:4.2f}x faster than 1)")
+    if len(backends) == 2:
+        print(
+            f"uno vs convert-to: {timings['convert-to', 1] / timings['uno', 1]:4.2f}x faster with 1 worker, "
+            f"{timings['convert-to', 2] / timings['uno', 2]:4.2f}x with 2"
+        )
 
 
 if __name__ == "__main__":

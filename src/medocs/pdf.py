@@ -17,8 +17,8 @@ Two back-ends, chosen per pool (:attr:`PdfPool.backend`):
 
 * ``"uno"`` (used when a Python that can ``import uno`` is found, see :mod:`medocs.pdf_uno`):
   each worker is a long-lived ``soffice`` driven over the UNO bridge, handed one file at a
-  time and restarted every ``chunk_size`` files; about twice as fast, since it neither starts
-  LibreOffice per chunk nor opens a new window per document.
+  time and restarted every ``chunk_size`` files; it starts LibreOffice less often and reuses
+  one hidden window for every document.
 * ``"convert-to"``: LibreOffice 7.4 headless cannot be handed more files once it runs
   without the UNO bridge, so a worker starts one ``soffice --convert-to`` per chunk of files.
 
