@@ -315,11 +315,16 @@ class TestRunBatch:
         assert line["appeal_by"] == "2025-03-06"
         assert line["certificate_due_by"] == "2025-01-23"
 
-    def test_bad_rows_are_reported_and_the_good_ones_rendered(self, tmp_path: Path, profile: Profile) -> None:
-        """Each fault is one errors.csv line with row, field and value; good rows are all written."""
+    @pytest.mark.parametrize("jobs", [1, 2])
+    def test_bad_rows_are_reported_and_the_good_ones_rendered(self, tmp_path: Path, profile: Profile,
+                                                              jobs: int) -> None:
+        """Each fault is one errors.csv line with row, field and value; good rows are all written.
+
+        With two jobs the rows are checked in the worker processes: the report is the same.
+        """
         source = Path(__file__).parents[1] / "samples" / "batch" / "decline-certificate-bad.csv"
         out = tmp_path / "out"
-        result = run(source, out, profile)
+        result = run(source, out, profile, jobs=jobs)
         assert result.count("issued") == 5
         problems = {(e["row"], e["field"], e["found"]) for e in error_lines(out)}
         assert ("3", "child.date_of_birth", "2016-02-30") in problems
@@ -331,6 +336,7 @@ class TestRunBatch:
         assert statuses == ["issued", "error", "issued", "error", "error", "error", "issued", "error",
                             "issued", "issued"]
         assert len(list(out.glob("*.docx"))) == 5
+        assert error_lines(out)[0]["message"] == "is not a real date: February 2016 has 29 days"
 
     def test_unknown_column_stops_before_writing(self, tmp_path: Path, profile: Profile) -> None:
         """A misspelt header is a file error; no output folder is created."""

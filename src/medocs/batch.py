@@ -27,6 +27,8 @@ command again skips what is done and finishes the rest.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import os
 import pickle
@@ -37,7 +39,7 @@ import tempfile
 import time
 import weakref
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -67,7 +69,7 @@ from medocs.pdf import PdfPool
 from medocs.profiles import Profile
 from medocs.register import Register
 from medocs.rendering import load_template
-from medocs.tables import TableStream, csv_bytes, open_table
+from medocs.tables import TableRow, TableStream, csv_bytes, open_table
 
 __all__ = [
     "BatchResult",
@@ -85,6 +87,7 @@ ERRORS = "errors.csv"
 _MAX_CHUNK = 200  # rows per task given to a worker process
 _IN_FLIGHT = 3  # chunks given to each worker process at a time
 _PIECE = 50  # rows rendered, then written with one group fsync and one register commit
+_CHECK_PIECE = 100  # rows validated per task
 _WHOLE_ROW = "(whole record)"
 
 
@@ -197,7 +200,10 @@ class _Spill:
 
     def put(self, value: object) -> int:
         """Store ``value``; return where, for :meth:`get`."""
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.put_pickled(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, data: bytes) -> int:
+        """Store a value pickled already (by a worker process); return where, for :meth:`get`."""
         offset = self._end
         self._file.seek(offset)
         self._file.write(self._LENGTH.pack(len(data)))
@@ -307,7 +313,7 @@ class _Row:
 
     number: int
     case_ref: str
-    case: BaseModel | None = None
+    case: BaseModel | None = None  # only while it is checked
     target: str | None = None  # the .docx to write (a str is much smaller than a Path)
     problems: list[RowError] = field(default_factory=list)
     case_at: int = -1  # where the valid case is in the spill; -1: none
@@ -373,37 +379,95 @@ def _validate(row: _Row, cells: dict[str, Any], kind: DocumentKind, converter: R
         row.case = None
 
 
-def _plan(table: TableStream, kind: DocumentKind, out: Path, pattern: str, spill: _Spill) -> list[_Row]:
+@dataclass(frozen=True)
+class _RowCheck:
+    """What checking a row needs besides its cells (sent to a worker with each chunk)."""
+
+    kind: str
+    out: Path
+    pattern: str
+    where: str  # e.g. "cases.csv row": the row number follows
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A checked row: its problems, or its output file and its case, pickled for the spill."""
+
+    number: int
+    case_ref: str
+    problems: list[RowError]
+    target: str | None
+    case: bytes | None
+
+
+@functools.cache
+def _converter(kind_name: str) -> tuple[RowConverter, frozenset[str]]:
+    """The row converter of a kind and its batch column names (built once per process)."""
+    model = KINDS[kind_name].model
+    return RowConverter(model), frozenset(column.name for column in batch_columns(model))
+
+
+def _check_rows(table_rows: Sequence[TableRow], check: _RowCheck) -> list[_Checked]:
+    """Validate rows and work out their file names: in a worker, or here without one."""
+    kind = KINDS[check.kind]
+    converter, names = _converter(check.kind)
+    checked = []
+    for table_row in table_rows:
+        case_ref = str(cell_text(table_row.cells.get("case_ref", ""))).strip()
+        row = _Row(table_row.number, case_ref)
+        for problem in table_row.problems:
+            row.fail(problem.column, problem.message, problem.found)
+        _validate(row, table_row.cells, kind, converter, f"{check.where} {table_row.number}", names)
+        case = None
+        if row.case is not None:
+            try:
+                row.target = str(output_path(check.out, kind, case_ref, pattern=check.pattern,
+                                             fields=name_fields(kind, row.case)))
+            except MedocsError as exc:
+                row.fail("(file name)", str(exc))
+            else:
+                case = pickle.dumps(row.case, protocol=pickle.HIGHEST_PROTOCOL)
+        checked.append(_Checked(row.number, case_ref, row.problems, row.target, case))
+    return checked
+
+
+def _checked_rows(table_rows: Iterator[TableRow], check: _RowCheck,
+                  pool: ProcessPoolExecutor | None, jobs: int) -> Iterator[_Checked]:
+    """Every row checked, in order; with workers, they check while this process reads on."""
+    pieces = iter(lambda: list(itertools.islice(table_rows, _CHECK_PIECE)), [])
+    if pool is None:
+        for piece in pieces:
+            yield from _check_rows(piece, check)
+        return
+    in_flight: deque[Future[list[_Checked]]] = deque()
+    for piece in pieces:
+        in_flight.append(pool.submit(_check_rows, piece, check))
+        if len(in_flight) >= jobs * _IN_FLIGHT:
+            yield from in_flight.popleft().result()
+    while in_flight:
+        yield from in_flight.popleft().result()
+
+
+def _plan(table: TableStream, kind: DocumentKind, out: Path, pattern: str, spill: _Spill,
+          pool: ProcessPoolExecutor | None, jobs: int) -> list[_Row]:
     """Validate every row, then mark duplicate case_refs and colliding file names.
 
-    The rows are read from ``table`` one at a time; each valid case goes to ``spill`` as soon
-    as it is checked, and is dropped from memory.
+    The rows are read from ``table`` one at a time and checked in chunks (by the workers when
+    there are any); each valid case goes to ``spill`` as soon as it is checked.
     """
-    converter = RowConverter(kind.model)
+    converter, _ = _converter(kind.name)
     try:
         _check_header(table, converter)
     except CaseValidationError:
         for _ in table.rows:  # a fault in the file itself is reported before one in its header
             pass
         raise
-    names = frozenset(column.name for column in batch_columns(kind.model))
+    check = _RowCheck(kind.name, out, pattern, f"{table.source.name} {table.row_label}")
     rows = []
-    for table_row in table.rows:
-        case_ref = str(cell_text(table_row.cells.get("case_ref", ""))).strip()
-        row = _Row(table_row.number, case_ref)
-        for problem in table_row.problems:
-            row.fail(problem.column, problem.message, problem.found)
-        _validate(row, table_row.cells, kind, converter,
-                  f"{table.source.name} {table.row_label} {table_row.number}", names)
-        if row.case is not None:
-            try:
-                row.target = str(output_path(out, kind, case_ref, pattern=pattern,
-                                             fields=name_fields(kind, row.case)))
-            except MedocsError as exc:
-                row.fail("(file name)", str(exc))
-            else:
-                row.case_at = spill.put(row.case)
-            row.case = None
+    for checked in _checked_rows(table.rows, check, pool, jobs):
+        row = _Row(checked.number, checked.case_ref, target=checked.target, problems=checked.problems)
+        if checked.case is not None:
+            row.case_at = spill.put_pickled(checked.case)
         rows.append(row)
     _check_missing_columns(table, rows)
     _mark_repeats(rows, table.row_label)
@@ -829,7 +893,7 @@ def run_batch(
         try:
             table = open_table(source, sheet=sheet)
             try:
-                rows = _plan(table, kind, out, name_pattern, spill)
+                rows = _plan(table, kind, out, name_pattern, spill, pool, jobs)
             finally:
                 close = getattr(table.rows, "close", None)
                 if close is not None:
