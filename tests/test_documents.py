@@ -145,6 +145,14 @@ class TestDecisionLetterMustItems:
         assert "We have decided to stop maintaining your education, health and care" in text
         assert "Dear Jordan" in text
 
+    def test_cease_letter_says_the_plan_stays_while_an_appeal_is_possible(self, profile: Profile) -> None:
+        """The family learns that the provision goes on until the appeal time or the appeal ends."""
+        kind = KINDS["decision-letter"]
+        case = load_case(SAMPLES / "decision-letter-cease.toml", kind.model)
+        text = " ".join(docx_text(render_document(kind, case, profile, today=TODAY)).split())
+        assert ("It stays in place, and we will keep arranging the provision in it, until the time for "
+                "appealing has passed and, if you appeal, until the Tribunal has decided the appeal") in text
+
 
 class TestHostileNames:
     """Names with markup characters, quotes and accents come out exactly as typed."""

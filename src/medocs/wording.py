@@ -109,7 +109,10 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
         title="Decision to stop maintaining the EHC plan",
         decision=(
             "We have decided to stop maintaining {childs} education, health and care (EHC) "
-            "plan. We intend the plan to end on {cease_date}."
+            "plan. We intend the plan to end on {cease_date}. It stays in place, and we will "
+            "keep arranging the provision in it, until the time for appealing has passed and, "
+            "if you appeal, until the Tribunal has decided the appeal (Children and Families "
+            "Act 2014 s.45; Explanatory Notes, paragraph 247)."
         ),
         legal_basis="Children and Families Act 2014 s.45; SEND Regulations 2014 reg 31",
         appeal_about="our decision to stop maintaining {childs} EHC plan",
