@@ -422,6 +422,20 @@ class TestUnoBackend:
         assert sum(isinstance(r, Path) and is_pdf(r) for r in results.values()) == 5
         assert soffice_pids(pool_tmp) == []
 
+    def test_soffice_too_slow_to_start_is_given_up(self, tmp_path: Path, pool_tmp: Path) -> None:
+        """Start-up over start_timeout is killed; after two such starts the worker stops trying."""
+        inputs = [make_docx(tmp_path / f"d{i}.docx") for i in range(4)]
+        started = time.monotonic()
+        with PdfPool(backend="uno", start_timeout=0.3) as pool:
+            results = pool.convert_many(inputs, tmp_path / "out")
+            assert pool.soffice_starts == 2
+        assert time.monotonic() - started < 20
+        errors = [str(r) for r in results.values() if isinstance(r, PdfError)]
+        assert len(errors) == 4
+        assert all("LibreOffice did not start within 0.3 s and was killed" in e for e in errors)
+        assert all("could not be started twice in a row" in e for e in errors[2:])
+        assert soffice_pids(pool_tmp) == []
+
     def test_interrupt_kills_every_soffice(self, tmp_path: Path, pool_tmp: Path) -> None:
         """Ctrl-C in the middle of a batch leaves no LibreOffice behind."""
         inputs = [make_docx(tmp_path / f"d{i}.docx") for i in range(20)]

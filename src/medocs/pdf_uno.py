@@ -47,8 +47,9 @@ def find_uno_python(soffice: str) -> str | None:
         soffice: path of ``soffice``; LibreOffice's bundled Python is looked for beside it.
 
     Returns:
-        The first of ``$MEDOCS_UNO_PYTHON``, ``<LibreOffice>/program/python`` and the system
-        ``python3`` that exists and imports ``uno``; None when none does.
+        The path of the first of ``$MEDOCS_UNO_PYTHON`` (a path, or a name looked up on PATH),
+        ``<LibreOffice>/program/python`` and the system ``python3`` that imports ``uno``;
+        None when none does.
     """
     candidates = [
         os.environ.get("MEDOCS_UNO_PYTHON", ""),
@@ -56,16 +57,15 @@ def find_uno_python(soffice: str) -> str | None:
         *_SYSTEM_PYTHONS,
     ]
     for candidate in candidates:
-        if candidate and _imports_uno(candidate):
-            return candidate
+        found = shutil.which(candidate) if candidate else None
+        if found and _imports_uno(found):
+            return found
     return None
 
 
 @functools.lru_cache(maxsize=16)
 def _imports_uno(python: str) -> bool:
     """Tell whether ``python`` runs and can import uno (asked once per process and path)."""
-    if not os.access(python, os.X_OK) or os.path.isdir(python):
-        return False
     try:
         done = subprocess.run(
             [python, "-c", "import uno"],
