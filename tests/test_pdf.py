@@ -436,6 +436,28 @@ class TestUnoBackend:
         assert all("could not be started twice in a row" in e for e in errors[2:])
         assert soffice_pids(pool_tmp) == []
 
+    def test_helper_talking_nonsense_is_a_row_error(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A reply that is not JSON costs its file, and the helper is replaced."""
+        fake = tmp_path / "fake-python"
+        # Passes the "import uno" probe, starts, then answers nonsense to the first request.
+        fake.write_text(
+            """#!/bin/sh
+[ "$1" = -c ] && exit 0
+echo '{"ready": true}'
+read line
+echo nonsense
+"""
+        )
+        fake.chmod(0o755)
+        monkeypatch.setenv("MEDOCS_UNO_PYTHON", str(fake))
+        inputs = [make_docx(tmp_path / "a.docx"), make_docx(tmp_path / "b.docx")]
+        with PdfPool(backend="uno") as pool:
+            results = pool.convert_many(inputs, tmp_path / "out")
+            assert pool.soffice_starts == 2
+        assert all("the UNO helper answered b'nonsense'" in str(r) for r in results.values())
+
     def test_interrupt_kills_every_soffice(self, tmp_path: Path, pool_tmp: Path) -> None:
         """Ctrl-C in the middle of a batch leaves no LibreOffice behind."""
         inputs = [make_docx(tmp_path / f"d{i}.docx") for i in range(20)]

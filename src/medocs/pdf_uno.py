@@ -173,7 +173,9 @@ class UnoProcess:
             )
         if not reply:
             return self._fail(process, "the UNO helper exited")
-        answer = json.loads(reply)
+        answer = _decode(reply)
+        if answer is None:
+            return self._fail(process, f"the UNO helper answered {reply[:100]!r}")
         if answer.get("ok"):
             return None
         if answer.get("fatal"):
@@ -225,11 +227,11 @@ class UnoProcess:
         elif not reply:
             problem = "the UNO helper exited during start-up"
         else:
-            answer = json.loads(reply)
-            if answer.get("ready"):
+            answer = _decode(reply)
+            if answer is not None and answer.get("ready"):
                 self._failed_starts = 0
                 return None
-            problem = str(answer.get("error"))
+            problem = str(answer.get("error")) if answer else f"the UNO helper answered {reply[:100]!r}"
         return self._start_failed(self._fail(process, problem))
 
     def _start_failed(self, problem: str) -> str:
@@ -300,6 +302,15 @@ class UnoProcess:
                 return log.read()
         except OSError:
             return b""
+
+
+def _decode(reply: bytes) -> dict[str, Any] | None:
+    """Return the helper's JSON object, or None if the line is not one."""
+    try:
+        answer = json.loads(reply)
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None
 
 
 def _kill_group(process: subprocess.Popen[Any]) -> None:
