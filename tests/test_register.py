@@ -165,11 +165,15 @@ class TestReserve:
         corrected = reserve(reg, "C1", reissue=True, source_sha256="b" * 64)
         assert (corrected.number, corrected.reissue_of) == ("GM-2025-000002", original.number)
         assert corrected.source_sha256 == "b" * 64
-        # Interrupted before it was completed: the re-run finishes it, whatever the sources.
-        assert reserve(reg, "C1", reissue=True, source_sha256="c" * 64) == corrected
+        # Interrupted before it was completed: the re-run finishes it under that number, with the
+        # details it has now (corrected again in between, say).
+        again = reserve(reg, "C1", reissue=True, source_sha256="c" * 64, parties="Mr B Parent v Anyshire")
+        assert (again.number, again.source_sha256, again.parties) == (
+            corrected.number, "c" * 64, "Mr B Parent v Anyshire")
+        assert reg.show(corrected.number) == again
         file.write_bytes(b"corrected version")
         complete(reg, corrected.number, file)
-        assert reserve(reg, "C1", reissue=True, source_sha256="b" * 64).number == corrected.number
+        assert reserve(reg, "C1", reissue=True, source_sha256="c" * 64).number == corrected.number
         assert len(reg.list()) == 2
 
     def test_schema_1_register_is_upgraded_in_place(self, tmp_path: Path) -> None:

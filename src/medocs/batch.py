@@ -630,7 +630,8 @@ def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings,
     numbered: list[Job | MedocsError] = list(jobs)
     if register is not None:
         numbered = reserve_numbers(kind, jobs, settings.profile, register, force=settings.force,
-                                   reissue=settings.reissue, templates=settings.templates)
+                                   reissue=settings.reissue, templates=settings.templates,
+                                   today=settings.today)
     items = []
     for row, job in zip(chunk, numbered, strict=True):
         if isinstance(job, MedocsError):

@@ -158,27 +158,32 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
     return {name: d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
-def _source_digester(kind: DocumentKind, profile: Profile | None,
-                     template_sha256: str) -> Callable[[BaseModel], str]:
-    """A function giving the SHA-256 of what a case's document is made from.
+def _source_digester(kind: DocumentKind, profile: Profile | None, template_sha256: str,
+                     today: date) -> Callable[[BaseModel], str]:
+    """A function giving the SHA-256 of what a case's certificate says, its number aside.
 
-    Kind, profile, template and the case data: the register keeps the digest with each
-    certificate, so a reissue can tell a corrected case from one already reissued. The part
-    shared by every row is hashed once.
+    That is the template and everything it is given: the case's words and dates as printed,
+    the organisations' details, every deadline and its explanation. So a correction, a new
+    template, an edited profile or a medocs change that alters the certificate all count as
+    changes, and things that do not reach it (where the register lives, the folder medocs runs
+    from) do not. The register keeps the digest with each certificate, so a reissue can tell
+    a corrected case from one already reissued.
     """
-    shared = {
-        "kind": kind.name,
-        "profile": profile.model_dump(mode="json") if profile is not None else None,
-        "template": template_sha256,
-    }
-    common = hashlib.sha256(json.dumps(shared, sort_keys=True).encode())
-
     def digest(case: BaseModel) -> str:
-        hasher = common.copy()
-        hasher.update(case.model_dump_json().encode())
-        return hasher.hexdigest()
+        context = build_context(kind, case, profile, today=today, certificate_number="")
+        text = json.dumps(_without_warnings(context), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(f"{template_sha256}\n{text}".encode()).hexdigest()
 
     return digest
+
+
+def _without_warnings(value: Any) -> Any:
+    """The context minus its warnings: they say what today is, which no certificate prints."""
+    if isinstance(value, Mapping):
+        return {key: _without_warnings(item) for key, item in value.items() if key != "warnings"}
+    if isinstance(value, list | tuple):
+        return [_without_warnings(item) for item in value]
+    return value
 
 
 def reserve_numbers(
@@ -190,6 +195,7 @@ def reserve_numbers(
     force: bool = False,
     reissue: bool = False,
     templates: Path | None = None,
+    today: date,
 ) -> list[Job | MedocsError]:
     """Give each job of a numbered kind its certificate number, in one register transaction.
 
@@ -210,6 +216,7 @@ def reserve_numbers(
         force: existing files will be replaced, so reserve for them too.
         reissue: allocate new numbers for cases issued before whose sources changed.
         templates: the folder of the organisation's own templates, if any (part of the sources).
+        today: the current date (the sources leave out the warnings that depend on it).
 
     Returns:
         For each job, in order: the job with its number, or the error that stops it.
@@ -220,7 +227,7 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
-    source_digest = _source_digester(kind, profile, file_sha256(template_path(kind, templates)))
+    source_digest = _source_digester(kind, profile, file_sha256(template_path(kind, templates)), today)
     pending: list[tuple[int, Reservation, str | None]] = []
     for index, job in enumerate(jobs):
         case: Any = job.case
@@ -524,7 +531,7 @@ def issue_document(
     job: Job | MedocsError = Job(case, target)
     if register is not None:
         (job,) = reserve_numbers(kind, [Job(case, target)], profile, register, force=force,
-                                 reissue=reissue, templates=templates)
+                                 reissue=reissue, templates=templates, today=today)
     if isinstance(job, MedocsError):
         raise job
     if reissue and job.issued_sha256 is not None:

@@ -377,12 +377,22 @@ class Register:
                                         if p is None})
             last: dict[tuple[str, int], int] = {}
             rows: builtins.list[tuple[str, str, str, str, str, str, str | None, str | None]] = []
+            refreshed: builtins.list[tuple[str, str, str, str | None, str]] = []
             for request, problem in zip(requests, problems, strict=True):
                 if problem is not None:
                     results.append(problem)
                     continue
                 current = latest.get((request.case_ref, request.kind))
                 if current is not None and not _reissue_due(request, current):
+                    if current.status == "reserved":
+                        # Not issued yet, so not printed anywhere: it takes the request's facts,
+                        # which may have been corrected since the interrupted run.
+                        current = replace(current, parties=request.parties,
+                                          decision_date=request.decision_date, issued_on=request.issued_on,
+                                          source_sha256=request.source_sha256)
+                        refreshed.append((current.parties, current.decision_date.isoformat(),
+                                          current.issued_on.isoformat(), current.source_sha256,
+                                          current.number))
                     results.append(current)
                     continue
                 key = (request.prefix, request.year)
@@ -405,6 +415,11 @@ class Register:
                 "INSERT INTO sequences (prefix, year, last) VALUES (?, ?, ?) "
                 "ON CONFLICT (prefix, year) DO UPDATE SET last = excluded.last",
                 [(prefix, year, value) for (prefix, year), value in last.items()],
+            )
+            self._db.executemany(
+                "UPDATE certificates SET parties = ?, decision_date = ?, issued_on = ?, source_sha256 = ? "
+                "WHERE number = ? AND status = 'reserved'",
+                refreshed,
             )
             self._db.executemany(
                 "INSERT INTO certificates (number, kind, case_ref, parties, decision_date, issued_on, "
