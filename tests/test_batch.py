@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -414,6 +415,18 @@ class TestRunBatch:
         assert [row.status for row in again.rows] == ["skipped-already-done"] * 5
         assert len(register_entries(out)) == 7
 
+    def test_profile_details_no_certificate_shows_are_no_change(self, tmp_path: Path,
+                                                                profile: Profile) -> None:
+        """Where the register lives or where the profile was read from does not make rows 'changed'."""
+        out = tmp_path / "out"
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:3])
+        run(source, out, profile)
+        moved = profile.model_copy(update={"register_file": tmp_path / "elsewhere" / "reg.sqlite",
+                                           "source": tmp_path / "cfg" / "profile.toml"})
+        again = run(source, out, moved, reissue=True)
+        assert [row.status for row in again.rows] == ["skipped-already-done"] * 3
+        assert len(register_entries(out)) == 3
+
     def test_reissue_keeps_a_file_that_is_not_the_latest_certificate(self, tmp_path: Path,
                                                                      profile: Profile) -> None:
         """A hand-edited file at the target is a row error under --reissue, and no number is spent."""
@@ -517,6 +530,27 @@ class TestRunBatch:
             assert row.pdf.read_bytes().startswith(b"%PDF-")
         assert [line["pdf"] for line in manifest(out)][:2] == [
             "GM-2025-0101-decline-certificate.pdf", "GM-2025-0102-decline-certificate.pdf"]
+
+    def test_a_pdf_older_than_its_reissued_docx_is_made_again(self, tmp_path: Path, profile: Profile) -> None:
+        """Reissued without --pdf, then run with --pdf: the stale PDF of the old number is replaced."""
+        out = tmp_path / "out"
+        rows = sample_rows()[:2]
+        first = run(write_csv(tmp_path / "in.csv", rows), out, profile, pdf=True)
+        kept = first.rows[1].pdf
+        assert kept is not None
+        kept_bytes = kept.read_bytes()
+        rows[0]["recipient.name"] = "Mrs Corrected Name"
+        source = write_csv(tmp_path / "corrected.csv", rows)
+        assert run(source, out, profile, reissue=True).rows[0].certificate_number == "GM-2025-000003"
+        result = run(source, out, profile, reissue=True, pdf=True)
+        assert [row.status for row in result.rows] == ["skipped-already-done"] * 2
+        remade = result.rows[0].pdf
+        assert remade is not None
+        text = subprocess.run(["pdftotext", str(remade), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "GM-2025-000003" in text
+        assert "Mrs Corrected Name" in text
+        assert kept.read_bytes() == kept_bytes  # the unchanged row's PDF is left alone
 
 
 class TestSameAsDocxtpl:

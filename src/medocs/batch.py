@@ -709,8 +709,10 @@ def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progr
         issued: Issued = spill.get(row.issued_at)
         pdf = issued.docx.with_suffix(".pdf")
         if os.path.lexists(pdf) and not force and not issued.replaced:
-            if issued.status == "skipped-already-done":
-                row.pdf = pdf  # done by an earlier run, with this very .docx
+            if issued.status == "skipped-already-done" and _newer_or_same(pdf, issued.docx):
+                row.pdf = pdf  # done by an earlier run, after this very .docx was written
+            elif issued.status == "skipped-already-done":
+                todo[issued.docx] = row  # older than its .docx: made from a certificate since replaced
             else:
                 row.fail("(pdf)", str(OutputExistsError(f"{pdf} already exists: use --force to replace it")))
             continue
@@ -726,6 +728,13 @@ def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progr
             todo[docx].fail("(pdf)", str(result))
         else:
             todo[docx].pdf = result
+
+
+def _newer_or_same(path: Path, than: Path) -> bool:
+    try:
+        return path.stat().st_mtime_ns >= than.stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 # --------------------------------------------------------------------------- reports
