@@ -29,6 +29,13 @@ def _render(tmp_path: Path, kind: str, case: Path, *extra: str) -> tuple[int, st
     return result.exit_code, result.output
 
 
+def _corrected(tmp_path: Path, case: Path, name: str = "Mrs Sadia Khan") -> Path:
+    """A copy of ``case`` with the recipient's name corrected."""
+    corrected = tmp_path / f"corrected-{name.split()[0]}.toml"
+    corrected.write_text(case.read_text(encoding="utf-8").replace("Ms Sadia Khan", name), encoding="utf-8")
+    return corrected
+
+
 class TestRender:
     def test_renders_into_a_folder_with_a_safe_name(self, tmp_path: Path) -> None:
         """A folder --out gets {case_ref}-{kind}.docx, and a certificate gets a number."""
@@ -57,9 +64,7 @@ class TestRender:
         _render(tmp_path, "decline-certificate", case)
         target = tmp_path / "out" / "GM-2024-1183-decline-certificate.docx"
         first = target.read_bytes()
-        corrected = tmp_path / "corrected.toml"
-        corrected.write_text(case.read_text(encoding="utf-8").replace("Ms Sadia Khan", "Mrs Sadia Khan"),
-                             encoding="utf-8")
+        corrected = _corrected(tmp_path, case)
         code, output = _render(tmp_path, "decline-certificate", corrected, "--reissue")
         assert code == 0, output
         assert "GM-2024-000002" in output
@@ -68,6 +73,37 @@ class TestRender:
                                           "--register", str(tmp_path / "register.sqlite")])
         assert "GM-2024-000001" in shown.output  # the reissue names the certificate it replaces
         assert first != target.read_bytes()
+
+    def test_interrupted_reissue_is_finished_by_running_it_again(self, tmp_path: Path) -> None:
+        """Registered but not yet renamed (the old file still there): the same command finishes it."""
+        case = SAMPLES / "decline-certificate.toml"
+        _render(tmp_path, "decline-certificate", case)
+        target = tmp_path / "out" / "GM-2024-1183-decline-certificate.docx"
+        superseded = target.read_bytes()
+        corrected = _corrected(tmp_path, case)
+        assert _render(tmp_path, "decline-certificate", corrected, "--reissue")[0] == 0
+        reissued = target.read_bytes()
+        target.write_bytes(superseded)  # what a kill between the register and the rename leaves
+        code, output = _render(tmp_path, "decline-certificate", corrected, "--reissue")
+        assert code == 0, output
+        assert "GM-2024-000002" in output
+        assert target.read_bytes() == reissued
+
+    def test_reissue_with_pdf_replaces_the_old_pdf(self, tmp_path: Path) -> None:
+        """--reissue --pdf replaces the PDF of the superseded certificate; without --pdf it warns."""
+        case = SAMPLES / "decline-certificate.toml"
+        assert _render(tmp_path, "decline-certificate", case, "--pdf")[0] == 0
+        pdf = tmp_path / "out" / "GM-2024-1183-decline-certificate.pdf"
+        corrected = _corrected(tmp_path, case)
+        code, output = _render(tmp_path, "decline-certificate", corrected, "--reissue", "--pdf")
+        assert code == 0, output
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "GM-2024-000002" in text
+        again = _corrected(tmp_path, case, "Dr Sadia Khan")
+        code, output = _render(tmp_path, "decline-certificate", again, "--reissue")
+        assert code == 0, output
+        assert "is still the PDF of the certificate this one replaces" in output
 
     def test_reissue_without_a_change_is_refused(self, tmp_path: Path) -> None:
         """Nothing changed since the certificate was issued: no second number, and it says why."""
@@ -84,9 +120,7 @@ class TestRender:
         _render(tmp_path, "decline-certificate", case)
         target = tmp_path / "out" / "GM-2024-1183-decline-certificate.docx"
         target.write_bytes(b"edited by hand")
-        corrected = tmp_path / "corrected.toml"
-        corrected.write_text(case.read_text(encoding="utf-8").replace("Ms Sadia Khan", "Mrs Sadia Khan"),
-                             encoding="utf-8")
+        corrected = _corrected(tmp_path, case)
         code, output = _render(tmp_path, "decline-certificate", corrected, "--reissue")
         assert code == 1
         assert "is not certificate GM-2024-000001" in output

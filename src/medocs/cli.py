@@ -272,7 +272,7 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
     case = load_case(case_file, doc_kind.model)
     target = output_path(out, doc_kind, getattr(case, "case_ref"))  # noqa: B009
     pdf_target = target.with_suffix(".pdf")
-    if (pdf or pdf_a) and pdf_target.exists() and not force:
+    if (pdf or pdf_a) and pdf_target.exists() and not force and not reissue:
         msg = f"{pdf_target} already exists: use --force to replace it"
         raise OutputExistsError(msg)
     now = parse_date(today, field="--today") if today else _today_in_england()
@@ -287,6 +287,9 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
     _warn(issued.warnings)
     click.echo(f"wrote {issued.docx}" + (f" (certificate {issued.certificate_number})"
                                           if issued.certificate_number else ""))
+    if issued.replaced and not (pdf or pdf_a) and pdf_target.exists():
+        click.echo(f"warning: {pdf_target} is still the PDF of the certificate this one replaces; "
+                   "add --pdf to make it again", err=True)
     if pdf or pdf_a:
         (written,) = convert([issued.docx], target.parent, pdf_a=pdf_a)
         click.echo(f"wrote {written}")

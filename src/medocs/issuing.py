@@ -526,7 +526,8 @@ def issue_document(
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not force and not reissue:
-        msg = f"{target} already exists: use --force to replace it"
+        correcting = " (or --reissue to correct a certificate issued before)" if kind.numbered else ""
+        msg = f"{target} already exists: use --force to replace it{correcting}"
         raise OutputExistsError(msg)
     job: Job | MedocsError = Job(case, target)
     if register is not None:
@@ -534,7 +535,11 @@ def issue_document(
                                  reissue=reissue, templates=templates, today=today)
     if isinstance(job, MedocsError):
         raise job
-    if reissue and job.issued_sha256 is not None:
+    # An issued number with nothing to replace: no change since it was issued. (With the
+    # superseded file still at the target, an interrupted reissue is being finished.)
+    finishing = (job.replaces_sha256 is not None and target.exists()
+                 and file_sha256(target) == job.replaces_sha256)
+    if reissue and job.issued_sha256 is not None and not finishing:
         case_ref = str(getattr(case, "case_ref"))  # noqa: B009 - every case model has one
         msg = (f"{case_ref}: certificate {job.number} was issued from these same details, "
                "profile and template, so there is nothing to reissue; to make a copy of it, "

@@ -517,9 +517,9 @@ class Register:
             if entry.sha256 == c.sha256 and entry.output_name == c.output_name:
                 return entry
             msg = (
-                f"certificate {c.number} was already issued as {entry.output_name} "
-                f"(sha256 {entry.sha256}); got {c.output_name} (sha256 {c.sha256}); "
-                "reissue the case to get a new number"
+                f"certificate {c.number} was already issued as {entry.output_name}, and this "
+                f"{c.output_name} would say something else under the same number; to issue a "
+                "corrected certificate, use --reissue (it gets a new number)"
             )
             raise RegisterError(msg)
         self._db.execute(
