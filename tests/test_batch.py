@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 import zipfile
 from datetime import date
@@ -427,6 +428,26 @@ class TestRunBatch:
         assert [row.status for row in again.rows] == ["skipped-already-done"] * 3
         assert len(register_entries(out)) == 3
 
+    def test_certificates_issued_before_sources_were_recorded(self, tmp_path: Path,
+                                                              profile: Profile) -> None:
+        """A schema-1 register (no sources) and files zipped another way: what the files say decides."""
+        out = tmp_path / "out"
+        rows = sample_rows()[:3]
+        first = run(write_csv(tmp_path / "in.csv", rows), out, profile)
+        _make_schema_1(out.parent / "register.sqlite", [row.docx for row in first.rows if row.docx])
+        rows[1]["recipient.name"] = "Mrs Corrected Name"
+        source = write_csv(tmp_path / "corrected.csv", rows)
+        without = run(source, out, profile)
+        done = "skipped-already-done"
+        assert [row.status for row in without.rows] == [done, "error", done]
+        assert "use --reissue" in error_lines(out)[0]["message"]
+        reissued = run(source, out, profile, reissue=True)
+        assert [row.status for row in reissued.rows] == [done, "issued", done]
+        assert len(register_entries(out)) == 4
+        with Register(out.parent / "register.sqlite") as reg:  # all known now but the superseded one
+            assert [entry.number for entry in reg.list() if not entry.source_sha256] == [
+                first.rows[1].certificate_number]
+
     def test_reissue_keeps_a_file_that_is_not_the_latest_certificate(self, tmp_path: Path,
                                                                      profile: Profile) -> None:
         """A hand-edited file at the target is a row error under --reissue, and no number is spent."""
@@ -551,6 +572,22 @@ class TestRunBatch:
         assert "GM-2025-000003" in text
         assert "Mrs Corrected Name" in text
         assert kept.read_bytes() == kept_bytes  # the unchanged row's PDF is left alone
+
+
+def _make_schema_1(register: Path, files: list[Path]) -> None:
+    """Make a register and its files look as medocs 0.1 left them: no sources, other deflate."""
+    with sqlite3.connect(register) as raw:
+        for path in files:
+            with zipfile.ZipFile(path) as package:
+                parts = [(info, package.read(info)) for info in package.infolist()]
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
+                for info, data in parts:
+                    package.writestr(info.filename, data)
+            raw.execute("UPDATE certificates SET sha256 = ? WHERE output_name = ?",
+                        (file_sha256(path), path.name))
+        raw.execute("ALTER TABLE certificates DROP COLUMN source_sha256")
+        raw.execute("PRAGMA user_version = 1")
+    raw.close()
 
 
 class TestSameAsDocxtpl:

@@ -20,8 +20,10 @@ number and bytes) one whose rename never happened.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -228,7 +230,14 @@ def reserve_numbers(
     if not kind.numbered or profile is None:
         return out
     source_digest = _source_digester(kind, profile, file_sha256(template_path(kind, templates)), today)
+    template = load_template(template_path(kind, templates))
+
+    def says_the_same(job: Job, entry: Entry) -> bool:
+        context = build_context(kind, job.case, profile, today=today, certificate_number=entry.number)
+        return _same_parts(template.render(context), job.target)
+
     pending: list[tuple[int, Reservation, str | None]] = []
+    learnt: list[tuple[str, str]] = []  # (number, sources) of certificates issued before schema 2
     for index, job in enumerate(jobs):
         case: Any = job.case
         if getattr(case, "certificate_number", None) is not None:
@@ -237,42 +246,78 @@ def reserve_numbers(
         source = source_digest(case)
         replaces = None
         if os.path.lexists(job.target) and not force:
-            entry = register.find(case.case_ref, kind.name)
-            if entry is None:
-                out[index] = OutputExistsError(
-                    f"{job.target} already exists and the register in use ({register.path}) has no "
-                    f"certificate for {case.case_ref}; did you mean --register FILE, the register "
-                    "it was issued with? (Or use --force to replace it.)")
+            settled = _against_existing(job, source, register, kind=kind.name, reissue=reissue,
+                                        says_the_same=says_the_same, learnt=learnt)
+            if not isinstance(settled, str):
+                out[index] = settled
                 continue
-            # Unchanged, or interrupted before it was issued: finish or skip it under its number.
-            # (A register from before sources were recorded lets the bytes decide, later.)
-            if (entry.status == "reserved" or entry.source_sha256 == source
-                    or (entry.source_sha256 is None and not reissue)):
-                # An interrupted reissue may not have replaced the file it supersedes yet.
-                superseded = register.show(entry.reissue_of).sha256 if entry.reissue_of else None
-                out[index] = replace(_numbered_job(job, entry), replaces_sha256=superseded)
-                continue
-            if not reissue:
-                out[index] = OutputExistsError(
-                    f"{job.target} is certificate {entry.number}, issued from other details than "
-                    f"this row's (the case, the profile or the template changed since); use --reissue "
-                    "to issue the corrected certificate under a new number")
-                continue
-            if file_sha256(job.target) != entry.sha256:
-                out[index] = OutputExistsError(
-                    f"{job.target} is not certificate {entry.number}, the latest issued for "
-                    f"{case.case_ref}, so the reissue will not replace it; use --force to replace it")
-                continue
-            replaces = entry.sha256
+            replaces = settled
         facts = certificate_facts(case, profile)
         pending.append((index, Reservation(
             kind=kind.name, case_ref=case.case_ref, prefix=profile.mediation_service.certificate_prefix,
             year=facts["issued_on"].year, reissue=reissue, source_sha256=source, **facts), replaces))
+    if learnt:
+        register.record_sources(learnt)
     entries = register.reserve_many([request for _, request, _ in pending])
     for (index, _, replaces), reserved in zip(pending, entries, strict=True):
         out[index] = reserved if isinstance(reserved, MedocsError) else replace(
             _numbered_job(jobs[index], reserved), replaces_sha256=replaces)
     return out
+
+
+def _against_existing(job: Job, source: str, register: Register, *, kind: str, reissue: bool,
+                      says_the_same: Callable[[Job, Entry], bool],
+                      learnt: list[tuple[str, str]]) -> Job | MedocsError | str:
+    """Settle a job whose target file exists by what the register says of it.
+
+    A certificate issued before the register recorded sources is compared with what the job
+    renders to; when they say the same, its number and sources are added to ``learnt``.
+
+    Returns:
+        The job under the number it already has (done, or to finish), the error that stops
+        it, or the hash of the certificate file its reissue will replace.
+    """
+    case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every certificate case has one
+    entry = register.find(case_ref, kind)
+    if entry is None:
+        return OutputExistsError(
+            f"{job.target} already exists and the register in use ({register.path}) has no "
+            f"certificate for {case_ref}; did you mean --register FILE, the register "
+            "it was issued with? (Or use --force to replace it.)")
+    recorded = entry.source_sha256
+    on_disk = file_sha256(job.target)
+    if recorded is None and entry.status == "issued" and on_disk == entry.sha256:
+        # Issued by a medocs that did not record its sources: compare what the file says.
+        recorded = source if says_the_same(job, entry) else "other details"
+        if recorded == source:
+            learnt.append((entry.number, source))
+    # Unchanged, or interrupted before it was issued: finish or skip it under its number.
+    # (An entry that cannot be compared is left to the byte comparison, as before.)
+    if entry.status == "reserved" or recorded == source or (recorded is None and not reissue):
+        # An interrupted reissue may not have replaced the file it supersedes yet.
+        superseded = register.show(entry.reissue_of).sha256 if entry.reissue_of else None
+        return replace(_numbered_job(job, entry), replaces_sha256=superseded)
+    if not reissue:
+        return OutputExistsError(
+            f"{job.target} is certificate {entry.number}, issued from other details than "
+            f"this row's (the case, the profile or the template changed since); use --reissue "
+            "to issue the corrected certificate under a new number")
+    if on_disk != entry.sha256 or entry.sha256 is None:
+        return OutputExistsError(
+            f"{job.target} is not certificate {entry.number}, the latest issued for "
+            f"{case_ref}, so the reissue will not replace it; use --force to replace it")
+    return entry.sha256
+
+
+def _same_parts(rendered: bytes, path: Path) -> bool:
+    """Whether two .docx packages hold the same parts, however each was compressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(rendered)) as new, zipfile.ZipFile(path) as old:
+            if sorted(new.namelist()) != sorted(old.namelist()):
+                return False
+            return all(new.read(name) == old.read(name) for name in new.namelist())
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
 
 
 def _numbered_job(job: Job, entry: Entry) -> Job:

@@ -532,6 +532,27 @@ class Register:
                        medocs_version=c.medocs_version, holidays_version=c.holidays_version,
                        status="issued")
 
+    def record_sources(self, sources: Sequence[tuple[str, str]]) -> None:
+        """Record what issued certificates were made from, where the register did not know it.
+
+        Certificates issued before schema 2 have no ``source_sha256``; once a file is found
+        to say exactly what its case gives now, the case's digest is recorded for it.
+
+        Args:
+            sources: (certificate number, source SHA-256) pairs.
+
+        Raises:
+            RegisterError: a digest is malformed or the database refused the write.
+        """
+        for number, digest in sources:
+            if not _SHA256.fullmatch(digest):
+                msg = f"certificate {number}: source_sha256 must be 64 lower-case hex digits (got {digest!r})"
+                raise RegisterError(msg)
+        with self._errors(f"record the sources of {len(sources)} certificates"), self._transaction():
+            self._db.executemany(
+                "UPDATE certificates SET source_sha256 = ? WHERE number = ? AND source_sha256 IS NULL",
+                [(digest, number) for number, digest in sources])
+
     def find(self, case_ref: str, kind: str) -> Entry | None:
         """Return the latest entry of a case and kind (the last reissue if any), or None."""
         with self._errors(f"look up {case_ref} ({kind})"):
