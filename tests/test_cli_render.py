@@ -73,6 +73,20 @@ class TestRender:
                                           "--register", str(tmp_path / "register.sqlite")])
         assert "GM-2024-000001" in shown.output  # the reissue names the certificate it replaces
         assert first != target.read_bytes()
+        old_copy = tmp_path / "kept.docx"
+        old_copy.write_bytes(first)
+        registry = ["--register", str(tmp_path / "register.sqlite")]
+        verified = CliRunner().invoke(main, ["register", "verify", str(old_copy), *registry])
+        assert verified.exit_code == 0
+        assert "GM-2024-000001" in verified.output
+        assert "superseded by certificate GM-2024-000002" in verified.output
+        shown = CliRunner().invoke(main, ["register", "show", "GM-2024-000001", *registry])
+        assert "superseded_by: GM-2024-000002" in shown.output
+        pdf = tmp_path / "kept.pdf"
+        pdf.write_bytes(b"%PDF-1.7 whatever")
+        verified = CliRunner().invoke(main, ["register", "verify", str(pdf), *registry])
+        assert verified.exit_code == 1
+        assert "PDFs are not registered: verify the .docx it was made from" in verified.output
 
     def test_interrupted_reissue_is_finished_by_running_it_again(self, tmp_path: Path) -> None:
         """Registered but not yet renamed (the old file still there): the same command finishes it."""

@@ -517,11 +517,14 @@ def register_show(number: str, register_path: Path | None, profile_path: Path | 
     """
     with _existing_register(register_path, profile_path) as reg:
         entry = reg.show(number)
+        successor = reg.superseded_by(number)
     for item in dataclasses.fields(entry):
         value = getattr(entry, item.name)
         # ISO 8601 (generated_at with its time zone), as 'register export' writes it.
         shown = value.isoformat() if isinstance(value, date) else value
         click.echo(f"{item.name}: {'' if shown is None else shown}")
+    if successor is not None:
+        click.echo(f"superseded_by: {successor.number}")
 
 
 @register_group.command(name="verify")
@@ -537,11 +540,16 @@ def register_verify(file: Path, register_path: Path | None, profile_path: Path |
     with _existing_register(register_path, profile_path) as reg:
         entry = reg.verify(file)
         where = reg.path
+        successor = reg.superseded_by(entry.number) if entry is not None else None
     if entry is None:
-        click.echo(f"{file}: NOT a certificate issued in {where}, or altered since it was issued")
+        hint = (" (PDFs are not registered: verify the .docx it was made from)"
+                if file.suffix.lower() == ".pdf" else "")
+        click.echo(f"{file}: NOT a certificate issued in {where}, or altered since it was issued{hint}")
         sys.exit(1)
+    replaced = (f"; superseded by certificate {successor.number}, issued on {successor.issued_on.isoformat()}"
+                if successor is not None else "")
     click.echo(f"{file}: certificate {entry.number} ({entry.kind}) for case {entry.case_ref}, "
-               f"issued on {entry.issued_on.isoformat()}, unaltered")
+               f"issued on {entry.issued_on.isoformat()}, unaltered{replaced}")
 
 
 @register_group.command(name="export")

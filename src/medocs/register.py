@@ -592,7 +592,7 @@ class Register:
         """Say whether a file is a certificate this register issued, unaltered.
 
         Args:
-            path: the file to check (a .docx or .pdf exactly as written).
+            path: the .docx to check, exactly as written (PDFs are not registered).
 
         Returns:
             The issued entry whose SHA-256 matches the file's, or None: not issued here, or
@@ -607,6 +607,15 @@ class Register:
                 f"SELECT {_COLUMNS} FROM certificates WHERE sha256 = ? AND status = 'issued' "
                 "ORDER BY rowid DESC LIMIT 1",
                 (digest,),
+            ).fetchone()
+        return _entry(row) if row is not None else None
+
+    def superseded_by(self, number: str) -> Entry | None:
+        """The latest certificate reissued in place of ``number``, or None if it stands."""
+        with self._errors(f"look up the reissues of {number}"):
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM certificates WHERE reissue_of = ? ORDER BY rowid DESC LIMIT 1",
+                (number,),
             ).fetchone()
         return _entry(row) if row is not None else None
 
