@@ -241,3 +241,24 @@ def _reissued(register: Path) -> int:
     """How many reissues the register records as issued (readable while a batch writes)."""
     with Register(register) as reg:
         return sum(1 for e in reg.list() if e.reissue_of is not None and e.status == "issued")
+
+
+class TestTerminate:
+    def test_sigterm_stops_like_ctrl_c_and_the_rerun_finishes(self, tmp_path: Path) -> None:
+        """SIGTERM to medocs (not its workers): the interrupted message, exit 130, workers gone."""
+        source = write_csv(tmp_path / "in.csv", many_rows(300))
+        out, register = tmp_path / "out", tmp_path / "register.sqlite"
+        args = _medocs("batch", "decline-certificate", str(source), "--out", str(out), "--profile",
+                       str(PROFILE), "--register", str(register), "--today", "2025-01-01", "--jobs", "2")
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        _wait_for_docx(out, 20, process)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130, stderr
+        assert b"interrupted; no file is partial" in stderr
+        with pytest.raises(ProcessLookupError):  # the workers went with it
+            os.killpg(process.pid, 0)
+        rerun = subprocess.run(args, capture_output=True, text=True, check=False)
+        assert rerun.returncode == 0, rerun.stderr
+        assert len(manifest(out)) == 300

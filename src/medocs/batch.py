@@ -604,6 +604,8 @@ def _start_worker(settings: _Settings) -> None:
     """Initialise a worker process: it leaves Ctrl-C to the parent, which stops the pool."""
     global _WORKER  # one issuer per worker process, by design
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # not the parent's "stop like Ctrl-C" handlers
+        signal.signal(sig, signal.SIG_DFL)
     _WORKER = _Issuer(settings)
 
 

@@ -6,12 +6,15 @@ status 1; click's usage errors exit 2.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import io
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -68,6 +71,20 @@ class _MedocsGroup(click.Group):
 
 
 _BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `cat` when `head` stops reading
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Make SIGTERM and SIGHUP stop the work as Ctrl-C does, shutting workers and LibreOffice down."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _quiet_stdout() -> None:
@@ -438,12 +455,13 @@ def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, job
     profile = _profile(profile_path) if doc_kind.needs_profile else _optional_profile(profile_path)
     now = parse_date(today, field="--today") if today else _today_in_england()
     try:
-        result = run_batch(
-            doc_kind, input_file, out=out, profile=profile, today=now,
-            register_path=_register_path(register_path, profile) if doc_kind.numbered else None,
-            templates=templates, jobs=jobs, pdf=pdf, force=force, reissue=reissue, name_pattern=name_pattern,
-            sheet=sheet, progress=None if quiet else Progress(sys.stderr),
-        )
+        with _terminate_as_interrupt():
+            result = run_batch(
+                doc_kind, input_file, out=out, profile=profile, today=now,
+                register_path=_register_path(register_path, profile) if doc_kind.numbered else None,
+                templates=templates, jobs=jobs, pdf=pdf, force=force, reissue=reissue,
+                name_pattern=name_pattern, sheet=sheet, progress=None if quiet else Progress(sys.stderr),
+            )
     except KeyboardInterrupt:
         click.echo("\nmedocs: interrupted; no file is partial: run the same command again to finish",
                    err=True)
