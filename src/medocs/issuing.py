@@ -160,23 +160,21 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
     return {name: d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
-def _source_digester(kind: DocumentKind, profile: Profile | None, template_sha256: str,
-                     today: date) -> Callable[[BaseModel], str]:
-    """A function giving the SHA-256 of what a case's certificate says, its number aside.
+def _source_digest(context: Mapping[str, Any], template_sha256: str) -> str:
+    """SHA-256 of what a certificate says, its number aside: the template and its context.
 
-    That is the template and everything it is given: the case's words and dates as printed,
-    the organisations' details, every deadline and its explanation. So a correction, a new
-    template, an edited profile or a medocs change that alters the certificate all count as
-    changes, and things that do not reach it (where the register lives, the folder medocs runs
-    from) do not. The register keeps the digest with each certificate, so a reissue can tell
-    a corrected case from one already reissued.
+    The context holds the case's words and dates as printed, the organisations' details, every
+    deadline and its explanation. So a correction, a new template, an edited profile or a
+    medocs change that alters the certificate all count as changes, and things that do not
+    reach it (where the register lives, the folder medocs runs from) do not. The register keeps
+    the digest with each certificate, so a reissue can tell a corrected case from one already
+    reissued.
     """
-    def digest(case: BaseModel) -> str:
-        context = build_context(kind, case, profile, today=today, certificate_number="")
-        text = json.dumps(_without_warnings(context), sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(f"{template_sha256}\n{text}".encode()).hexdigest()
-
-    return digest
+    sources = _without_warnings(context)
+    if isinstance(sources.get("certificate"), dict):
+        sources["certificate"] = {**sources["certificate"], "number": ""}
+    text = json.dumps(sources, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(f"{template_sha256}\n{text}".encode()).hexdigest()
 
 
 def _without_warnings(value: Any) -> Any:
@@ -229,8 +227,12 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
-    source_digest = _source_digester(kind, profile, file_sha256(template_path(kind, templates)), today)
+    template_sha256 = file_sha256(template_path(kind, templates))
     template = load_template(template_path(kind, templates))
+
+    def source_digest(case: BaseModel) -> str:
+        context = build_context(kind, case, profile, today=today, certificate_number="")
+        return _source_digest(context, template_sha256)
 
     def says_the_same(job: Job, entry: Entry) -> bool:
         context = build_context(kind, job.case, profile, today=today, certificate_number=entry.number)
@@ -243,9 +245,12 @@ def reserve_numbers(
         if getattr(case, "certificate_number", None) is not None:
             out[index] = replace(job, number=case.certificate_number, registered=False)
             continue
-        source = source_digest(case)
+        # Needed only to compare with what is there already; a first issue gets its digest
+        # when it is completed, from the context it was rendered from.
+        exists = os.path.lexists(job.target) and not force
+        source = source_digest(case) if exists or reissue else None
         replaces = None
-        if os.path.lexists(job.target) and not force:
+        if exists and source is not None:
             settled = _against_existing(job, source, register, kind=kind.name, reissue=reissue,
                                         says_the_same=says_the_same, learnt=learnt)
             if not isinstance(settled, str):
@@ -343,7 +348,8 @@ class _Pending:
 
 
 def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: CompiledTemplate, *,
-             today: date, force: bool, resume: bool, generated_at: datetime) -> Issued | _Pending:
+             today: date, force: bool, resume: bool, generated_at: datetime,
+             template_sha256: str) -> Issued | _Pending:
     """Render one job in memory, or say it is done already (its file is this document)."""
     case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every case model has one
     context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
@@ -363,6 +369,7 @@ def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: Co
     completion = Completion(
         number=job.number, output_name=job.target.name, sha256=digest, generated_at=generated_at,
         medocs_version=__version__, holidays_version=HOLIDAYS_DATA_VERSION,
+        source_sha256=_source_digest(context, template_sha256),
     ) if job.registered and job.number is not None else None
     if exists and not force:
         # An interrupted run may have written it (then the register completes it now), or a
@@ -432,13 +439,14 @@ def prepare_documents(
         TemplateError: the template cannot be compiled (no job could be done).
     """
     template = load_template(template_path(kind, templates))
+    template_sha256 = file_sha256(template_path(kind, templates))
     generated_at = datetime.now(tz=UTC)
     results: list[Issued | MedocsError | None] = [None] * len(jobs)
     pending: list[_Pending] = []
     for index, job in enumerate(jobs):
         try:
             prepared = _prepare(kind, job, profile, template, today=today, force=force, resume=resume,
-                                generated_at=generated_at)
+                                generated_at=generated_at, template_sha256=template_sha256)
         except MedocsError as exc:
             results[index] = exc
             continue

@@ -148,6 +148,7 @@ class Completion:
     generated_at: datetime
     medocs_version: str
     holidays_version: str
+    source_sha256: str | None = None  # what it was made from (see Reservation)
 
 
 _COLUMNS = ", ".join(field.name for field in fields(Entry))
@@ -524,13 +525,14 @@ class Register:
             raise RegisterError(msg)
         self._db.execute(
             "UPDATE certificates SET output_name = ?, sha256 = ?, generated_at = ?, "
-            "medocs_version = ?, holidays_version = ?, status = 'issued' WHERE number = ?",
+            "medocs_version = ?, holidays_version = ?, status = 'issued', "
+            "source_sha256 = COALESCE(?, source_sha256) WHERE number = ?",
             (c.output_name, c.sha256, c.generated_at.isoformat(), c.medocs_version,
-             c.holidays_version, c.number),
+             c.holidays_version, c.source_sha256, c.number),
         )
         return replace(entry, output_name=c.output_name, sha256=c.sha256, generated_at=c.generated_at,
                        medocs_version=c.medocs_version, holidays_version=c.holidays_version,
-                       status="issued")
+                       status="issued", source_sha256=c.source_sha256 or entry.source_sha256)
 
     def record_sources(self, sources: Sequence[tuple[str, str]]) -> None:
         """Record what issued certificates were made from, where the register did not know it.
@@ -689,6 +691,11 @@ def _completion_problem(c: Completion) -> RegisterError | None:
     if problem is None and not _SHA256.fullmatch(c.sha256):
         problem = RegisterError(
             f"certificate {c.number}: sha256 must be 64 lower-case hex digits (got {c.sha256!r})"
+        )
+    if problem is None and c.source_sha256 is not None and not _SHA256.fullmatch(c.source_sha256):
+        problem = RegisterError(
+            f"certificate {c.number}: source_sha256 must be 64 lower-case hex digits "
+            f"(got {c.source_sha256!r})"
         )
     if problem is None and (c.generated_at.tzinfo is None or c.generated_at.utcoffset() is None):
         problem = RegisterError(
