@@ -17,6 +17,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -24,6 +25,7 @@ import pytest
 from medocs import pdf, pdf_uno
 from medocs.errors import MedocsError, PdfError
 from medocs.pdf import Backend, PdfPool, convert, find_soffice
+from medocs.pdf_workers import ConvertToWorker
 
 
 def make_docx(path: Path, title: str = "Certificate") -> Path:
@@ -342,6 +344,29 @@ class TestPdfPool:
         assert time.monotonic() - started < 20
         caller.join(timeout=10)
         assert isinstance(results[hang], PdfError)
+
+
+    def test_stop_while_a_chunk_is_prepared_starts_no_soffice(
+        self, tmp_path: Path, fake_soffice: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A stop() while a chunk is being prepared keeps its soffice from starting (close() would wait)."""
+        script, log = fake_soffice
+        hang = make_docx(tmp_path / "hang.docx")
+        worker = ConvertToWorker(
+            soffice=script, root=tmp_path / "root", pdf_a=False, start_timeout=5, per_file_timeout=0
+        )
+        make_stage = tempfile.mkdtemp
+
+        def stop_then_make_stage(*args: Any, **kwargs: Any) -> str:
+            # The staging directory is made while the chunk is prepared: stop the worker then.
+            worker.stop()
+            return make_stage(*args, **kwargs)
+
+        monkeypatch.setattr(tempfile, "mkdtemp", stop_then_make_stage)
+        results = worker.convert_chunk([hang], tmp_path)
+        assert "not converted, the PDF pool was closed first" in str(results[hang])
+        assert not log.exists()
+        assert worker.starts == 0
 
 
 class TestBackendChoice:

@@ -183,11 +183,6 @@ class ConvertToWorker:
     def _run(self, paths: Sequence[Path], out_dir: Path) -> _RunOutcome:
         """Run one ``soffice`` on ``paths`` and check every PDF it should have written."""
         timeout = self._start_timeout + self._per_file_timeout * len(paths)
-        if self._stopped:
-            closed: dict[Path, Path | PdfError] = {
-                p: PdfError(f"{p}: not converted, the PDF pool was closed first") for p in paths
-            }
-            return _RunOutcome(results=closed, crashed=False)
         # Stage inside out_dir: same file system, so the final move is an atomic rename,
         # and a PDF left over from an earlier run cannot pass for a new one.
         stage = Path(tempfile.mkdtemp(prefix=".medocs-pdf-", dir=out_dir))
@@ -208,18 +203,24 @@ class ConvertToWorker:
         ]
         crashed = False
         try:
-            self._starts += 1
             with self._lock:
+                # Checked under the lock that stop() takes: a stop() from here on finds the
+                # process to kill, one before it keeps the process from starting.
+                if self._stopped:
+                    closed: dict[Path, Path | PdfError] = {
+                        p: PdfError(f"{p}: not converted, the PDF pool was closed first") for p in paths
+                    }
+                    return _RunOutcome(results=closed, crashed=False)
+                self._starts += 1
                 # New session = new process group: soffice is a script that starts
                 # oosplash, which starts soffice.bin; killing the group gets them all.
-                self._process = subprocess.Popen(
+                process = self._process = subprocess.Popen(
                     command,
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     start_new_session=True,
                 )
-            process = self._process
             try:
                 _, stderr_bytes = process.communicate(timeout=timeout)
                 reason = exit_reason(process.returncode)
@@ -247,7 +248,8 @@ class ConvertToWorker:
 
     def stop(self) -> None:
         """Kill the running ``soffice`` and refuse to start another one."""
-        self._stopped = True
+        with self._lock:
+            self._stopped = True
         self.kill()
 
     def kill(self) -> None:
