@@ -1,7 +1,8 @@
 """Tests of medocs.pdf with the real LibreOffice (and a fake soffice for crashes and hangs).
 
 The pool's tests run with both back-ends; the UNO back-end's crashes and hangs are real:
-its ``soffice.bin`` is killed, or stopped with SIGSTOP, in the middle of a batch.
+its ``soffice.bin`` is killed, or stopped with SIGSTOP, in the middle of a batch; so is the
+death of medocs itself, a process that runs a pool and is killed mid-batch.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pytest
 from medocs import pdf, pdf_uno
 from medocs.errors import MedocsError, PdfError
 from medocs.pdf import Backend, PdfPool, convert, find_soffice
-from medocs.pdf_workers import ConvertToWorker
+from medocs.pdf_workers import STAGE_PREFIX, ConvertToWorker, OwnedDir, remove_abandoned
 
 
 def make_docx(path: Path, title: str = "Certificate") -> Path:
@@ -58,17 +59,22 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def soffice_pids(marker: Path) -> list[int]:
-    """Return the pids of the soffice.bin processes whose command line mentions ``marker``."""
-    pids = []
+def command_lines(marker: Path) -> dict[int, str]:
+    """Return, by pid, the command lines that mention ``marker`` (UNO helpers, oosplash, soffice.bin)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         try:
             command = (entry / "cmdline").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if "soffice.bin" in command and str(marker) in command:
-            pids.append(int(entry.name))
-    return pids
+        if str(marker) in command and entry.name.isdigit():
+            found[int(entry.name)] = command
+    return found
+
+
+def soffice_pids(marker: Path) -> list[int]:
+    """Return the pids of the soffice.bin processes whose command line mentions ``marker``."""
+    return [pid for pid, command in command_lines(marker).items() if "soffice.bin" in command]
 
 
 @pytest.fixture
@@ -345,7 +351,6 @@ class TestPdfPool:
         caller.join(timeout=10)
         assert isinstance(results[hang], PdfError)
 
-
     def test_stop_while_a_chunk_is_prepared_starts_no_soffice(
         self, tmp_path: Path, fake_soffice: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -498,3 +503,106 @@ echo nonsense
         assert time.monotonic() - started < 30
         assert len(running) >= 1
         assert soffice_pids(pool_tmp) == []
+
+    @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+    def test_killed_medocs_leaves_no_libreoffice(self, tmp_path: Path, pool_tmp: Path, signum: int) -> None:
+        """medocs killed mid-batch: helpers and soffice end at once; the next pool deletes what is left."""
+        inputs = [make_docx(tmp_path / f"d{i:02d}.docx", f"Doc {i}") for i in range(20)]
+        script = tmp_path / "batch.py"
+        script.write_text(KILLED_BATCH)
+        out = tmp_path / "out"
+        medocs = subprocess.Popen(
+            [sys.executable, str(script), str(out), *map(str, inputs)],
+            env={**os.environ, "TMPDIR": str(pool_tmp)},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not list(out.glob("*.pdf")):
+                assert medocs.poll() is None
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            running = command_lines(pool_tmp).values()
+            assert sum("uno_worker.py" in command for command in running) == 2
+            # At least: soffice.bin may briefly fork, or restart itself on a new profile.
+            assert sum("soffice.bin" in command for command in running) >= 1
+            medocs.send_signal(signum)
+            medocs.wait()
+            deadline = time.monotonic() + 5
+            while command_lines(pool_tmp) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert command_lines(pool_tmp) == {}
+        finally:
+            # A failed test leaves nothing running either.
+            medocs.kill()
+            medocs.wait()
+            for pid in command_lines(pool_tmp):
+                os.kill(pid, signal.SIGKILL)
+        (left,) = pool_tmp.glob("medocs-pdfpool-*")
+        with PdfPool(backend="uno") as pool:
+            assert not left.exists()
+            results = pool.convert_many(inputs[:1], out)
+        assert isinstance(results[inputs[0]], Path)
+        assert [p.name for p in out.iterdir() if p.suffix != ".pdf"] == []
+        assert list(pool_tmp.iterdir()) == []
+
+
+# Run in a child process by test_killed_medocs_leaves_no_libreoffice: a batch to be killed.
+KILLED_BATCH = """
+import sys
+from pathlib import Path
+
+from medocs.pdf import PdfPool
+
+with PdfPool(workers=2, backend="uno") as pool:
+    pool.convert_many([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]))
+"""
+
+# Run in a child process: makes an OwnedDir in argv[1], prints it, then is killed (argv[2]
+# "die") or waits for the end of stdin and exits without deleting it.
+OWNER = """
+import os, signal, sys
+from pathlib import Path
+
+from medocs.pdf_workers import STAGE_PREFIX, OwnedDir
+
+owned = OwnedDir(STAGE_PREFIX, Path(sys.argv[1]))
+print(owned.path, flush=True)
+if sys.argv[2] == "die":
+    os.kill(os.getpid(), signal.SIGKILL)
+sys.stdin.read()
+"""
+
+
+class TestAbandonedDirectories:
+    def test_only_directories_whose_owner_ended_are_removed(self, tmp_path: Path) -> None:
+        """Killed owner: removed. Owner alive (another process, or this one): kept. Not ours: kept."""
+        killed = subprocess.run(
+            [sys.executable, "-c", OWNER, str(tmp_path), "die"], capture_output=True, text=True, check=False
+        )
+        assert killed.returncode == -signal.SIGKILL
+        abandoned = Path(killed.stdout.strip())
+        other = subprocess.Popen(
+            [sys.executable, "-c", OWNER, str(tmp_path), "wait"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert other.stdout is not None
+        in_use = Path(other.stdout.readline().strip())
+        mine = OwnedDir(STAGE_PREFIX, tmp_path)
+        not_ours = tmp_path / f"{STAGE_PREFIX}not-ours"
+        not_ours.mkdir()
+        try:
+            assert abandoned.is_dir()
+            remove_abandoned(STAGE_PREFIX, tmp_path)
+            assert not abandoned.exists()
+            assert in_use.is_dir()
+            assert mine.path.is_dir()
+            assert not_ours.is_dir()
+        finally:
+            other.communicate("")
+            mine.remove()
+        # Its owner has exited without deleting it: now it is abandoned too.
+        remove_abandoned(STAGE_PREFIX, tmp_path)
+        assert not in_use.exists()
+        assert not_ours.is_dir()

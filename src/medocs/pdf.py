@@ -24,6 +24,11 @@ Two back-ends, chosen per pool (:attr:`PdfPool.backend`):
 
 Either way a worker owns a profile directory, restarts at least every ``chunk_size`` files,
 and after any crash or hang is killed (whole process group) and restarts with a fresh profile.
+
+A process killed mid-batch cannot clean up: it leaves its pool's directory in the temporary
+directory and a staging directory in ``out_dir``. Both are locked while in use (see
+:class:`medocs.pdf_workers.OwnedDir`), so the next pool, or :func:`convert`, deletes the
+abandoned ones without touching those of a pool still running.
 """
 
 from __future__ import annotations
@@ -32,7 +37,6 @@ import math
 import os
 import queue
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -41,7 +45,15 @@ from typing import Literal
 
 from medocs.errors import PdfError
 from medocs.pdf_uno import UnoProcess, find_uno_python
-from medocs.pdf_workers import ConvertToWorker, UnoWorker, Worker, convert_checked
+from medocs.pdf_workers import (
+    STAGE_PREFIX,
+    ConvertToWorker,
+    OwnedDir,
+    UnoWorker,
+    Worker,
+    convert_checked,
+    remove_abandoned,
+)
 
 __all__ = [
     "INSTALL_HINT",
@@ -64,6 +76,10 @@ _KNOWN_LOCATIONS: tuple[str, ...] = (
 )
 
 _DEFAULT_TIMEOUT = 120.0
+
+# Name prefixes of the directories made in the temporary directory by a pool and by convert().
+_POOL_PREFIX = "medocs-pdfpool-"
+_CONVERT_PREFIX = "medocs-soffice-"
 
 Backend = Literal["uno", "convert-to"]
 _BACKENDS: tuple[Backend, ...] = ("uno", "convert-to")
@@ -138,9 +154,13 @@ def convert(
         raise PdfError(msg)
     if not paths:
         return []
+    soffice = find_soffice()
+    remove_abandoned(_CONVERT_PREFIX)
+    remove_abandoned(STAGE_PREFIX, Path(out_dir))
+    root = OwnedDir(_CONVERT_PREFIX)
     worker = ConvertToWorker(
-        soffice=find_soffice(),
-        root=Path(tempfile.mkdtemp(prefix="medocs-soffice-")),
+        soffice=soffice,
+        root=root.path,
         pdf_a=pdf_a,
         start_timeout=timeout,
         per_file_timeout=0.0,
@@ -148,7 +168,8 @@ def convert(
     try:
         results = convert_checked(worker, paths, Path(out_dir))
     finally:
-        worker.discard()
+        worker.stop()
+        root.remove()
     failures = [err for err in results.values() if isinstance(err, PdfError)]
     if failures:
         msg = f"{len(failures)} of {len(paths)} file(s) could not be converted to PDF: " + "; ".join(
@@ -217,7 +238,7 @@ class PdfPool:
         self._chunk_size = chunk_size or _DEFAULT_CHUNK[self._backend]
         self._timeout_per_file = timeout_per_file
         self._start_timeout = start_timeout
-        self._root: Path | None = None
+        self._root: OwnedDir | None = None
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: list[Worker] = []
         self._executor: ThreadPoolExecutor | None = None
@@ -238,10 +259,11 @@ class PdfPool:
         return sum(worker.starts for worker in self._all)
 
     def __enter__(self) -> PdfPool:
-        """Create the workers' profile directories and threads."""
-        self._root = Path(tempfile.mkdtemp(prefix="medocs-pdfpool-"))
+        """Delete what killed pools left in the temporary directory; create this one's workers."""
+        remove_abandoned(_POOL_PREFIX)
+        self._root = OwnedDir(_POOL_PREFIX)
         for index in range(self._workers_n):
-            root = self._root / f"worker-{index}"
+            root = self._root.path / f"worker-{index}"
             worker: Worker
             if self._uno_python is not None:
                 worker = UnoWorker(
@@ -286,7 +308,7 @@ class PdfPool:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
         if self._root is not None:
-            shutil.rmtree(self._root, ignore_errors=True)
+            self._root.remove()
             self._root = None
         self._all.clear()
         self._idle = queue.Queue()
@@ -301,7 +323,8 @@ class PdfPool:
         """Convert many .docx files; a file that fails is reported, the others still convert.
 
         PDFs are named after their inputs (``a.docx`` -> ``out_dir/a.pdf``, replacing an
-        existing one) and moved into ``out_dir`` only once checked.
+        existing one) and moved into ``out_dir`` only once checked. Staging directories that
+        killed processes left in ``out_dir`` are deleted first.
 
         Args:
             docx_paths: the .docx files; a repeated path is converted once.
@@ -321,6 +344,7 @@ class PdfPool:
             msg = "PdfPool.convert_many called on a pool that is not open; use 'with PdfPool() as pool:'"
             raise PdfError(msg)
         out_dir = Path(out_dir)
+        remove_abandoned(STAGE_PREFIX, out_dir)
         paths = list(dict.fromkeys(Path(p) for p in docx_paths))
         results: dict[Path, Path | PdfError] = {}
         clashes = _name_clashes(paths)

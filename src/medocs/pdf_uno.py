@@ -210,13 +210,15 @@ class UnoProcess:
             try:
                 with self._log.open("wb") as log:
                     # New session = new process group, shared by the helper and soffice
-                    # (oosplash + soffice.bin): one killpg ends them all.
+                    # (oosplash + soffice.bin): one killpg ends them all. TMPDIR: the
+                    # temporary files of a killed soffice go with this worker's directory.
                     process = subprocess.Popen(
                         [self._python, str(HELPER), json.dumps(config)],
                         stdin=subprocess.PIPE,
                         stdout=subprocess.PIPE,
                         stderr=log,
                         start_new_session=True,
+                        env={**os.environ, "TMPDIR": str(self._root.resolve())},
                     )
             except OSError as exc:
                 return self._start_failed(f"cannot run {self._python} ({exc})")

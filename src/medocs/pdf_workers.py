@@ -3,11 +3,16 @@
 Both kinds take .docx files already checked by :func:`check_docx`, have LibreOffice write
 the PDFs into a staging directory inside ``out_dir`` and move each one into place only once
 it exists, is non-empty and starts with ``%PDF-``.
+
+The staging directories, like the pool's profile directories, are :class:`OwnedDir`: what a
+killed process leaves behind is recognised, and deleted, by the next pool
+(:func:`remove_abandoned`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -23,13 +28,104 @@ from typing import Protocol
 from medocs.errors import PdfError
 from medocs.pdf_uno import UnoProcess, exit_reason, soffice_said
 
-__all__ = ["ConvertToWorker", "UnoWorker", "Worker", "check_docx", "convert_checked"]
+__all__ = [
+    "STAGE_PREFIX",
+    "ConvertToWorker",
+    "OwnedDir",
+    "UnoWorker",
+    "Worker",
+    "check_docx",
+    "convert_checked",
+    "remove_abandoned",
+]
+
+# Name prefix of the staging directories made in out_dir.
+STAGE_PREFIX = ".medocs-pdf-"
+# The file of an OwnedDir that its owner keeps locked.
+_LOCK_NAME = ".medocs-lock"
 
 # Forcing the import filter stops LibreOffice from "converting" a non-Word file as plain text.
 _IMPORT_FILTER = "MS Word 2007 XML"
 _PDF_FILTER = "pdf:writer_pdf_Export"
 # SelectPdfVersion 2 = PDF/A-2b (1 would be PDF/A-1b, 3 PDF/A-3b); JSON filter options need LO >= 7.4.
 _PDF_A2B_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+# (st_dev, st_ino) of this process's OwnedDirs in use. Where flock is emulated with POSIX
+# locks (NFS), a process gets its own lock again, and would drop it on closing.
+_owned: set[tuple[int, int]] = set()
+
+
+class OwnedDir:
+    """A new directory whose owner holds a lock on it for as long as it uses it.
+
+    The lock is an exclusive ``flock`` on a file inside; the kernel drops it when the owner
+    ends, however it ends (SIGKILL included), so :func:`remove_abandoned` can delete what a
+    killed process left behind without touching a directory still in use. On a file system
+    without locks the directory is never taken for abandoned.
+    """
+
+    def __init__(self, prefix: str, parent: Path | None = None) -> None:
+        """Create and lock ``parent/<prefix>XXXXXXXX`` (in the temporary directory by default).
+
+        Raises:
+            OSError: the directory cannot be created.
+        """
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        self._id = _dir_id(os.stat(self.path))
+        pending = self.path / (_LOCK_NAME + ".new")
+        try:
+            self._lock = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return  # no locks on this file system: the lock file keeps its pending name
+        _owned.add(self._id)
+        # Given its name only once locked: no one can find the lock file free while in use.
+        os.replace(pending, self.path / _LOCK_NAME)
+
+    def remove(self) -> None:
+        """Delete the directory and all in it, then drop the lock."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        _owned.discard(self._id)
+        os.close(self._lock)
+
+
+def remove_abandoned(prefix: str, parent: Path | None = None) -> None:
+    """Delete the :class:`OwnedDir` directories ``parent/<prefix>*`` whose owner has ended.
+
+    Best effort: a directory is left alone when in use, not made by :class:`OwnedDir` or
+    not this user's to lock, and an unreadable ``parent`` is no error.
+    """
+    try:
+        entries = [
+            entry
+            for entry in os.scandir(parent or tempfile.gettempdir())
+            if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)
+        ]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if _dir_id(entry.stat(follow_symlinks=False)) in _owned:
+                continue
+            lock = os.open(Path(entry.path, _LOCK_NAME), os.O_WRONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)  # its owner still runs
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        os.close(lock)
+
+
+def _dir_id(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
 
 
 def convert_checked(worker: Worker, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
@@ -102,18 +198,18 @@ class UnoWorker:
     def convert_chunk(self, paths: Sequence[Path], out_dir: Path) -> dict[Path, Path | PdfError]:
         """Convert ``paths`` one by one; a failure costs only its own file."""
         # Staged in out_dir for the same reasons as with --convert-to (see ConvertToWorker._run).
-        stage = Path(tempfile.mkdtemp(prefix=".medocs-pdf-", dir=out_dir))
+        stage = OwnedDir(STAGE_PREFIX, out_dir)
         results: dict[Path, Path | PdfError] = {}
         try:
             for path in paths:
-                reason = self._process.convert(path.resolve(), stage.resolve() / f"{path.stem}.pdf")
+                reason = self._process.convert(path.resolve(), stage.path.resolve() / f"{path.stem}.pdf")
                 if reason is None:
-                    results[path] = _collect(path, stage, out_dir, "LibreOffice reported no error", "")
+                    results[path] = _collect(path, stage.path, out_dir, "LibreOffice reported no error", "")
                 else:
                     # After a crash or hang a partial PDF may be staged: it is not collected.
                     results[path] = _no_pdf(path, reason, "")
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            stage.remove()
         return results
 
     def stop(self) -> None:
@@ -185,7 +281,7 @@ class ConvertToWorker:
         timeout = self._start_timeout + self._per_file_timeout * len(paths)
         # Stage inside out_dir: same file system, so the final move is an atomic rename,
         # and a PDF left over from an earlier run cannot pass for a new one.
-        stage = Path(tempfile.mkdtemp(prefix=".medocs-pdf-", dir=out_dir))
+        stage = OwnedDir(STAGE_PREFIX, out_dir)
         command = [
             self._soffice,
             "--headless",
@@ -198,7 +294,7 @@ class ConvertToWorker:
             "--convert-to",
             _PDF_A2B_FILTER if self._pdf_a else _PDF_FILTER,
             "--outdir",
-            str(stage),
+            str(stage.path),
             *(str(p.resolve()) for p in paths),
         ]
         crashed = False
@@ -214,12 +310,14 @@ class ConvertToWorker:
                 self._starts += 1
                 # New session = new process group: soffice is a script that starts
                 # oosplash, which starts soffice.bin; killing the group gets them all.
+                # TMPDIR: the temporary files of a killed soffice go with this worker's root.
                 process = self._process = subprocess.Popen(
                     command,
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     start_new_session=True,
+                    env={**os.environ, "TMPDIR": str(self._root.resolve())},
                 )
             try:
                 _, stderr_bytes = process.communicate(timeout=timeout)
@@ -236,9 +334,9 @@ class ConvertToWorker:
             said = soffice_said(stderr_bytes)
             results: dict[Path, Path | PdfError] = {}
             for path in paths:
-                results[path] = _collect(path, stage, out_dir, reason, said)
+                results[path] = _collect(path, stage.path, out_dir, reason, said)
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            stage.remove()
         if crashed:
             # A killed soffice can leave a lock file and half-written settings behind:
             # start the next process on a fresh profile (costs about 0.25 s).
@@ -260,11 +358,6 @@ class ConvertToWorker:
                 return
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
-
-    def discard(self) -> None:
-        """Kill any running process and delete the profile directories."""
-        self.stop()
-        shutil.rmtree(self._root, ignore_errors=True)
 
 
 def _collect(path: Path, stage: Path, out_dir: Path, reason: str, said: str) -> Path | PdfError:

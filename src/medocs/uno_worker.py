@@ -6,8 +6,9 @@ standard library and ``uno``, and must not import medocs.
 
 Usage: ``python uno_worker.py CONFIG`` where CONFIG is a JSON object with ``soffice`` (path),
 ``profile`` (profile directory), ``pipe`` (a name unique on this machine) and ``pdf_a``
-(bool). The helper starts ``soffice`` listening on that pipe, in the helper's own process
-group (the caller starts the helper in a new session, so one ``killpg`` ends both), connects,
+(bool). The caller must start the helper in a new session: ``soffice`` (the oosplash
+process and the soffice.bin it forks) then shares the helper's process group, so one
+``killpg`` ends them all. The helper starts ``soffice`` listening on that pipe, connects,
 then talks JSON, one object per line:
 
 * it writes ``{"ready": true, "pid": <soffice pid>}`` once connected, or
@@ -15,24 +16,36 @@ then talks JSON, one object per line:
 * for each request ``{"src": "/abs/in.docx", "dst": "/abs/out.pdf"}`` read on stdin it writes
   ``{"ok": true}`` or ``{"ok": false, "error": "...", "fatal": <bool>}``; after a fatal error
   (LibreOffice died or the bridge broke) it exits;
-* at the end of stdin it asks LibreOffice to quit and exits.
+* at the end of stdin, or once its answers can no longer be written, it asks LibreOffice
+  to quit and waits a few seconds.
+
+However it ends, the helper kills its process group last, itself included, so that no
+LibreOffice outlives it: after the above, after an error, on SIGTERM or SIGHUP, and at once
+when its parent (medocs) is gone, even while LibreOffice is busy or hung.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import traceback
 from typing import IO, Any
 
 # Forcing the import filter stops LibreOffice from loading a non-Word file as plain text.
 IMPORT_FILTER = "MS Word 2007 XML"
 # SelectPdfVersion 2 = PDF/A-2b.
 PDF_A_VERSION = 2
+# Seconds LibreOffice is given to quit before it is killed.
+QUIT_TIMEOUT = 10.0
+# Seconds between two looks at whether medocs still runs.
+WATCH_INTERVAL = 0.2
 
 # Through importlib: uno has no type stubs, and mypy checks this file with medocs.
 uno: Any = importlib.import_module("uno")
@@ -192,16 +205,13 @@ class Office:
         return exit_reason(self.process.returncode)
 
     def quit(self) -> None:
-        """Ask LibreOffice to quit; kill it if it does not within a few seconds."""
+        """Ask LibreOffice to quit and give it a few seconds (what is left is killed on exit)."""
         try:
             self.desktop.terminate()
         except Exception:  # the bridge goes away while terminate() returns
             pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=QUIT_TIMEOUT)
 
 
 def answer(out: IO[str], message: dict[str, Any]) -> None:
@@ -217,38 +227,73 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def main() -> int:
-    # Answers go to a private copy of stdout; fd 1 becomes stderr so that nothing printed
-    # by LibreOffice or uno can break the protocol.
-    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)
+def end_group(*_: object) -> None:
+    """Kill this helper's process group: soffice (oosplash and soffice.bin) and the helper.
+
+    Also the SIGTERM and SIGHUP handler. soffice.bin is oosplash's child, not ours, and
+    outlives oosplash: only the group reaches it.
+    """
+    os.killpg(0, signal.SIGKILL)
+
+
+def watch_parent(parent: int) -> None:
+    """End everything once the parent process ``parent`` (medocs) is gone.
+
+    Run in a thread, as the main thread may be waiting on a busy or hung LibreOffice; a
+    killed medocs closes the pipes too, but they are only seen between two files.
+    """
+    while os.getppid() == parent:
+        time.sleep(WATCH_INTERVAL)
+    end_group()
+
+
+def serve(config: dict[str, Any], out: IO[str]) -> None:
+    """Start LibreOffice, answer the requests read on stdin, then ask LibreOffice to quit."""
     try:
-        office = Office(json.loads(sys.argv[1]))
+        office = Office(config)
     except OSError as exc:
         answer(out, {"ready": False, "error": f"cannot run soffice ({exc})"})
-        return 1
+        return
     try:
         office.connect()
     except Exception as exc:
         answer(out, {"ready": False, "error": str(exc) if isinstance(exc, RuntimeError) else describe(exc)})
-        office.process.kill()
-        return 1
-    answer(out, {"ready": True, "pid": office.process.pid})
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            office.convert(request["src"], request["dst"])
-        except Exception as exc:
-            if office.alive():
-                answer(out, {"ok": False, "error": describe(exc), "fatal": False})
-                continue
-            answer(out, {"ok": False, "error": office.death(), "fatal": True})
-            office.process.kill()
-            return 1
-        answer(out, {"ok": True})
+        return
+    try:
+        answer(out, {"ready": True, "pid": office.process.pid})
+        for line in sys.stdin:
+            request = json.loads(line)
+            try:
+                office.convert(request["src"], request["dst"])
+            except Exception as exc:
+                if office.alive():
+                    answer(out, {"ok": False, "error": describe(exc), "fatal": False})
+                    continue
+                answer(out, {"ok": False, "error": office.death(), "fatal": True})
+                return
+            answer(out, {"ok": True})
+    except BrokenPipeError:
+        pass  # no one reads the answers any more (medocs died): as at the end of stdin
     office.quit()
-    return 0
+
+
+def main() -> None:
+    """Serve medocs; end by killing the process group, so that no LibreOffice is left."""
+    # Answers go to a private copy of stdout; fd 1 becomes stderr so that nothing printed
+    # by LibreOffice or uno can break the protocol.
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, end_group)
+    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+    try:
+        serve(json.loads(sys.argv[1]), out)
+    except Exception:
+        # Into the log medocs quotes; the kill below would end the process before Python prints it.
+        traceback.print_exc()
+    finally:
+        end_group()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
