@@ -416,6 +416,16 @@ class TestRunBatch:
         assert [row.status for row in again.rows] == ["skipped-already-done"] * 5
         assert len(register_entries(out)) == 7
 
+    def test_another_day_is_no_change(self, tmp_path: Path, profile: Profile) -> None:
+        """Run again months later (deadlines passed, other warnings): nothing is 'changed'."""
+        out = tmp_path / "out"
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:3])
+        run(source, out, profile)
+        later = run_batch(DECLINE, source, out=out, profile=profile, today=date(2026, 11, 26),
+                          register_path=out.parent / "register.sqlite", reissue=True)
+        assert [row.status for row in later.rows] == ["skipped-already-done"] * 3
+        assert len(register_entries(out)) == 3
+
     def test_profile_details_no_certificate_shows_are_no_change(self, tmp_path: Path,
                                                                 profile: Profile) -> None:
         """Where the register lives or where the profile was read from does not make rows 'changed'."""

@@ -170,20 +170,14 @@ def _source_digest(context: Mapping[str, Any], template_sha256: str) -> str:
     the digest with each certificate, so a reissue can tell a corrected case from one already
     reissued.
     """
-    sources = _without_warnings(context)
+    sources = {**context, "deadlines": {
+        # Warnings say what today is; no certificate prints them.
+        name: {key: value for key, value in deadline.items() if key != "warnings"}
+        for name, deadline in context.get("deadlines", {}).items()}}
     if isinstance(sources.get("certificate"), dict):
         sources["certificate"] = {**sources["certificate"], "number": ""}
     text = json.dumps(sources, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(f"{template_sha256}\n{text}".encode()).hexdigest()
-
-
-def _without_warnings(value: Any) -> Any:
-    """The context minus its warnings: they say what today is, which no certificate prints."""
-    if isinstance(value, Mapping):
-        return {key: _without_warnings(item) for key, item in value.items() if key != "warnings"}
-    if isinstance(value, list | tuple):
-        return [_without_warnings(item) for item in value]
-    return value
 
 
 def reserve_numbers(
