@@ -5,10 +5,11 @@ The steps, in this order (nothing is written before step 3):
 1. Open the input (:func:`medocs.tables.open_table`) and check its header against the
    kind's batch columns (:mod:`medocs.columns`): an unknown column stops the batch (once the
    rest of the file is read, so a fault in the file itself is still reported first).
-2. Read the rows one at a time, turn each into a case and validate it as it arrives,
-   collecting every problem of every row and keeping only a small record per row (the case
-   itself goes to a temporary file); then mark duplicate ``case_ref`` values and rows whose
-   output file names would collide.
+2. Read the rows one at a time, turn each into a case and validate it as it arrives (in the
+   worker processes when there are any), collecting every problem of every row and keeping
+   only a small record per row (the case itself goes to a temporary file); then mark
+   duplicate ``case_ref`` values and rows whose output file names would collide
+   (:mod:`medocs.batch_rows`).
 3. Issue the good rows chunk by chunk. This process reserves each chunk's certificate
    numbers (one register transaction, in row order, so the same rows get the same numbers
    whatever ``--jobs`` is) and hands the chunk to a worker; while the workers render, it
@@ -27,49 +28,37 @@ command again skips what is done and finishes the rest.
 
 from __future__ import annotations
 
-import functools
-import itertools
 import math
 import os
-import pickle
-import re
 import signal
-import struct
-import tempfile
 import time
-import weakref
 from array import array
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any, Literal, TextIO, overload
+from typing import Literal, TextIO, overload
 
-from pydantic import BaseModel
-
-from medocs.columns import RowConverter, batch_columns, cell_text
+from medocs.batch_rows import Row, RowError, Spill, plan_rows
 from medocs.documents import KINDS, DocumentKind, example_context, template_path
-from medocs.errors import CaseValidationError, MedocsError, OutputError, OutputExistsError, PdfError
+from medocs.errors import MedocsError, OutputError, OutputExistsError, PdfError
 from medocs.files import remove_stale_temp_files, write_atomic
 from medocs.issuing import (
     Issued,
     Job,
     Prepared,
     finish_documents,
-    name_fields,
-    output_path,
     prepare_documents,
     reserve_numbers,
 )
-from medocs.loading import validate_case
 from medocs.naming import DEFAULT_PATTERN
 from medocs.pdf import PdfPool
 from medocs.profiles import Profile
 from medocs.register import Register
 from medocs.rendering import load_template
-from medocs.tables import TableRow, TableStream, csv_bytes, open_table
+from medocs.tables import csv_bytes, open_table
 
 __all__ = [
     "BatchResult",
@@ -87,27 +76,6 @@ ERRORS = "errors.csv"
 _MAX_CHUNK = 200  # rows per task given to a worker process
 _IN_FLIGHT = 3  # chunks given to each worker process at a time
 _PIECE = 50  # rows rendered, then written with one group fsync and one register commit
-_CHECK_PIECE = 100  # rows validated per task
-_WHOLE_ROW = "(whole record)"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem of one input row, as errors.csv lists it.
-
-    Attributes:
-        row: the row number a spreadsheet shows (JSONL: the line number).
-        case_ref: the row's case reference as given ('' when missing).
-        field: the column, ``(whole record)``, ``(file name)``, ``(document)`` or ``(pdf)``.
-        message: what is wrong and what was expected.
-        found: the value found in the cell, as text.
-    """
-
-    row: int
-    case_ref: str
-    field: str
-    message: str
-    found: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,49 +151,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class _Spill:
-    """Per-row data kept in an anonymous temporary file instead of memory, read back by offset.
-
-    A large batch would otherwise hold every row's case and outcome until the end: with the
-    data on disk, this process keeps a few integers per row and its memory stays nearly flat.
-    The file has no name (it is unlinked at once), so an interrupted run leaves nothing.
-    """
-
-    _LENGTH = struct.Struct("<I")
-
-    def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="medocs-batch-")
-        self._end = 0
-        self._finalizer = weakref.finalize(self, self._file.close)
-
-    def put(self, value: object) -> int:
-        """Store ``value``; return where, for :meth:`get`."""
-        return self.put_pickled(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def put_pickled(self, data: bytes) -> int:
-        """Store a value pickled already (by a worker process); return where, for :meth:`get`."""
-        offset = self._end
-        self._file.seek(offset)
-        self._file.write(self._LENGTH.pack(len(data)))
-        self._file.write(data)
-        self._end += self._LENGTH.size + len(data)
-        return offset
-
-    def get(self, offset: int) -> Any:
-        """The value stored at ``offset``."""
-        self._file.seek(offset)
-        (length,) = self._LENGTH.unpack(self._file.read(self._LENGTH.size))
-        return pickle.loads(self._file.read(length))  # noqa: S301 - our own file, written just now
-
-    def close(self) -> None:
-        """Remove the file (it has no name: closing frees its disk space)."""
-        self._finalizer()
-
-
 class _Outcomes(Sequence[RowOutcome]):
-    """Every row's outcome in row order, read from a :class:`_Spill` when asked for."""
+    """Every row's outcome in row order, read from a :class:`Spill` when asked for."""
 
-    def __init__(self, spill: _Spill, offsets: array[int]) -> None:
+    def __init__(self, spill: Spill, offsets: array[int]) -> None:
         self._spill = spill
         self._offsets = offsets
 
@@ -298,244 +227,6 @@ class Progress:
         if self._stream is not None and self._total:
             self._stream.write("\n")
             self._stream.flush()
-
-
-# --------------------------------------------------------------------------- validation
-
-
-@dataclass(slots=True)
-class _Row:
-    """An input row on its way, kept small: its case and its outcome wait in a :class:`_Spill`.
-
-    ``case`` is set only while the row is validated; a valid case is then stored (``case_at``)
-    and dropped, so a large batch never holds every case at once.
-    """
-
-    number: int
-    case_ref: str
-    case: BaseModel | None = None  # only while it is checked
-    target: str | None = None  # the .docx to write (a str is much smaller than a Path)
-    problems: list[RowError] = field(default_factory=list)
-    case_at: int = -1  # where the valid case is in the spill; -1: none
-    issued_at: int = -1  # where the Issued record is in the spill; -1: not issued
-    pdf: Path | None = None
-
-    @property
-    def valid(self) -> bool:
-        return self.case_at >= 0 and self.target is not None and not self.problems
-
-    def fail(self, field_name: str, message: str, found: str = "") -> None:
-        self.problems.append(RowError(self.number, self.case_ref, field_name, message, found))
-
-
-def _check_header(table: TableStream, converter: RowConverter) -> None:
-    if not table.columns:  # JSONL: unknown keys are reported per line
-        return
-    problems = converter.unknown(table.columns)
-    if "case_ref" not in table.columns:
-        problems.insert(0, "no 'case_ref' column: every row needs its own case reference")
-    if problems:
-        msg = f"{table.source}: header row: " + "; ".join(problems)
-        raise CaseValidationError(msg)
-
-
-_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
-
-
-def _field_names(names: frozenset[str], message: str) -> list[str]:
-    """The fields a whole-record message names, in order: ``issued_on``, ``declined_on``.
-
-    A name counts when it is a batch column, or the start of some (``mediation_dates`` of
-    ``mediation_dates.N``).
-    """
-    found = [word for word in _NAME.findall(message)
-             if word in names or any(name.startswith(word + ".") for name in names)]
-    return list(dict.fromkeys(found))
-
-
-def _validate(row: _Row, cells: dict[str, Any], kind: DocumentKind, converter: RowConverter,
-              where: str, names: frozenset[str] = frozenset()) -> None:
-    converted = converter.convert(cells)
-    unreadable = set()
-    for problem in converted.problems:
-        row.fail(problem.column, problem.message, problem.found)
-        unreadable.add(problem.column)
-    try:
-        row.case = validate_case(converted.data, kind.model, where=where)
-    except CaseValidationError as exc:
-        for loc, message, found in exc.problems:
-            column = converted.column_for(loc) if loc != _WHOLE_ROW else loc
-            named = _field_names(names, message) if loc == _WHOLE_ROW else []
-            if named:  # a check across fields: name them, and give what their cells hold
-                row.fail(", ".join(named), message,
-                         ", ".join(str(cell_text(cells[name])) for name in named if name in cells))
-                continue
-            if column in unreadable:  # already said why; "required" would only repeat it
-                continue
-            shown = str(cell_text(cells[column])) if column in cells else found.strip("'")
-            row.fail(column, "required, but the cell is empty or the column missing"
-                     if message == "Field required" else message, shown)
-    if row.problems:
-        row.case = None
-
-
-@dataclass(frozen=True)
-class _RowCheck:
-    """What checking a row needs besides its cells (sent to a worker with each chunk)."""
-
-    kind: str
-    out: Path
-    pattern: str
-    where: str  # e.g. "cases.csv row": the row number follows
-
-
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """A checked row: its problems, or its output file and its case, pickled for the spill."""
-
-    number: int
-    case_ref: str
-    problems: list[RowError]
-    target: str | None
-    case: bytes | None
-
-
-@functools.cache
-def _converter(kind_name: str) -> tuple[RowConverter, frozenset[str]]:
-    """The row converter of a kind and its batch column names (built once per process)."""
-    model = KINDS[kind_name].model
-    return RowConverter(model), frozenset(column.name for column in batch_columns(model))
-
-
-def _check_rows(table_rows: Sequence[TableRow], check: _RowCheck) -> list[_Checked]:
-    """Validate rows and work out their file names: in a worker, or here without one."""
-    kind = KINDS[check.kind]
-    converter, names = _converter(check.kind)
-    checked = []
-    for table_row in table_rows:
-        case_ref = str(cell_text(table_row.cells.get("case_ref", ""))).strip()
-        row = _Row(table_row.number, case_ref)
-        for problem in table_row.problems:
-            row.fail(problem.column, problem.message, problem.found)
-        _validate(row, table_row.cells, kind, converter, f"{check.where} {table_row.number}", names)
-        case = None
-        if row.case is not None:
-            try:
-                row.target = str(output_path(check.out, kind, case_ref, pattern=check.pattern,
-                                             fields=name_fields(kind, row.case)))
-            except MedocsError as exc:
-                row.fail("(file name)", str(exc))
-            else:
-                case = pickle.dumps(row.case, protocol=pickle.HIGHEST_PROTOCOL)
-        checked.append(_Checked(row.number, case_ref, row.problems, row.target, case))
-    return checked
-
-
-def _checked_rows(table_rows: Iterator[TableRow], check: _RowCheck,
-                  pool: ProcessPoolExecutor | None, jobs: int) -> Iterator[_Checked]:
-    """Every row checked, in order; with workers, they check while this process reads on."""
-    pieces = iter(lambda: list(itertools.islice(table_rows, _CHECK_PIECE)), [])
-    if pool is None:
-        for piece in pieces:
-            yield from _check_rows(piece, check)
-        return
-    in_flight: deque[Future[list[_Checked]]] = deque()
-    for piece in pieces:
-        in_flight.append(pool.submit(_check_rows, piece, check))
-        if len(in_flight) >= jobs * _IN_FLIGHT:
-            yield from in_flight.popleft().result()
-    while in_flight:
-        yield from in_flight.popleft().result()
-
-
-def _plan(table: TableStream, kind: DocumentKind, out: Path, pattern: str, spill: _Spill,
-          pool: ProcessPoolExecutor | None, jobs: int) -> list[_Row]:
-    """Validate every row, then mark duplicate case_refs and colliding file names.
-
-    The rows are read from ``table`` one at a time and checked in chunks (by the workers when
-    there are any); each valid case goes to ``spill`` as soon as it is checked.
-    """
-    converter, _ = _converter(kind.name)
-    try:
-        _check_header(table, converter)
-    except CaseValidationError:
-        for _ in table.rows:  # a fault in the file itself is reported before one in its header
-            pass
-        raise
-    check = _RowCheck(kind.name, out, pattern, f"{table.source.name} {table.row_label}")
-    rows = []
-    for checked in _checked_rows(table.rows, check, pool, jobs):
-        row = _Row(checked.number, checked.case_ref, target=checked.target, problems=checked.problems)
-        if checked.case is not None:
-            row.case_at = spill.put_pickled(checked.case)
-        rows.append(row)
-    _check_missing_columns(table, rows)
-    _mark_repeats(rows, table.row_label)
-    return rows
-
-
-def _check_missing_columns(table: TableStream, rows: list[_Row]) -> None:
-    """A column rows need but the header lacks is one problem, said once, before any write.
-
-    No row can fill a column the file does not have, so the fix is in the header: the batch
-    stops, as for an unknown column, instead of listing the same problem on every row.
-
-    Raises:
-        CaseValidationError: naming each such column and why the rows need it.
-    """
-    if not table.columns or not rows:  # JSONL has no header: each line names its own keys
-        return
-    header = set(table.columns)
-    why: dict[str, str] = {}
-    failing: dict[str, set[int]] = defaultdict(set)
-    for row in rows:
-        for problem in row.problems:
-            for name in problem.field.split(", "):
-                if name in header or any(column.startswith(name + ".") for column in header):
-                    continue
-                if not _NAME.fullmatch(name):  # '(file name)' and the like are not columns
-                    continue
-                failing[name].add(row.number)
-                why.setdefault(name, problem.message)
-    if failing:
-        reasons = "; ".join(
-            f"no '{name}' column, which "
-            + (f"every {table.row_label} needs" if len(numbers) == len(rows)
-               else f"{len(numbers)} of the {len(rows)} {table.row_label}s need")
-            + ("" if why[name].startswith("required, but") else f" ({why[name]})")
-            for name, numbers in failing.items())
-        msg = f"{table.source}: header row: {reasons}; add the column (nothing was written)"
-        raise CaseValidationError(msg)
-
-
-def _mark_repeats(rows: list[_Row], label: str) -> None:
-    """Every row of a repeated case_ref is an error; so is every row of a repeated file name."""
-    by_ref: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        if row.case_ref:
-            by_ref[row.case_ref].append(row)
-    for ref, group in by_ref.items():
-        if len(group) > 1:
-            where = ", ".join(str(r.number) for r in group)
-            for row in group:
-                row.fail("case_ref", f"the case_ref appears in {len(group)} {label}s ({where}); "
-                         "each case must have one row", ref)
-    by_name: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        if row.target is not None and not row.problems:
-            # casefold: Windows and macOS see Ab.docx and ab.docx as one file
-            by_name[os.path.basename(row.target).casefold()].append(row)
-    for group in by_name.values():
-        if len(group) > 1:
-            where = ", ".join(str(r.number) for r in group)
-            for row in group:
-                assert row.target is not None
-                name = os.path.basename(row.target)
-                row.fail("(file name)", f"{label}s {where} would all be written to {name}; "
-                         "change --name or the case_ref", name)
-    for row in rows:
-        if row.problems:
-            row.case_at = -1
 
 
 # --------------------------------------------------------------------------- issuing
@@ -614,14 +305,14 @@ def _work(chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsEr
     return _WORKER.issue(chunk)
 
 
-def _chunks(rows: Sequence[_Row], jobs: int) -> list[Sequence[_Row]]:
+def _chunks(rows: Sequence[Row], jobs: int) -> list[Sequence[Row]]:
     # Several chunks per worker, so the last one is not left working alone for long.
     size = max(1, min(_MAX_CHUNK, math.ceil(len(rows) / (jobs * 4))))
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def _numbered(chunk: Sequence[_Row], kind: DocumentKind, settings: _Settings,
-              register: Register | None, spill: _Spill) -> list[tuple[int, Job]]:
+def _numbered(chunk: Sequence[Row], kind: DocumentKind, settings: _Settings,
+              register: Register | None, spill: Spill) -> list[tuple[int, Job]]:
     """The chunk's jobs with their certificate numbers, reserved in row order in one transaction.
 
     The cases are read back from ``spill``. A row whose number cannot be had is marked failed
@@ -663,9 +354,9 @@ def _ready() -> None:
     """A task that only makes a worker process start."""
 
 
-def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings,
+def _issue_all(rows: Sequence[Row], kind: DocumentKind, settings: _Settings,
                pool: ProcessPoolExecutor | None, jobs: int, progress: Progress,
-               spill: _Spill) -> Iterable[tuple[int, Issued | MedocsError]]:
+               spill: Spill) -> Iterable[tuple[int, Issued | MedocsError]]:
     """Issue the rows chunk by chunk; the numbers of a chunk are reserved just before it goes.
 
     The reservations (here, in row order) overlap with the workers' rendering of earlier
@@ -702,9 +393,9 @@ def _issue_all(rows: Sequence[_Row], kind: DocumentKind, settings: _Settings,
             register.close()
 
 
-def _convert_pdfs(rows: list[_Row], out: Path, pool: PdfPool, force: bool, progress: Progress,
-                  spill: _Spill) -> None:
-    todo: dict[Path, _Row] = {}
+def _convert_pdfs(rows: list[Row], out: Path, pool: PdfPool, force: bool, progress: Progress,
+                  spill: Spill) -> None:
+    todo: dict[Path, Row] = {}
     for row in rows:
         if row.issued_at < 0:
             continue
@@ -742,7 +433,7 @@ def _newer_or_same(path: Path, than: Path) -> bool:
 # --------------------------------------------------------------------------- reports
 
 
-def _outcome(row: _Row, spill: _Spill) -> RowOutcome:
+def _outcome(row: Row, spill: Spill) -> RowOutcome:
     issued: Issued | None = spill.get(row.issued_at) if row.issued_at >= 0 else None
     status: RowStatus = "error" if row.problems or issued is None else issued.status
     if issued is None:
@@ -759,8 +450,8 @@ def _relative(path: Path | None, out: Path) -> str:
     return "" if path is None else os.path.relpath(path, out)
 
 
-def _write_reports(rows: list[_Row], spill: _Spill, errors: list[RowError], out: Path,
-                   kept: _Spill) -> tuple[Path | None, _Outcomes, Counter[str]]:
+def _write_reports(rows: list[Row], spill: Spill, errors: list[RowError], out: Path,
+                   kept: Spill) -> tuple[Path | None, _Outcomes, Counter[str]]:
     """Write manifest.csv and errors.csv; each row's outcome goes to ``kept`` on the way.
 
     Returns:
@@ -900,12 +591,12 @@ def run_batch(
     settings = _Settings(kind.name, profile, today, templates, force,
                          register_path if kind.numbered else None, reissue)
     pool = _start_pool(settings, jobs) if jobs > 1 else None
-    spill = _Spill()  # the cases and Issued records, off the heap until the reports are written
+    spill = Spill()  # the cases and Issued records, off the heap until the reports are written
     try:
         try:
             table = open_table(source, sheet=sheet)
             try:
-                rows = _plan(table, kind, out, name_pattern, spill, pool, jobs)
+                rows = plan_rows(table, kind, out, name_pattern, spill, pool, jobs, _IN_FLIGHT)
             finally:
                 close = getattr(table.rows, "close", None)
                 if close is not None:
@@ -940,7 +631,7 @@ def run_batch(
             _convert_pdfs(good, out, pdf_pool, force, progress, spill)
         del good
         errors = [problem for row in rows for problem in row.problems]
-        kept = _Spill()  # the outcomes, for the result: a few bytes per row in memory
+        kept = Spill()  # the outcomes, for the result: a few bytes per row in memory
         try:
             errors_file, outcomes, counts = _write_reports(rows, spill, errors, out, kept)
         except BaseException:
