@@ -409,6 +409,8 @@ class TestRunBatch:
             first.rows[0].certificate_number, "GM-2025-000006", first.rows[2].certificate_number,
             "GM-2025-000007", first.rows[4].certificate_number]
         assert "Mrs Corrected Name" in docx_text(out / reissued.rows[1].docx.name)
+        assert [line["reissue_of"] for line in manifest(out)] == [
+            "", first.rows[1].certificate_number, "", first.rows[3].certificate_number, ""]
         with Register(out.parent / "register.sqlite") as reg:
             assert reg.show("GM-2025-000006").reissue_of == first.rows[1].certificate_number
             assert reg.show(first.rows[1].certificate_number).sha256 == first.rows[1].sha256

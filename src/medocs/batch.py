@@ -89,6 +89,7 @@ class RowOutcome:
     pdf: Path | None = None
     sha256: str = ""
     certificate_number: str = ""
+    reissue_of: str = ""  # the certificate it supersedes, for a reissue
     key_dates: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     message: str = ""
@@ -441,7 +442,8 @@ def _outcome(row: Row, spill: Spill) -> RowOutcome:
                           message=row.problems[0].message if row.problems else "")
     return RowOutcome(
         row.number, row.case_ref, status, docx=issued.docx, pdf=row.pdf, sha256=issued.sha256,
-        certificate_number=issued.certificate_number or "", key_dates=issued.key_dates,
+        certificate_number=issued.certificate_number or "", reissue_of=issued.reissue_of or "",
+        key_dates=issued.key_dates,
         warnings=issued.warnings, message=row.problems[0].message if row.problems else "",
     )
 
@@ -461,7 +463,7 @@ def _write_reports(rows: list[Row], spill: Spill, errors: list[RowError], out: P
     # Key-date columns in the order the documents give them, e.g. appeal_by, certificate_due_by.
     names = list(dict.fromkeys(name for row in rows if row.issued_at >= 0
                                for name in spill.get(row.issued_at).key_dates))
-    header = ["row", "case_ref", "status", "output", "pdf", "sha256", "certificate_number",
+    header = ["row", "case_ref", "status", "output", "pdf", "sha256", "certificate_number", "reissue_of",
               *(f"{name}_by" for name in names), "warnings", "message"]
     offsets: array[int] = array("q")
     counts: Counter[str] = Counter()
@@ -473,7 +475,7 @@ def _write_reports(rows: list[Row], spill: Spill, errors: list[RowError], out: P
             counts[outcome.status] += 1
             yield [outcome.row, outcome.case_ref, outcome.status, _relative(outcome.docx, out),
                    _relative(outcome.pdf, out), outcome.sha256, outcome.certificate_number,
-                   *(outcome.key_dates.get(name, "") for name in names),
+                   outcome.reissue_of, *(outcome.key_dates.get(name, "") for name in names),
                    " | ".join(outcome.warnings), outcome.message]
 
     manifest = csv_bytes(header, lines())

@@ -73,6 +73,7 @@ class Issued:
     key_dates: dict[str, str]
     status: IssueStatus = "issued"
     replaced: bool = False  # a reissue replaced the file of the certificate it supersedes
+    reissue_of: str | None = None  # the number of the certificate this one supersedes
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Job:
         issued_sha256: the hash the register holds when the number was issued already.
         replaces_sha256: a reissue may replace the file at ``target`` if it has this hash
             (the certificate it supersedes, which stays in the register).
+        reissue_of: the number of the certificate this one supersedes, if it is a reissue.
     """
 
     case: BaseModel
@@ -95,6 +97,7 @@ class Job:
     registered: bool = False
     issued_sha256: str | None = None
     replaces_sha256: str | None = None
+    reissue_of: str | None = None
 
 
 NAME_FIELDS = ("case_ref", "kind", "child", "recipient")
@@ -321,7 +324,7 @@ def _same_parts(rendered: bytes, path: Path) -> bool:
 
 def _numbered_job(job: Job, entry: Entry) -> Job:
     """``job`` with the register's number of ``entry`` (and its hash once issued)."""
-    return replace(job, number=entry.number, registered=True,
+    return replace(job, number=entry.number, registered=True, reissue_of=entry.reissue_of,
                    issued_sha256=entry.sha256 if entry.status == "issued" else None)
 
 
@@ -347,7 +350,8 @@ def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: Co
     """Render one job in memory, or say it is done already (its file is this document)."""
     case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every case model has one
     context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
-    issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context))
+    issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context),
+                    reissue_of=job.reissue_of)
     exists = os.path.lexists(job.target)
     # A reissue replaces the certificate it supersedes (checked again: it may have changed).
     replacing = exists and job.replaces_sha256 is not None and file_sha256(job.target) == job.replaces_sha256
