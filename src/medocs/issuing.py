@@ -224,12 +224,11 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
-    template_sha256 = file_sha256(template_path(kind, templates))
     template = load_template(template_path(kind, templates))
 
     def source_digest(case: BaseModel) -> str:
         context = build_context(kind, case, profile, today=today, certificate_number="")
-        return _source_digest(context, template_sha256)
+        return _source_digest(context, template.sha256)
 
     def says_the_same(job: Job, entry: Entry) -> bool:
         context = build_context(kind, job.case, profile, today=today, certificate_number=entry.number)
@@ -344,30 +343,36 @@ class _Pending:
     replace: bool = False  # the file at the target may be replaced
 
 
+def _target_sha256(job: Job) -> str | None:
+    """The hash of the file at the job's target, when the job has a hash to compare it with."""
+    comparable = job.replaces_sha256 is not None or job.issued_sha256 is not None
+    return file_sha256(job.target) if comparable and os.path.lexists(job.target) else None
+
+
 def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: CompiledTemplate, *,
-             today: date, force: bool, resume: bool, generated_at: datetime,
-             template_sha256: str) -> Issued | _Pending:
+             today: date, force: bool, resume: bool, generated_at: datetime) -> Issued | _Pending:
     """Render one job in memory, or say it is done already (its file is this document)."""
     case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every case model has one
     context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
     issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context),
                     reissue_of=job.reissue_of)
     exists = os.path.lexists(job.target)
+    on_disk = _target_sha256(job)
     # A reissue replaces the certificate it supersedes (checked again: it may have changed).
-    replacing = exists and job.replaces_sha256 is not None and file_sha256(job.target) == job.replaces_sha256
+    replacing = on_disk is not None and on_disk == job.replaces_sha256
     force = force or replacing
     if exists and not force and not resume:
         msg = f"{job.target} already exists: use --force to replace it"
         raise OutputExistsError(msg)
     done = job.issued_sha256
-    if exists and not force and done is not None and file_sha256(job.target) == done:
+    if exists and not force and done is not None and on_disk == done:
         return replace(issued, sha256=done, status="skipped-already-done")
     data = template.render(context)
     digest = hashlib.sha256(data).hexdigest()
     completion = Completion(
         number=job.number, output_name=job.target.name, sha256=digest, generated_at=generated_at,
         medocs_version=__version__, holidays_version=HOLIDAYS_DATA_VERSION,
-        source_sha256=_source_digest(context, template_sha256),
+        source_sha256=_source_digest(context, template.sha256),
     ) if job.registered and job.number is not None else None
     if exists and not force:
         # An interrupted run may have written it (then the register completes it now), or a
@@ -437,14 +442,13 @@ def prepare_documents(
         TemplateError: the template cannot be compiled (no job could be done).
     """
     template = load_template(template_path(kind, templates))
-    template_sha256 = file_sha256(template_path(kind, templates))
     generated_at = datetime.now(tz=UTC)
     results: list[Issued | MedocsError | None] = [None] * len(jobs)
     pending: list[_Pending] = []
     for index, job in enumerate(jobs):
         try:
             prepared = _prepare(kind, job, profile, template, today=today, force=force, resume=resume,
-                                generated_at=generated_at, template_sha256=template_sha256)
+                                generated_at=generated_at)
         except MedocsError as exc:
             results[index] = exc
             continue
@@ -588,8 +592,7 @@ def issue_document(
         raise job
     # An issued number with nothing to replace: no change since it was issued. (With the
     # superseded file still at the target, an interrupted reissue is being finished.)
-    finishing = (job.replaces_sha256 is not None and target.exists()
-                 and file_sha256(target) == job.replaces_sha256)
+    finishing = job.replaces_sha256 is not None and _target_sha256(job) == job.replaces_sha256
     if reissue and job.issued_sha256 is not None and not finishing:
         case_ref = str(getattr(case, "case_ref"))  # noqa: B009 - every case model has one
         msg = (f"{case_ref}: certificate {job.number} was issued from these same details, "

@@ -523,9 +523,10 @@ class CompiledTemplate:
     Instances are immutable after ``load`` and safe to share between threads.
     """
 
-    def __init__(self, path: Path, package: _Package, env: SandboxedEnvironment) -> None:
+    def __init__(self, path: Path, package: _Package, env: SandboxedEnvironment, sha256: str) -> None:
         """Compile the parts of ``package``; use ``load`` or ``load_template`` instead."""
         self.path = Path(path)
+        self.sha256 = sha256  # of the template file: which template a document was made from
         self._env = env
         dynamic = [p for p in package.parts if p.has_jinja]
         names = {p.source.part for p in dynamic}
@@ -571,7 +572,7 @@ class CompiledTemplate:
             part, reason = package.unsupported[0]
             msg = f"{path}: {part}: {reason}"
             raise TemplateError(msg)
-        return cls(path, package, env or safe_environment())
+        return cls(path, package, env or safe_environment(), hashlib.sha256(data).hexdigest())
 
     @property
     def parts(self) -> tuple[str, ...]:
