@@ -547,9 +547,9 @@ class Register:
             RegisterError: a digest is malformed or the database refused the write.
         """
         for number, digest in sources:
-            if not _SHA256.fullmatch(digest):
-                msg = f"certificate {number}: source_sha256 must be 64 lower-case hex digits (got {digest!r})"
-                raise RegisterError(msg)
+            problem = _digest_problem(f"certificate {number}: source_sha256", digest)
+            if problem is not None:
+                raise problem
         with self._errors(f"record the sources of {len(sources)} certificates"), self._transaction():
             self._db.executemany(
                 "UPDATE certificates SET source_sha256 = ? WHERE number = ? AND source_sha256 IS NULL",
@@ -680,23 +680,21 @@ def _reservation_problem(r: Reservation) -> RegisterError | None:
         )
     if problem is None and not 1000 <= r.year <= 9999:
         problem = RegisterError(f"certificate number year must have four digits (got {r.year!r})")
-    if problem is None and r.source_sha256 is not None and not _SHA256.fullmatch(r.source_sha256):
-        problem = RegisterError(f"source_sha256 must be 64 lower-case hex digits (got {r.source_sha256!r})")
-    return problem
+    return problem or _digest_problem("source_sha256", r.source_sha256)
+
+
+def _digest_problem(what: str, value: str | None) -> RegisterError | None:
+    """Why ``value``, when given, is not a SHA-256 as the register stores it, or None."""
+    if value is None or _SHA256.fullmatch(value):
+        return None
+    return RegisterError(f"{what} must be 64 lower-case hex digits (got {value!r})")
 
 
 def _completion_problem(c: Completion) -> RegisterError | None:
     """What is malformed in a completion, checked before the transaction, or None."""
     problem = _text_problem("output_name", c.output_name)
-    if problem is None and not _SHA256.fullmatch(c.sha256):
-        problem = RegisterError(
-            f"certificate {c.number}: sha256 must be 64 lower-case hex digits (got {c.sha256!r})"
-        )
-    if problem is None and c.source_sha256 is not None and not _SHA256.fullmatch(c.source_sha256):
-        problem = RegisterError(
-            f"certificate {c.number}: source_sha256 must be 64 lower-case hex digits "
-            f"(got {c.source_sha256!r})"
-        )
+    problem = (problem or _digest_problem(f"certificate {c.number}: sha256", c.sha256)
+               or _digest_problem(f"certificate {c.number}: source_sha256", c.source_sha256))
     if problem is None and (c.generated_at.tzinfo is None or c.generated_at.utcoffset() is None):
         problem = RegisterError(
             f"certificate {c.number}: generated_at must carry a time zone (got {c.generated_at.isoformat()})"
