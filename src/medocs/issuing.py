@@ -285,9 +285,10 @@ def _against_existing(job: Job, source: str, register: Register, *, kind: str, r
             f"{job.target} already exists and the register in use ({register.path}) has no "
             f"certificate for {case_ref}; did you mean --register FILE, the register "
             "it was issued with? (Or use --force to replace it.)")
+    # The file is hashed only where it decides something: a plain re-run leaves that to the
+    # worker, which compares it with the issued hash anyway.
     recorded = entry.source_sha256
-    on_disk = file_sha256(job.target)
-    if recorded is None and entry.status == "issued" and on_disk == entry.sha256:
+    if recorded is None and entry.status == "issued" and file_sha256(job.target) == entry.sha256:
         # Issued by a medocs that did not record its sources: compare what the file says.
         recorded = source if says_the_same(job, entry) else "other details"
         if recorded == source:
@@ -303,7 +304,7 @@ def _against_existing(job: Job, source: str, register: Register, *, kind: str, r
             f"{job.target} is certificate {entry.number}, issued from other details than "
             f"this row's (the case, the profile or the template changed since); use --reissue "
             "to issue the corrected certificate under a new number")
-    if on_disk != entry.sha256 or entry.sha256 is None:
+    if entry.sha256 is None or file_sha256(job.target) != entry.sha256:
         return OutputExistsError(
             f"{job.target} is not certificate {entry.number}, the latest issued for "
             f"{case_ref}, so the reissue will not replace it; use --force to replace it")
