@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["UnoProcess", "exit_reason", "find_uno_python", "soffice_said"]
+__all__ = ["UnoProcess", "exit_reason", "find_uno_python", "kill_group", "soffice_said"]
 
 HELPER = Path(__file__).with_name("uno_worker.py")
 
@@ -187,7 +187,7 @@ class UnoProcess:
         with self._lock:
             self._stopped = True
             if self._process is not None:
-                _kill_group(self._process)
+                kill_group(self._process)
 
     def _start(self) -> str | None:
         """Start the helper and its ``soffice``; return why it failed, or None."""
@@ -269,7 +269,7 @@ class UnoProcess:
 
     def _end(self, process: subprocess.Popen[bytes]) -> None:
         with self._lock:
-            _kill_group(process)
+            kill_group(process)
             self._process = None
         for stream in (process.stdin, process.stdout):
             if stream is not None:
@@ -315,7 +315,8 @@ def _decode(reply: bytes) -> dict[str, Any] | None:
     return answer if isinstance(answer, dict) else None
 
 
-def _kill_group(process: subprocess.Popen[Any]) -> None:
+def kill_group(process: subprocess.Popen[Any]) -> None:
+    """SIGKILL the process group ``process`` leads (its own session), if it is still there."""
     # The group outlives its leader while soffice runs, so kill it even if the helper is gone.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)

@@ -11,11 +11,9 @@ killed process leaves behind is recognised, and deleted, by the next pool
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -26,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from medocs.errors import PdfError
-from medocs.pdf_uno import UnoProcess, exit_reason, soffice_said
+from medocs.pdf_uno import UnoProcess, exit_reason, kill_group, soffice_said
 
 __all__ = [
     "STAGE_PREFIX",
@@ -356,8 +354,7 @@ class ConvertToWorker:
             process = self._process
             if process is None or process.poll() is not None:
                 return
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
+            kill_group(process)
 
 
 def _collect(path: Path, stage: Path, out_dir: Path, reason: str, said: str) -> Path | PdfError:
