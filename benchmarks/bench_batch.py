@@ -39,8 +39,8 @@ from typing import Any
 from docxtpl import DocxTemplate
 from openpyxl import Workbook
 
-from medocs.columns import RowConverter
-from medocs.documents import KINDS, build_context, data_dir, template_path
+from medocs.batch.columns import RowConverter
+from medocs.documents.kinds import KINDS, build_context, data_dir, template_path
 from medocs.loading import validate_case
 from medocs.profiles import load_profile
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import docx
 
 from medocs.errors import PdfError
-from medocs.pdf import Backend, PdfPool, find_soffice
+from medocs.pdf.pool import Backend, PdfPool, find_soffice
 
 
 def make_docs(folder: Path, count: int) -> list[Path]:

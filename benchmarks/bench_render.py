@@ -30,8 +30,8 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from medocs.documents.rendering import CompiledTemplate
 from medocs.files import write_atomic
-from medocs.rendering import CompiledTemplate
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FILLER = (

@@ -6,11 +6,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from medocs.documents import KINDS
+from medocs.documents.kinds import KINDS
 from medocs.errors import PdfError
-from medocs.issuing import issue_document, output_path
+from medocs.issuing import issue_document
 from medocs.loading import load_case
-from medocs.pdf import convert, find_soffice
+from medocs.naming import output_path
+from medocs.pdf.pool import convert, find_soffice
 from medocs.profiles import load_profile
 from medocs.register import Register
 

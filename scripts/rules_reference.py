@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from medocs.rules import RULES, Counting, Period
+from medocs.timeline.rules import RULES, Counting, Period
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from medocs.documents import data_dir
+from medocs.documents.kinds import data_dir
 
 SAMPLES = data_dir("samples")
 PROFILE = SAMPLES / "westminster.toml"

@@ -1,4 +1,4 @@
-"""medocs.tables, medocs.columns and medocs.batch on real CSV/XLSX/JSONL files, SQLite and .docx."""
+"""medocs.batch (tables, columns, run) on real CSV/XLSX/JSONL files, SQLite and .docx."""
 
 from __future__ import annotations
 
@@ -16,15 +16,16 @@ from batch_rows import PROFILE, many_rows, sample_rows, write_csv, write_xlsx
 from docx_text import docx_text
 from docxtpl import DocxTemplate
 
-from medocs.batch import BatchResult, run_batch
-from medocs.columns import RowConverter, batch_columns
-from medocs.documents import KINDS, build_context, template_path
+from medocs.batch.columns import RowConverter, batch_columns
+from medocs.batch.run import BatchResult, run_batch
+from medocs.batch.tables import read_table
+from medocs.documents.kinds import KINDS, build_context, template_path
+from medocs.documents.rendering import load_template
 from medocs.errors import CaseValidationError, OutputError
 from medocs.loading import validate_case
 from medocs.profiles import Profile, load_profile
 from medocs.register import Register, file_sha256
-from medocs.rendering import load_template
-from medocs.tables import csv_bytes, csv_safe, read_table
+from medocs.reports import csv_bytes, csv_safe
 
 TODAY = date(2025, 1, 1)
 DECLINE = KINDS["decline-certificate"]
@@ -628,12 +629,12 @@ class TestStreaming:
 
     def test_small_chunks_read_the_same_csv(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Chunk edges (inside a character, a CRLF, a quoted multi-line cell) change nothing."""
-        import medocs.tables
+        import medocs.batch.tables
 
         path = tmp_path / "m.csv"
         path.write_bytes("\ufeffcase_ref;child.name\r\nA;\"Zoë\r\ntwo\"\r\n\r\nB;Siobhán\r\n".encode())
         whole = read_table(path)
-        monkeypatch.setattr(medocs.tables, "_CHUNK", 3)
+        monkeypatch.setattr(medocs.batch.tables, "_CHUNK", 3)
         table = read_table(path)
         assert table == whole
         assert [(row.number, row.cells["child.name"]) for row in table.rows] == [
@@ -642,7 +643,7 @@ class TestStreaming:
     def test_small_chunks_give_the_same_utf8_error(self, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
         """The bad byte, its offset and its line are those of the whole file, BOM or not."""
-        import medocs.tables
+        import medocs.batch.tables
 
         for name, data in (("bom.csv", b"\xef\xbb\xbfcase_ref\nA\nB\xe9\n"),
                            ("plain.jsonl", b'{"a": 1}\n{"a": "caf\xe9"}\n'),
@@ -651,7 +652,7 @@ class TestStreaming:
             path.write_bytes(data)
             with pytest.raises(CaseValidationError) as whole:
                 read_table(path)
-            monkeypatch.setattr(medocs.tables, "_CHUNK", 2)
+            monkeypatch.setattr(medocs.batch.tables, "_CHUNK", 2)
             with pytest.raises(CaseValidationError) as chunked:
                 read_table(path)
             monkeypatch.undo()
@@ -659,7 +660,7 @@ class TestStreaming:
 
     def test_open_table_reads_rows_as_asked(self, tmp_path: Path) -> None:
         """The header is known at once; a bad record further on is raised when it is reached."""
-        from medocs.tables import open_table
+        from medocs.batch.tables import open_table
 
         path = tmp_path / "c.csv"
         path.write_text(f"case_ref,child.name\nA,Zoë\nB,{'x' * 200_000}\n", encoding="utf-8")
@@ -672,11 +673,11 @@ class TestStreaming:
     def test_jsonl_lines_split_as_before_in_small_chunks(self, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
         """Line numbers follow str.splitlines (CR, CRLF, form feed, U+2028) at any chunk size."""
-        import medocs.tables
+        import medocs.batch.tables
 
         path = tmp_path / "l.jsonl"
         path.write_text('{"a": 1}\r\n\r{"a": 2}\x0c{"a": "é"}\u2028\n{"a": 4}', encoding="utf-8", newline="")
-        monkeypatch.setattr(medocs.tables, "_CHUNK", 1)
+        monkeypatch.setattr(medocs.batch.tables, "_CHUNK", 1)
         rows = read_table(path).rows
         assert [(row.number, row.cells["a"]) for row in rows] == [(1, 1), (3, 2), (4, "é"), (6, 4)]
 

@@ -1,4 +1,4 @@
-"""Tests for medocs.checking: template lint against an example context, all problems at once."""
+"""Tests for medocs.documents.checking: template lint against an example context, all problems at once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import docx
 import pytest
 
-from medocs.checking import Problem, check_template, describe_fields
+from medocs.documents.checking import Problem, check_template, describe_fields
 from medocs.errors import TemplateError
 
 EXAMPLE: dict[str, Any] = {

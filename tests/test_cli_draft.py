@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 from docx import Document
 from docx_text import docx_parts, docx_text
 
-from medocs.case_toml import dumps_case
 from medocs.cli import main
-from medocs.documents import data_dir
+from medocs.documents.kinds import data_dir
+from medocs.drafting.case_toml import dumps_case
 from medocs.loading import read_case_data
 
 SAMPLES = data_dir("samples")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from docx_text import docx_text
 
 from medocs.cli import main
-from medocs.documents import data_dir
+from medocs.documents.kinds import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = data_dir("samples")

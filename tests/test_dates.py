@@ -1,4 +1,4 @@
-"""Tests for medocs.dates: reading what users type and formatting dates for people."""
+"""Tests for medocs.timeline.dates: reading what users type and formatting dates for people."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medocs.dates import EARLIEST, LATEST, long_date, parse_date, plain_date
 from medocs.errors import DateInputError, MedocsError
+from medocs.timeline.dates import EARLIEST, LATEST, long_date, parse_date, plain_date
 
 
 class TestFormatting:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docx_text import docx_parts, docx_text
 
-from medocs.checking import check_template
-from medocs.documents import (
+from medocs.documents.checking import check_template
+from medocs.documents.kinds import (
     KINDS,
     build_context,
     data_dir,

@@ -11,18 +11,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medocs.advocacy import letter_deadlines
-from medocs.case_toml import dumps_case
-from medocs.documents import KINDS, data_dir, render_document
-from medocs.draft_questions import questions_for
-from medocs.draft_writing import email_text, outputs_for
-from medocs.drafting import (
+from medocs.documents.advocacy import letter_deadlines
+from medocs.documents.kinds import KINDS, data_dir, render_document
+from medocs.drafting.case_toml import dumps_case
+from medocs.drafting.questions import questions_for
+from medocs.drafting.session import (
     ADVOCATE_KINDS,
     collect_case,
     dates_summary,
     saved_case_data,
     seed_case,
 )
+from medocs.drafting.writing import email_text, outputs_for
 from medocs.errors import CaseValidationError, DateInputError
 from medocs.loading import load_case, read_case_data
 from medocs.models import MediationRequestCase
@@ -339,8 +339,8 @@ class TestShippedLetterTemplates:
     @pytest.mark.parametrize("kind", ADVOCATE_KINDS)
     def test_template_passes_check(self, kind: str) -> None:
         """`medocs check` finds nothing wrong in the shipped template."""
-        from medocs.checking import check_template
-        from medocs.documents import example_context, template_path
+        from medocs.documents.checking import check_template
+        from medocs.documents.kinds import example_context, template_path
 
         assert check_template(template_path(KINDS[kind]), example=example_context(kind),
                               required=KINDS[kind].required) == []

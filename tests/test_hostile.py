@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medocs.cli import main
-from medocs.documents import KINDS, data_dir
+from medocs.documents.kinds import KINDS, data_dir
 from medocs.errors import MedocsError
 from medocs.loading import load_case, read_case_data, validate_case
-from medocs.timeline import TimelineDates, compute_timeline
+from medocs.timeline.deadlines import TimelineDates, compute_timeline
 
 SAMPLES = data_dir("samples")
 PROFILE = str(SAMPLES / "westminster.toml")

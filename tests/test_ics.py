@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medocs.calendar_export import escape_text, fold_line, reminder_day, timeline_ics
 from medocs.cli import main
-from medocs.timeline import Deadline, TimelineDates, compute_timeline
-from medocs.workdays import is_working_day
+from medocs.timeline.deadlines import Deadline, TimelineDates, compute_timeline
+from medocs.timeline.ics import escape_text, fold_line, reminder_day, timeline_ics
+from medocs.timeline.workdays import is_working_day
 
 STAMP = datetime(2024, 10, 2, tzinfo=UTC)
 HOSTILE = "Zoë O'Brien & Sons <Ltd>; \"Shiv\", Ó Briain \\ 🙂"

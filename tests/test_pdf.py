@@ -1,4 +1,4 @@
-"""Tests of medocs.pdf with the real LibreOffice (and a fake soffice for crashes and hangs).
+"""Tests of medocs.pdf.pool with the real LibreOffice (and a fake soffice for crashes and hangs).
 
 The pool's tests run with both back-ends; the UNO back-end's crashes and hangs are real:
 its ``soffice.bin`` is killed, or stopped with SIGSTOP, in the middle of a batch; so is the
@@ -23,10 +23,11 @@ from typing import Any
 import docx
 import pytest
 
-from medocs import pdf, pdf_uno
 from medocs.errors import MedocsError, PdfError
-from medocs.pdf import Backend, PdfPool, convert, find_soffice
-from medocs.pdf_workers import STAGE_PREFIX, ConvertToWorker, OwnedDir, remove_abandoned
+from medocs.pdf import pool as pdf
+from medocs.pdf import uno_client as pdf_uno
+from medocs.pdf.pool import Backend, PdfPool, convert, find_soffice
+from medocs.pdf.workers import STAGE_PREFIX, ConvertToWorker, OwnedDir, remove_abandoned
 
 
 def make_docx(path: Path, title: str = "Certificate") -> Path:
@@ -551,7 +552,7 @@ KILLED_BATCH = """
 import sys
 from pathlib import Path
 
-from medocs.pdf import PdfPool
+from medocs.pdf.pool import PdfPool
 
 with PdfPool(workers=2, backend="uno") as pool:
     pool.convert_many([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]))
@@ -563,7 +564,7 @@ OWNER = """
 import os, signal, sys
 from pathlib import Path
 
-from medocs.pdf_workers import STAGE_PREFIX, OwnedDir
+from medocs.pdf.workers import STAGE_PREFIX, OwnedDir
 
 owned = OwnedDir(STAGE_PREFIX, Path(sys.argv[1]))
 print(owned.path, flush=True)

@@ -39,7 +39,8 @@ class TestPublicApi:
 
     def test_contract_functions_are_the_library_ones(self) -> None:
         """The re-exported functions are those of timeline and workdays."""
-        from medocs import timeline, workdays
+        from medocs.timeline import deadlines as timeline
+        from medocs.timeline import workdays
 
         assert medocs.appeal_deadline is timeline.appeal_deadline
         assert medocs.Deadline is timeline.Deadline

@@ -1,4 +1,4 @@
-"""Tests for medocs.rendering: compile-once output equals docxtpl's, safely, every time."""
+"""Tests for medocs.documents.rendering: compile-once output equals docxtpl's, safely, every time."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from medocs.errors import RenderError, TemplateError
-from medocs.rendering import (
+from medocs.documents.rendering import (
     CompiledTemplate,
     clear_template_cache,
     load_template,
     read_template_sources,
     safe_environment,
 )
+from medocs.errors import RenderError, TemplateError
 
 AWKWARD = "Zoë O'Brien & Sons <Ltd>"
 IRISH = 'Siobhán "Shiv" Ó Briain'

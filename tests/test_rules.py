@@ -1,10 +1,10 @@
-"""Tests for medocs.rules: the statutory periods as data, matching RULES.md."""
+"""Tests for medocs.timeline.rules: the statutory periods as data, matching RULES.md."""
 
 from __future__ import annotations
 
 import pytest
 
-from medocs.rules import RULES, Counting, Period, Status, rule
+from medocs.timeline.rules import RULES, Counting, Period, Status, rule
 
 MEDIATION_PART = "Part 2 (Mediation, regs 32-42)"
 

@@ -1,4 +1,4 @@
-"""Tests for medocs.timeline: every deadline, its date, its rules, its explanation and warnings."""
+"""Tests for medocs.timeline.deadlines: every deadline, its date, its rules, its explanation and warnings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from medocs.errors import DateInputError
-from medocs.timeline import (
+from medocs.timeline.deadlines import (
     Deadline,
     TimelineDates,
     adviser_contact_deadline,
@@ -20,7 +20,7 @@ from medocs.timeline import (
     compute_timeline,
     statutory_deadline,
 )
-from medocs.workdays import is_working_day
+from medocs.timeline.workdays import is_working_day
 
 D = date.fromisoformat
 DATA = Path(__file__).parent / "data"

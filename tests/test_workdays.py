@@ -1,4 +1,4 @@
-"""Tests for medocs.workdays: calendar months, working days and bank holidays."""
+"""Tests for medocs.timeline.workdays: calendar months, working days and bank holidays."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medocs.workdays import (
+from medocs.timeline.workdays import (
     add_months,
     add_working_days,
     bank_holiday_name,

@@ -23,16 +23,14 @@ from zoneinfo import ZoneInfo
 import click
 from click.shell_completion import CompletionItem
 
-from medocs import __version__
-from medocs.advocacy import letter_deadlines
-from medocs.batch import Progress, run_batch
-from medocs.calendar_export import write_ics
-from medocs.checking import check_template, describe_fields
-from medocs.columns import batch_columns
-from medocs.dates import long_date, parse_date
-from medocs.documents import KINDS, data_dir, document_kind, example_context
-from medocs.draft_writing import check_free, outputs_for, write_draft
-from medocs.drafting import (
+from medocs._version import __version__
+from medocs.batch.columns import batch_columns
+from medocs.batch.run import Progress, run_batch
+from medocs.batch.tables import TABLE_SUFFIXES
+from medocs.documents.advocacy import letter_deadlines
+from medocs.documents.checking import check_template, describe_fields
+from medocs.documents.kinds import KINDS, data_dir, document_kind, example_context
+from medocs.drafting.session import (
     ADVOCATE_KINDS,
     collect_case,
     confirm,
@@ -40,16 +38,18 @@ from medocs.drafting import (
     read_advocate,
     seed_case,
 )
+from medocs.drafting.writing import check_free, outputs_for, write_draft
 from medocs.errors import MedocsError, OutputExistsError, RegisterError
 from medocs.files import write_atomic
-from medocs.issuing import NAME_FIELDS, issue_document, output_path
+from medocs.issuing import issue_document
 from medocs.loading import load_case, read_case_data
-from medocs.naming import DEFAULT_PATTERN, file_stem
-from medocs.pdf import convert
+from medocs.naming import DEFAULT_PATTERN, NAME_FIELDS, file_stem, output_path
+from medocs.pdf.pool import convert
 from medocs.profiles import Profile, load_profile
 from medocs.register import Register, default_register_path
-from medocs.tables import TABLE_SUFFIXES
-from medocs.timeline import Deadline, TimelineDates, compute_timeline
+from medocs.timeline.dates import long_date, parse_date
+from medocs.timeline.deadlines import Deadline, TimelineDates, compute_timeline
+from medocs.timeline.ics import timeline_ics
 
 
 class _MedocsGroup(click.Group):
@@ -174,8 +174,10 @@ def timeline(as_json: bool, today: str | None, ics_path: Path | None, force: boo
     if ics_path is not None:
         # The same dates give the same event UIDs, so importing again updates the events.
         identity = "timeline:" + ";".join(f"{name}={day}" for name, day in sorted(dates.items()))
-        written = write_ics(ics_path, result, identity=identity, stamp=_stamp(now), force=force)
-        click.echo(f"wrote {written}", err=True)
+        ics_path.parent.mkdir(parents=True, exist_ok=True)
+        calendar = timeline_ics(result, identity=identity, stamp=_stamp(now))
+        write_atomic(ics_path, calendar.encode("utf-8"), force=force)
+        click.echo(f"wrote {ics_path}", err=True)
 
 
 def _stamp(today: date) -> datetime:

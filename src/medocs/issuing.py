@@ -32,18 +32,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from medocs import __version__
-from medocs.documents import DocumentKind, build_context, template_path
+from medocs._version import __version__
+from medocs.documents.kinds import DocumentKind, build_context, template_path
+from medocs.documents.rendering import CompiledTemplate, load_template
 from medocs.errors import MedocsError, OutputError, OutputExistsError
 from medocs.files import StagedFile, discard_file, publish_file, stage_file, stage_files, sync_directory
-from medocs.naming import DEFAULT_PATTERN, file_stem
 from medocs.profiles import Profile
 from medocs.register import Completion, Entry, Register, Reservation, file_sha256
-from medocs.rendering import CompiledTemplate, load_template
-from medocs.workdays import HOLIDAYS_DATA_VERSION
+from medocs.timeline.workdays import HOLIDAYS_DATA_VERSION
 
 __all__ = [
-    "NAME_FIELDS",
     "IssueStatus",
     "Issued",
     "Job",
@@ -52,8 +50,6 @@ __all__ = [
     "finish_documents",
     "issue_document",
     "issue_documents",
-    "name_fields",
-    "output_path",
     "prepare_documents",
     "reserve_numbers",
 ]
@@ -98,49 +94,6 @@ class Job:
     issued_sha256: str | None = None
     replaces_sha256: str | None = None
     reissue_of: str | None = None
-
-
-NAME_FIELDS = ("case_ref", "kind", "child", "recipient")
-
-
-def name_fields(kind: DocumentKind, case: BaseModel) -> dict[str, str]:
-    """The values a file name pattern may use: ``case_ref``, ``kind``, ``child``, ``recipient``.
-
-    Args:
-        kind: the document kind.
-        case: the case (a kind without a child or recipient gives empty values for them).
-
-    Returns:
-        Field name -> value, not yet sanitised (:func:`medocs.naming.file_stem` does that).
-    """
-    child = getattr(case, "child", None)
-    recipient = getattr(case, "recipient", None)
-    return {
-        "case_ref": str(getattr(case, "case_ref", "")),
-        "kind": kind.name,
-        "child": str(getattr(child, "name", "")),
-        "recipient": str(getattr(recipient, "name", "")),
-    }
-
-
-def output_path(out: Path, kind: DocumentKind, case_ref: str, *, pattern: str = DEFAULT_PATTERN,
-                fields: Mapping[str, str] | None = None) -> Path:
-    """Where a document goes: ``out`` itself if it names a .docx file, else a file inside it.
-
-    Args:
-        out: a .docx file, or a folder.
-        kind: the document kind.
-        case_ref: the case reference.
-        pattern: the file name pattern, e.g. ``'{case_ref}-{kind}'``.
-        fields: the pattern's values (:func:`name_fields`); default: case_ref and kind only.
-
-    Raises:
-        MedocsError: the pattern names an unknown field or gives an empty name.
-    """
-    if out.suffix.lower() == ".docx":
-        return out
-    values = dict(fields) if fields is not None else {"case_ref": case_ref, "kind": kind.name}
-    return out / f"{file_stem(pattern, values)}.docx"
 
 
 def certificate_facts(case: Any, profile: Profile) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from medocs.dates import parse_date
 from medocs.errors import CaseValidationError, DateInputError
 from medocs.models import field_problems
+from medocs.timeline.dates import parse_date
 
 __all__ = ["DATE_ERRORS", "load_case", "read_case_data", "text_date_problem", "validate_case"]
 

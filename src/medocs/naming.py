@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from pathlib import Path
 from string import Formatter
+from typing import Protocol
+
+from pydantic import BaseModel
 
 from medocs.errors import MedocsError
 
-__all__ = ["DEFAULT_PATTERN", "file_stem"]
+__all__ = ["DEFAULT_PATTERN", "NAME_FIELDS", "file_stem", "name_fields", "output_path"]
 
 DEFAULT_PATTERN = "{case_ref}-{kind}"
 _MAX_STEM = 120
@@ -63,3 +67,53 @@ def file_stem(pattern: str, fields: Mapping[str, str]) -> str:
     if stem.split(".")[0].upper() in _RESERVED:
         stem = f"_{stem}"
     return stem
+
+
+class _Named(Protocol):
+    """A document kind, as far as file names need it."""
+
+    @property
+    def name(self) -> str: ...
+
+
+NAME_FIELDS = ("case_ref", "kind", "child", "recipient")
+
+
+def name_fields(kind: _Named, case: BaseModel) -> dict[str, str]:
+    """The values a file name pattern may use: ``case_ref``, ``kind``, ``child``, ``recipient``.
+
+    Args:
+        kind: the document kind.
+        case: the case (a kind without a child or recipient gives empty values for them).
+
+    Returns:
+        Field name -> value, not yet sanitised (:func:`file_stem` does that).
+    """
+    child = getattr(case, "child", None)
+    recipient = getattr(case, "recipient", None)
+    return {
+        "case_ref": str(getattr(case, "case_ref", "")),
+        "kind": kind.name,
+        "child": str(getattr(child, "name", "")),
+        "recipient": str(getattr(recipient, "name", "")),
+    }
+
+
+def output_path(out: Path, kind: _Named, case_ref: str, *, pattern: str = DEFAULT_PATTERN,
+                fields: Mapping[str, str] | None = None) -> Path:
+    """Where a document goes: ``out`` itself if it names a .docx file, else a file inside it.
+
+    Args:
+        out: a .docx file, or a folder.
+        kind: the document kind.
+        case_ref: the case reference.
+        pattern: the file name pattern, e.g. ``'{case_ref}-{kind}'``.
+        fields: the pattern's values (:func:`name_fields`); default: case_ref and kind only.
+
+    Raises:
+        MedocsError: the pattern names an unknown field or gives an empty name.
+    """
+    if out.suffix.lower() == ".docx":
+        return out
+    values = dict(fields) if fields is not None else {"case_ref": case_ref, "kind": kind.name}
+    return out / f"{file_stem(pattern, values)}.docx"

@@ -36,7 +36,7 @@ from typing import Literal, TextIO
 from platformdirs import user_data_path
 
 from medocs.errors import RegisterError
-from medocs.tables import csv_safe
+from medocs.reports import csv_safe
 
 __all__ = [
     "Completion",

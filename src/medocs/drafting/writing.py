@@ -15,14 +15,15 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from pydantic import BaseModel
 
-from medocs.advocacy import letter_deadlines
-from medocs.calendar_export import write_ics
-from medocs.case_toml import dumps_case
-from medocs.documents import DocumentKind, build_context, render_document
-from medocs.drafting import saved_case_data
+from medocs.documents.advocacy import letter_deadlines
+from medocs.documents.kinds import DocumentKind, build_context, render_document
+from medocs.drafting.case_toml import dumps_case
+from medocs.drafting.session import saved_case_data
 from medocs.errors import OutputExistsError
 from medocs.files import write_atomic
-from medocs.issuing import issue_document, output_path
+from medocs.issuing import issue_document
+from medocs.naming import output_path
+from medocs.timeline.ics import timeline_ics
 
 __all__ = ["check_free", "email_text", "outputs_for", "write_draft"]
 
@@ -131,7 +132,9 @@ def write_draft(
     written.append(target)
     if ics is not None:
         child = getattr(case, "child").name  # noqa: B009 - every advocate's case has one
-        written.append(write_ics(ics, deadlines, identity=getattr(case, "case_ref"),  # noqa: B009
-                                 stamp=stamp, title_prefix=child,
-                                 calendar_name=f"{child}: SEND deadlines", force=force))
+        calendar = timeline_ics(deadlines, identity=getattr(case, "case_ref"),  # noqa: B009
+                                stamp=stamp, title_prefix=child, calendar_name=f"{child}: SEND deadlines")
+        ics.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(ics, calendar.encode("utf-8"), force=force)
+        written.append(ics)
     return written, warnings

@@ -20,7 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from medocs.rendering import TemplateSource, line_excerpt, read_template_sources, safe_environment
+from medocs.documents.rendering import TemplateSource, line_excerpt, read_template_sources, safe_environment
 from medocs.suggest import did_you_mean
 
 __all__ = ["Problem", "check_template", "describe_fields"]

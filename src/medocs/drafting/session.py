@@ -21,10 +21,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from medocs.advocacy import advocate_letter_problems
-from medocs.dates import impossible_date, long_date, parse_date, plain_date
-from medocs.documents import KINDS
-from medocs.draft_questions import (
+from medocs.documents.advocacy import advocate_letter_problems
+from medocs.documents.kinds import KINDS
+from medocs.drafting.questions import (
     ASK_IF,
     DATE_FORMS,
     DYNAMIC_DEFAULTS,
@@ -42,7 +41,8 @@ from medocs.errors import CaseValidationError, DateInputError
 from medocs.loading import DATE_ERRORS, read_case_data, text_date_problem, validate_case
 from medocs.models import Action, field_problems
 from medocs.profiles import Profile
-from medocs.timeline import Deadline
+from medocs.timeline.dates import impossible_date, long_date, parse_date, plain_date
+from medocs.timeline.deadlines import Deadline
 
 __all__ = [
     "ADVOCATE_KINDS",

@@ -31,9 +31,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from medocs.dates import impossible_date, parse_date
+from medocs.batch.tables import CellProblem
 from medocs.errors import DateInputError
-from medocs.tables import CellProblem
+from medocs.timeline.dates import impossible_date, parse_date
 
 __all__ = ["Column", "Converted", "RowConverter", "batch_columns", "cell_text"]
 

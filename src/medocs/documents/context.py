@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from medocs.dates import long_date, plain_date
+from medocs.documents.wording import child_words, wording_for
 from medocs.models import (
     AgreementRecordCase,
     Child,
@@ -22,7 +22,8 @@ from medocs.models import (
     Recipient,
 )
 from medocs.profiles import Contact, Officer, Profile
-from medocs.timeline import (
+from medocs.timeline.dates import long_date, plain_date
+from medocs.timeline.deadlines import (
     Deadline,
     adviser_contact_deadline,
     agreement_action_deadline,
@@ -30,7 +31,6 @@ from medocs.timeline import (
     reg44_period,
     statutory_deadline,
 )
-from medocs.wording import child_words, wording_for
 
 __all__ = [
     "Context",

@@ -1,4 +1,4 @@
-"""Serve DOCX -> PDF conversions to :mod:`medocs.pdf_uno` with one LibreOffice driven over UNO.
+"""Serve DOCX -> PDF conversions to :mod:`medocs.pdf.uno_client` with one LibreOffice driven over UNO.
 
 This file is executed by path by a Python that can ``import uno`` (Debian's python3 with
 python3-uno, or LibreOffice's bundled one), not by medocs' virtualenv: it uses only the

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from medocs.dates import EARLIEST, LATEST, in_range, long_date, plain_date
 from medocs.errors import DateInputError
-from medocs.rules import Counting, Period, Rule, Status, rule
-from medocs.workdays import (
+from medocs.timeline.dates import EARLIEST, LATEST, in_range, long_date, plain_date
+from medocs.timeline.rules import Counting, Period, Rule, Status, rule
+from medocs.timeline.workdays import (
     add_months,
     add_working_days,
     bank_holiday_name,

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
-from medocs.context import Context, child_context, deadline_context, decision_ref_context
-from medocs.dates import long_date, plain_date
+from medocs.documents.context import Context, child_context, deadline_context, decision_ref_context
+from medocs.documents.wording import wording_for
 from medocs.errors import DateInputError
 from medocs.models import (
     Action,
@@ -24,7 +24,8 @@ from medocs.models import (
     MediationRequestCase,
 )
 from medocs.profiles import Profile
-from medocs.timeline import (
+from medocs.timeline.dates import long_date, plain_date
+from medocs.timeline.deadlines import (
     Deadline,
     adviser_contact_deadline,
     agreement_action_deadline,
@@ -32,7 +33,6 @@ from medocs.timeline import (
     reg44_period,
     statutory_deadline,
 )
-from medocs.wording import wording_for
 
 __all__ = [
     "advocate_letter_problems",

@@ -20,9 +20,8 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,6 @@ __all__ = [
     "Table",
     "TableRow",
     "TableStream",
-    "csv_bytes",
-    "csv_safe",
     "open_table",
     "read_table",
 ]
@@ -44,7 +41,6 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection");
 # tab and carriage return are on OWASP's list too, since some programs strip them first.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_TABLE_BYTES = 200 * 1024 * 1024  # ~100x a national year's worth of rows
 _DELIMITERS = (",", ";", "\t")
 _CHUNK = 1 << 16  # bytes or characters read at a time: a file is never held whole
@@ -583,41 +579,3 @@ class _CachedResults:
         if self._workbook is not None:
             self._workbook.close()
             self._workbook = None
-
-
-# --------------------------------------------------------------------------- writing CSV
-
-
-def csv_safe(value: object) -> str:
-    """Turn a value into CSV cell text that a spreadsheet will not run as a formula.
-
-    Args:
-        value: any value; None is empty, dates are ISO ``YYYY-MM-DD``.
-
-    Returns:
-        The text, with a leading apostrophe when it starts with ``=``, ``+``, ``-``, ``@``,
-        a tab or a carriage return (the apostrophe makes Excel and LibreOffice show text).
-    """
-    if value is None:
-        return ""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """A whole CSV file, safe to open in a spreadsheet, as UTF-8 with a BOM.
-
-    The BOM makes Excel read the file as UTF-8 (without it, 'Zoë' shows as 'ZoÃ«').
-
-    Args:
-        header: the column names.
-        rows: the values of each row, passed through :func:`csv_safe`.
-
-    Returns:
-        The file's bytes (Excel's defaults: comma, double quotes, CRLF line ends).
-    """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([csv_safe(name) for name in header])
-    writer.writerows([csv_safe(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")

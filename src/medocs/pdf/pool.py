@@ -15,7 +15,7 @@ LibreOffice facts this code relies on (measured, ``shared/perf/NOTES.md`` §7):
 
 Two back-ends, chosen per pool (:attr:`PdfPool.backend`):
 
-* ``"uno"`` (used when a Python that can ``import uno`` is found, see :mod:`medocs.pdf_uno`):
+* ``"uno"`` (used when a Python that can ``import uno`` is found, see :mod:`medocs.pdf.uno_client`):
   each worker is a long-lived ``soffice`` driven over the UNO bridge, handed one file at a
   time and restarted every ``chunk_size`` files; it starts LibreOffice less often and reuses
   one hidden window for every document.
@@ -27,7 +27,7 @@ and after any crash or hang is killed (whole process group) and restarts with a 
 
 A process killed mid-batch cannot clean up: it leaves its pool's directory in the temporary
 directory and a staging directory in ``out_dir``. Both are locked while in use (see
-:class:`medocs.pdf_workers.OwnedDir`), so the next pool, or :func:`convert`, deletes the
+:class:`medocs.pdf.workers.OwnedDir`), so the next pool, or :func:`convert`, deletes the
 abandoned ones without touching those of a pool still running.
 """
 
@@ -44,8 +44,8 @@ from types import TracebackType
 from typing import Literal
 
 from medocs.errors import PdfError
-from medocs.pdf_uno import UnoProcess, find_uno_python
-from medocs.pdf_workers import (
+from medocs.pdf.uno_client import UnoProcess, find_uno_python
+from medocs.pdf.workers import (
     STAGE_PREFIX,
     ConvertToWorker,
     OwnedDir,

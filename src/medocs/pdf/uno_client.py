@@ -1,4 +1,4 @@
-"""The UNO back-end of :mod:`medocs.pdf`: long-lived LibreOffice processes fed one file at a time.
+"""The UNO back-end of :mod:`medocs.pdf.pool`: long-lived LibreOffice processes fed one file at a time.
 
 The virtualenv cannot ``import uno`` (the module comes with LibreOffice, built for one
 particular Python), so each process is driven by a helper, ``uno_worker.py`` shipped beside

@@ -1,4 +1,4 @@
-"""The workers of :class:`medocs.pdf.PdfPool`, one kind per back-end, and the checks they share.
+"""The workers of :class:`medocs.pdf.pool.PdfPool`, one kind per back-end, and the checks they share.
 
 Both kinds take .docx files already checked by :func:`check_docx`, have LibreOffice write
 the PDFs into a staging directory inside ``out_dir`` and move each one into place only once
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from medocs.errors import PdfError
-from medocs.pdf_uno import UnoProcess, exit_reason, kill_group, soffice_said
+from medocs.pdf.uno_client import UnoProcess, exit_reason, kill_group, soffice_said
 
 __all__ = [
     "STAGE_PREFIX",

@@ -18,10 +18,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from medocs.documents import KINDS
+from medocs.documents.kinds import KINDS
+from medocs.documents.wording import wording_for
 from medocs.models import Action, DecisionKind, OrderType
-from medocs.timeline import reg44_period
-from medocs.wording import wording_for
+from medocs.timeline.deadlines import reg44_period
 
 __all__ = [
     "ASK_IF",

@@ -15,18 +15,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from medocs.advocacy import (
+from medocs.documents.advocacy import (
     agreement_chase_context,
     certificate_request_context,
     mediation_not_arranged_context,
     mediation_request_context,
 )
-from medocs.context import (
+from medocs.documents.context import (
     agreement_record_context,
     decision_letter_context,
     decline_certificate_context,
     mediation_certificate_context,
 )
+from medocs.documents.rendering import load_template
 from medocs.errors import MedocsError
 from medocs.loading import load_case
 from medocs.models import (
@@ -40,7 +41,6 @@ from medocs.models import (
     MediationRequestCase,
 )
 from medocs.profiles import Profile, load_profile
-from medocs.rendering import load_template
 
 __all__ = [
     "KINDS",
@@ -182,10 +182,11 @@ def document_kind(name: str) -> DocumentKind:
 
 def data_dir(name: str) -> Path:
     """Folder of shipped data ('templates' or 'samples'): inside the wheel, or the checkout."""
-    packaged = Path(__file__).resolve().parent / name
+    package = Path(__file__).resolve().parents[1]  # src/medocs, or medocs/ in the wheel
+    packaged = package / name
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / name
+    return package.parents[1] / name
 
 
 def template_path(kind: DocumentKind, templates: Path | None = None) -> Path:

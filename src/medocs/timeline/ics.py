@@ -11,13 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-from medocs import __version__
-from medocs.dates import long_date
-from medocs.files import write_atomic
-from medocs.timeline import Deadline
-from medocs.workdays import previous_working_day
+from medocs._version import __version__
+from medocs.timeline.dates import long_date
+from medocs.timeline.deadlines import Deadline
+from medocs.timeline.workdays import previous_working_day
 
 __all__ = [
     "REMINDER_WORKING_DAYS",
@@ -25,7 +23,6 @@ __all__ = [
     "fold_line",
     "reminder_day",
     "timeline_ics",
-    "write_ics",
 ]
 
 # A reminder this many working days before the deadline leaves time to act.
@@ -142,26 +139,3 @@ def timeline_ics(
         ]
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines)
-
-
-
-def write_ics(
-    path: Path,
-    deadlines: Mapping[str, Deadline],
-    *,
-    identity: str,
-    stamp: datetime,
-    title_prefix: str = "",
-    calendar_name: str = "SEND deadlines",
-    force: bool = False,
-) -> Path:
-    """Write ``timeline_ics(...)`` to ``path`` atomically (UTF-8, CRLF line ends).
-
-    Raises:
-        OutputExistsError: if ``path`` exists and ``force`` is False.
-    """
-    text = timeline_ics(deadlines, identity=identity, stamp=stamp, title_prefix=title_prefix,
-                        calendar_name=calendar_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text.encode("utf-8"), force=force)
-    return path

@@ -2,14 +2,14 @@
 
 The steps, in this order (nothing is written before step 3):
 
-1. Open the input (:func:`medocs.tables.open_table`) and check its header against the
-   kind's batch columns (:mod:`medocs.columns`): an unknown column stops the batch (once the
+1. Open the input (:func:`medocs.batch.tables.open_table`) and check its header against the
+   kind's batch columns (:mod:`medocs.batch.columns`): an unknown column stops the batch (once the
    rest of the file is read, so a fault in the file itself is still reported first).
 2. Read the rows one at a time, turn each into a case and validate it as it arrives (in the
    worker processes when there are any), collecting every problem of every row and keeping
    only a small record per row (the case itself goes to a temporary file); then mark
    duplicate ``case_ref`` values and rows whose output file names would collide
-   (:mod:`medocs.batch_rows`).
+   (:mod:`medocs.batch.rows`).
 3. Issue the good rows chunk by chunk. This process reserves each chunk's certificate
    numbers (one register transaction, in row order, so the same rows get the same numbers
    whatever ``--jobs`` is) and hands the chunk to a worker; while the workers render, it
@@ -17,7 +17,7 @@ The steps, in this order (nothing is written before step 3):
    started before the input is read) compiles the template once, renders with
    :func:`medocs.issuing.prepare_documents` and writes with
    :func:`medocs.issuing.finish_documents` in a thread, so disk waits overlap rendering.
-4. Optionally convert the documents to PDF through one :class:`medocs.pdf.PdfPool`.
+4. Optionally convert the documents to PDF through one :class:`medocs.pdf.pool.PdfPool`.
 5. Write ``manifest.csv`` (one line per input row) and ``errors.csv`` (one line per problem)
    atomically, values neutralised against spreadsheet formulas. An earlier, different report
    is never lost: it is renamed ``manifest.<UTC time it was written>.csv`` first.
@@ -41,8 +41,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal, TextIO, overload
 
-from medocs.batch_rows import Row, RowError, Spill, plan_rows
-from medocs.documents import KINDS, DocumentKind, example_context, template_path
+from medocs.batch.rows import Row, RowError, Spill, plan_rows
+from medocs.batch.tables import open_table
+from medocs.documents.kinds import KINDS, DocumentKind, example_context, template_path
+from medocs.documents.rendering import load_template
 from medocs.errors import MedocsError, OutputError, OutputExistsError, PdfError
 from medocs.files import remove_stale_temp_files, write_atomic
 from medocs.issuing import (
@@ -54,11 +56,10 @@ from medocs.issuing import (
     reserve_numbers,
 )
 from medocs.naming import DEFAULT_PATTERN
-from medocs.pdf import PdfPool
+from medocs.pdf.pool import PdfPool
 from medocs.profiles import Profile
 from medocs.register import Register
-from medocs.rendering import load_template
-from medocs.tables import csv_bytes, open_table
+from medocs.reports import csv_bytes
 
 __all__ = [
     "BatchResult",

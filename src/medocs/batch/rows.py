@@ -26,12 +26,12 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-from medocs.columns import RowConverter, batch_columns, cell_text
-from medocs.documents import KINDS, DocumentKind
+from medocs.batch.columns import RowConverter, batch_columns, cell_text
+from medocs.batch.tables import TableRow, TableStream
+from medocs.documents.kinds import KINDS, DocumentKind
 from medocs.errors import CaseValidationError, MedocsError
-from medocs.issuing import name_fields, output_path
 from medocs.loading import validate_case
-from medocs.tables import TableRow, TableStream
+from medocs.naming import name_fields, output_path
 
 __all__ = [
     "Checked",
