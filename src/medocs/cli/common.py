@@ -1,0 +1,102 @@
+"""What the commands share: the kind argument, the profile and register options, today's date."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import signal
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+from click.shell_completion import CompletionItem
+
+from medocs.documents.kinds import KINDS
+from medocs.profiles import Profile, load_profile
+from medocs.register import default_register_path
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Make SIGTERM and SIGHUP stop the work as Ctrl-C does, shutting workers and LibreOffice down."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def calendar_stamp(today: date) -> datetime:
+    """DTSTAMP for a calendar: midnight UTC of 'today', so --today gives the same file."""
+    return datetime.combine(today, time(0, 0), tzinfo=UTC)
+
+
+def today_in_england() -> date:
+    """The CLI reads the clock once, in England's time zone; the library never does."""
+    return datetime.now(tz=ZoneInfo("Europe/London")).date()
+
+
+
+class KindType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A document kind; a misspelt one gets a suggestion and the list of kinds, on one line."""
+
+    name = "kind"
+
+    def __init__(self, kinds: list[str], what: str = "document kind") -> None:
+        self.kinds = kinds
+        self.what = what
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return "KIND"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(k) for k in self.kinds if k.startswith(incomplete)]
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if text in self.kinds:
+            return text
+        close = difflib.get_close_matches(text.strip().lower().replace("_", "-"), self.kinds, n=1,
+                                          cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        self.fail(f"unknown {self.what} {text!r}: {hint}(kinds: {', '.join(self.kinds)})", param, ctx)
+
+
+KIND = KindType(list(KINDS))
+NUMBERED_KIND = KindType([name for name, kind in KINDS.items() if kind.numbered],
+                           what="kind of certificate")
+PROFILE_HELP = "Organisation profile (TOML). Default: $MEDOCS_PROFILE."
+
+
+def require_profile(path: Path | None) -> Profile:
+    chosen = path or (Path(os.environ["MEDOCS_PROFILE"]) if os.environ.get("MEDOCS_PROFILE") else None)
+    if chosen is None:
+        msg = (
+            "no organisation profile: pass --profile FILE or set MEDOCS_PROFILE "
+            "(run 'medocs samples DIR' for DIR/example-profile.toml to start from)"
+        )
+        raise click.UsageError(msg)
+    return load_profile(chosen)
+
+
+def optional_profile(path: Path | None) -> Profile | None:
+    chosen = path or (Path(os.environ["MEDOCS_PROFILE"]) if os.environ.get("MEDOCS_PROFILE") else None)
+    return load_profile(chosen) if chosen is not None else None
+
+
+def register_path_for(option: Path | None, profile: Profile | None) -> Path:
+    return option or (profile.register_file if profile else None) or default_register_path()
+
+
+def echo_warnings(lines: tuple[str, ...] | list[str]) -> None:
+    for line in lines:
+        click.echo(f"warning: {line}", err=True)

@@ -1,0 +1,80 @@
+"""``medocs render``: one document from a case file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from medocs.cli.common import (
+    KIND,
+    PROFILE_HELP,
+    echo_warnings,
+    optional_profile,
+    register_path_for,
+    require_profile,
+    today_in_england,
+)
+from medocs.documents.kinds import document_kind
+from medocs.errors import OutputExistsError
+from medocs.issuing import issue_document
+from medocs.loading import load_case
+from medocs.naming import output_path
+from medocs.pdf.pool import convert
+from medocs.register import Register
+from medocs.timeline.dates import parse_date
+
+
+@click.command()
+@click.argument("kind", type=KIND)
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output .docx file, or a folder to write {case_ref}-{kind}.docx into.")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              help=PROFILE_HELP)
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of your own templates (e.g. with your letterhead).")
+@click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
+@click.option("--pdf-a", is_flag=True, help="Write the PDF as PDF/A-2b, for archiving.")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--register", "register_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Certificate register (SQLite). Default: the profile's, else your data folder.")
+@click.option("--reissue", is_flag=True,
+              help="A new certificate number for a case whose details changed since it was issued.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (for warnings).")
+def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
+           templates: Path | None, pdf: bool, pdf_a: bool, force: bool,
+           register_path: Path | None, reissue: bool, today: str | None) -> None:
+    """Render one document from a case file (TOML or JSON).
+
+    \b
+    Examples:
+      medocs render decision-letter samples/decision-letter.toml --profile samples/westminster.toml --out out/
+      medocs render decline-certificate case.toml --out cert.docx --pdf
+    """
+    doc_kind = document_kind(kind)
+    profile = require_profile(profile_path) if doc_kind.needs_profile else optional_profile(profile_path)
+    case = load_case(case_file, doc_kind.model)
+    target = output_path(out, doc_kind, getattr(case, "case_ref"))  # noqa: B009
+    pdf_target = target.with_suffix(".pdf")
+    if (pdf or pdf_a) and pdf_target.exists() and not force and not reissue:
+        msg = f"{pdf_target} already exists: use --force to replace it"
+        raise OutputExistsError(msg)
+    now = parse_date(today, field="--today") if today else today_in_england()
+    register = Register(register_path_for(register_path, profile)) if doc_kind.numbered else None
+    try:
+        issued = issue_document(doc_kind, case, profile, target=target, today=now,
+                                templates=templates, force=force, register=register,
+                                reissue=reissue)
+    finally:
+        if register is not None:
+            register.close()
+    echo_warnings(issued.warnings)
+    click.echo(f"wrote {issued.docx}" + (f" (certificate {issued.certificate_number})"
+                                          if issued.certificate_number else ""))
+    if issued.replaced and not (pdf or pdf_a) and pdf_target.exists():
+        click.echo(f"warning: {pdf_target} is still the PDF of the certificate this one replaces; "
+                   "add --pdf to make it again", err=True)
+    if pdf or pdf_a:
+        (written,) = convert([issued.docx], target.parent, pdf_a=pdf_a)
+        click.echo(f"wrote {written}")
