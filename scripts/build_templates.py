@@ -118,6 +118,15 @@ def bullets(container, loop: str, item: str) -> None:
     tag(container, "{%p endfor %}")
 
 
+def case_notes_block(doc) -> None:
+    """What the case's own dates need said with them (late contact, a date on a non-working
+    day, predicted bank holidays...): one bullet each, nothing when there is none."""
+    tag(doc, "{%p if case_notes %}")
+    para(doc, "Please note about these dates:", bold=True, keep_next=True)
+    bullets(doc, "note in case_notes", "{{ note }}")
+    tag(doc, "{%p endif %}")
+
+
 def heading(doc, text: str, level: int = 2) -> None:
     doc.add_paragraph(text, style=f"Heading {level}")
 
@@ -471,9 +480,9 @@ def decision_letter() -> None:
          "{{ deadlines.appeal.date }}, by 5pm, or within one month from the date of issue of "
          "your mediation certificate if that is later"),
         ("Please note",
-         "If a deadline for appealing falls between 25 December and 1 January, or in August, "
-         "it moves to the first working day after 1 January or 31 August. Only the Tribunal "
-         "decides whether an appeal is in time."),
+         "If the time for appealing ends between 25 December and 1 January, or in August, it "
+         "moves to the first working day after 1 January or 31 August. The date above already "
+         "allows for this. Only the Tribunal decides whether an appeal is in time."),
     ]
     for (key, value), row in zip(rows, table.rows, strict=True):
         cell_text(row.cells[0], key, bold=True)
@@ -482,6 +491,7 @@ def decision_letter() -> None:
     set_widths(table, [6.0, 10.6])
     keep_together(table)
     para(doc, space_after=2)
+    case_notes_block(doc)
 
     heading(doc, "If you disagree: your right to appeal")
     para(doc, "You have the right to appeal to the First-tier Tribunal (Special Educational "
@@ -600,6 +610,7 @@ def appeal_meaning(doc) -> None:
           "certificate, adjusted as the Tribunal's rules require (Tribunal Procedure Rules "
           "2008, rules 12 and 20). Only the Tribunal decides whether an appeal is in time.",
           False))
+    case_notes_block(doc)
 
 
 def signature(doc, who: str, role: str) -> None:
@@ -759,6 +770,7 @@ def agreement_record() -> None:
               "{{ agreement.icb_notice_by }} (regulation 42(4)).", bold=True)
     tag(doc, "{%p endif %}")
 
+    case_notes_block(doc)
     heading(doc, "Matters not agreed")
     tag(doc, "{%p if not_agreed %}")
     bullets(doc, "item in not_agreed", "{{ item }}")
@@ -861,6 +873,7 @@ def key_dates_table(doc) -> None:
     set_widths(table, [7.0, 9.6])
     keep_together(table)
     para(doc, space_after=2)
+    case_notes_block(doc)
 
 
 def advocate_sign_off(doc) -> None:
@@ -972,11 +985,12 @@ def certificate_request() -> None:
     para(doc, "send it by email to {{ certificate_to }}.", style="List Bullet")
 
     heading(doc, "Why the date matters")
-    para(doc, "If the certificate is issued on {{ deadlines.certificate_due.plain }}, the Tribunal "
-              "must receive {{ client.name }}'s appeal by 5pm on "
-              "{{ deadlines.appeal_if_issued.date }}: the later of 2 months after the decision "
-              "letter was sent and one month from the date of issue of the certificate, moved "
-              "where the Tribunal's rules say so (Tribunal Procedure Rules 2008, rules 12 and 20). "
+    para(doc, "If the certificate is issued on the day of this letter, {{ letter.date }}, the "
+              "Tribunal must receive {{ client.name }}'s appeal by 5pm on "
+              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date is "
+              "the later of 2 months after the decision letter was sent and one month from the "
+              "certificate's date of issue, moved where the Tribunal's rules say so (Tribunal "
+              "Procedure Rules 2008, rules 12 and 20). "
               "Until the certificate is issued, {{ client.name }} cannot appeal: the Tribunal "
               "asks for the certificate and its date of issue with the appeal.")
     para(doc, "If we have not received the certificate by {{ deadlines.certificate_due.date }}, "
@@ -1015,10 +1029,11 @@ def mediation_not_arranged() -> None:
           "its date of issue shown clearly, and send it to me at {{ advocate.email }}.", False))
 
     heading(doc, "The appeal")
-    para(doc, "If the certificate is issued on {{ deadlines.certificate_due.plain }}, the Tribunal "
-              "must receive {{ client.name }}'s appeal by 5pm on "
-              "{{ deadlines.appeal_if_issued.date }} (Tribunal Procedure Rules 2008, rules 12 and "
-              "20).")
+    para(doc, "If the certificate is issued on the day of this letter, {{ letter.date }}, the "
+              "Tribunal must receive {{ client.name }}'s appeal by 5pm on "
+              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date is "
+              "the later of 2 months after the decision letter was sent and one month from the "
+              "certificate's date of issue (Tribunal Procedure Rules 2008, rules 12 and 20).")
     boxed(doc, [("Mediation may still take place later if {{ client.name }} wishes, but the "
                  "appeal deadline will not wait for it. That is why the certificate is needed "
                  "now.", True)], fill="FFF4E5")

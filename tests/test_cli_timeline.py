@@ -196,3 +196,61 @@ class TestTimelineErrors:
         result = CliRunner().invoke(main, ["--debug", "timeline", "--decision-sent", "2025-02-30"])
         assert result.exit_code == 1
         assert isinstance(result.exception, ValueError)
+
+
+class TestEveryOptionAlone:
+    """Each date option alone gives at least one deadline, in text and JSON (issue 12 item 3)."""
+
+    @pytest.mark.parametrize("index", range(0, len(ALL_DATES), 2),
+                             ids=[ALL_DATES[i] for i in range(0, len(ALL_DATES), 2)])
+    def test_option_alone_answers(self, index: int) -> None:
+        """An option alone exits 0 with a table and a non-empty JSON object, never a traceback."""
+        option, value = ALL_DATES[index], ALL_DATES[index + 1]
+        text = _run(option, value, "--today", "2024-10-02")
+        assert text.exit_code == 0, text.output
+        assert text.output.strip()
+        assert "Traceback" not in text.output
+        assert _json(option, value)
+
+    def test_certificate_alone_gives_the_certificate_limb(self) -> None:
+        """--certificate-issued 2025-10-27 alone gives Thu 27 Nov 2025 and asks for --decision-sent."""
+        value = _json("--certificate-issued", "2025-10-27")
+        deadline = value["appeal_deadline_certificate_only"]
+        assert deadline["date"] == "2025-11-27"
+        assert [r["id"] for r in deadline["rule"]] == ["T2"]
+        assert any("--decision-sent" in w for w in deadline["warnings"])
+        text = _run("--certificate-issued", "2025-10-27", "--today", "2025-10-27").output
+        assert "Thursday 27 November 2025" in text
+        assert "--decision-sent" in text
+
+    def test_certificate_alone_rolls_like_the_full_deadline(self) -> None:
+        """The certificate limb follows r.12: 24 Nov 2025 gives Wed 24 Dec; 25 Nov gives Fri 2 Jan 2026."""
+        assert _json("--certificate-issued", "2025-11-24")[
+            "appeal_deadline_certificate_only"]["date"] == "2025-12-24"
+        # 25 Nov 2025 + 1 month = Thu 25 Dec 2025, in the window: first working day after 1 Jan 2026.
+        assert _json("--certificate-issued", "2025-11-25")[
+            "appeal_deadline_certificate_only"]["date"] == "2026-01-02"
+
+    def test_with_the_decision_date_no_certificate_only_key(self) -> None:
+        """With --decision-sent the full appeal deadline is given, and no certificate-only key."""
+        value = _json("--decision-sent", "2025-09-01", "--certificate-issued", "2025-10-27")
+        assert "appeal_deadline_certificate_only" not in value
+        assert value["appeal_deadline"]["date"] == "2025-11-27"
+
+
+class TestLateCertificateInTimeline:
+    """A certificate issued after its 3 working days is noted on the due date (issue 12 item 4)."""
+
+    def test_late_decline_certificate_is_noted(self) -> None:
+        """Declined Tue 26 Nov 2024, due Fri 29 Nov (3 working days), issued Tue 3 Dec: noted."""
+        value = _json("--declined-on", "2024-11-26", "--certificate-issued", "2024-12-03")
+        due = value["decline_certificate_due"]
+        assert due["date"] == "2024-11-29"
+        assert any("issued on 3 December 2024, after Friday 29 November 2024" in n
+                   for n in due["notes"])
+        assert due["notes"][0] in due["warnings"]
+
+    def test_on_time_certificate_has_no_note(self) -> None:
+        """Issued on the due date: no lateness note."""
+        value = _json("--declined-on", "2024-11-26", "--certificate-issued", "2024-11-29")
+        assert value["decline_certificate_due"]["notes"] == []

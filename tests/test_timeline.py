@@ -12,6 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from medocs.errors import DateInputError
+from medocs.timeline.dates import long_date, plain_date
 from medocs.timeline.deadlines import (
     Deadline,
     TimelineDates,
@@ -20,7 +21,7 @@ from medocs.timeline.deadlines import (
     compute_timeline,
     statutory_deadline,
 )
-from medocs.timeline.workdays import is_working_day
+from medocs.timeline.workdays import LAST_PROCLAIMED_YEAR, is_working_day
 
 D = date.fromisoformat
 DATA = Path(__file__).parent / "data"
@@ -118,23 +119,40 @@ class TestAppealDeadline:
         assert any("in August" in s and "Monday 1 September 2025" in s for s in deadline.explanation)
 
     def test_cautious_christmas_note(self) -> None:
-        """The 2022 rolled date keeps 28 Dec and notes the generous reading, 3 January 2023."""
+        """The 2022 rolled date keeps 28 Dec, names no later date and says not to rely on one."""
         deadline = appeal_deadline(D("2022-10-24"))
         assert deadline.date == D("2022-12-28")
-        assert any(
-            "generous reading" in step and "Tuesday 3 January 2023" in step
-            for step in deadline.explanation
-        )
+        text = " ".join((*deadline.explanation, *deadline.warnings, *deadline.notes))
+        assert "generous" not in text
+        assert "January 2023" not in text
+        assert "Do not rely on any date later than 28 December 2022." in deadline.notes[0]
+        assert deadline.notes[0] in deadline.warnings
 
     def test_cautious_august_note(self) -> None:
-        """Sat 31 Jul 2021 rolled to Mon 2 Aug notes the generous reading, 1 September 2021."""
+        """Sat 31 Jul 2021 rolled to Mon 2 Aug names no September date and warns not to rely on one."""
         deadline = appeal_deadline(D("2021-05-31"))
-        assert any("Wednesday 1 September 2021" in step for step in deadline.explanation)
+        assert deadline.date == D("2021-08-02")
+        text = " ".join((*deadline.explanation, *deadline.warnings))
+        assert "September 2021" not in text
+        assert any("Do not rely on any date later than 2 August 2021" in n for n in deadline.notes)
 
-    def test_no_generous_note_for_an_ordinary_roll(self) -> None:
-        """An ordinary weekend roll has no generous-reading note."""
+    def test_no_window_note_for_an_ordinary_roll(self) -> None:
+        """An ordinary weekend roll has no note at all."""
         deadline = appeal_deadline(D("2024-10-01"))
-        assert not any("generous" in step for step in deadline.explanation)
+        assert deadline.notes == ()
+        assert not any("rely" in step for step in deadline.explanation)
+
+    @given(DATES, st.one_of(st.none(), st.integers(0, 120)))
+    def test_no_date_after_the_deadline_is_named(self, sent: date, certificate_days: int | None) -> None:
+        """No explanation, warning or note of an appeal deadline names a day after its date."""
+        certificate = None if certificate_days is None else sent + timedelta(days=certificate_days)
+        deadline = appeal_deadline(sent, certificate_issued=certificate)
+        text = " ".join((*deadline.explanation, *deadline.warnings, *deadline.notes))
+        day = deadline.date + timedelta(days=1)
+        for _ in range(40):  # the r.12(3)(a) targets are at most a few days on
+            assert long_date(day) not in text
+            assert plain_date(day) not in text
+            day += timedelta(days=1)
 
     def test_certificate_not_later(self) -> None:
         """An earlier certificate limb is explained and not cited."""
@@ -408,3 +426,55 @@ class TestDeadlineJson:
         deadline = appeal_deadline(D("2024-10-01"))
         with pytest.raises(AttributeError):
             deadline.date = D("2030-01-01")  # type: ignore[misc]
+
+
+class TestPredictedBankHolidays:
+    """Deadlines that depend on a year after the gov.uk list carry a note (issue 12 item 5)."""
+
+    def test_appeal_in_a_predicted_year_is_noted(self) -> None:
+        """Decision sent 1 Mar 2029: the appeal date depends on 2029's bank holidays, so it says so."""
+        deadline = appeal_deadline(D("2029-03-01"))
+        assert any("bank holidays of 2029" in n and f"ends with {LAST_PROCLAIMED_YEAR}" in n
+                   for n in deadline.notes)
+        assert deadline.notes[0] in deadline.warnings
+
+    def test_appeal_rolled_into_a_predicted_year_is_noted(self) -> None:
+        """Sent 1 Nov 2028: raw Mon 1 Jan 2029, moved to Tue 2 Jan 2029 by r.12(3)(a), so noted."""
+        deadline = appeal_deadline(D("2028-11-01"))
+        assert deadline.date == D("2029-01-02")
+        assert any("bank holidays of 2029" in n for n in deadline.notes)
+
+    def test_appeal_within_the_list_has_no_note(self) -> None:
+        """Sent 24 Oct 2028: Sun 24 Dec 2028 -> Wed 27 Dec 2028, within the list: no prediction note."""
+        deadline = appeal_deadline(D("2028-10-24"))
+        assert deadline.date == D("2028-12-27")
+        assert not any("predicted" in n for n in deadline.notes)
+
+    def test_working_days_into_a_predicted_year_are_noted(self) -> None:
+        """T7 from Thu 28 Dec 2028 runs over New Year 2029 to Wed 3 Jan 2029: noted."""
+        deadline = statutory_deadline("T7", D("2028-12-28"), label="x", trigger="y")
+        assert deadline.date == D("2029-01-03")
+        assert any("bank holidays of 2029" in n for n in deadline.notes)
+        inside = statutory_deadline("T7", D("2028-12-22"), label="x", trigger="y")
+        assert inside.date == D("2028-12-29")
+        assert inside.notes == ()
+
+    def test_cli_shows_the_note(self) -> None:
+        """`medocs timeline --decision-sent 2029-03-01` warns that 2029's bank holidays are predicted."""
+        from click.testing import CliRunner
+
+        from medocs.cli import main
+
+        result = CliRunner().invoke(main, ["timeline", "--decision-sent", "2029-03-01",
+                                           "--today", "2029-03-01"])
+        assert result.exit_code == 0
+        assert "bank holidays of 2029" in result.output
+
+    @given(st.dates(min_value=date(2026, 1, 1), max_value=date(2032, 12, 31)),
+           st.one_of(st.none(), st.integers(0, 120)))
+    def test_note_exactly_when_a_later_year_is_involved(self, sent: date, days: int | None) -> None:
+        """The prediction note is there exactly when the raw or final date is after the list."""
+        certificate = None if days is None else sent + timedelta(days=days)
+        deadline = appeal_deadline(sent, certificate_issued=certificate)
+        predicted = max(deadline.date, deadline.raw_date).year > LAST_PROCLAIMED_YEAR
+        assert any("predicted" in n for n in deadline.notes) == predicted

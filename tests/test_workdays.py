@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from medocs.timeline.workdays import (
+    LAST_PROCLAIMED_YEAR,
     add_months,
     add_working_days,
     bank_holiday_name,
@@ -28,7 +29,7 @@ DATES = st.dates(min_value=date(2014, 1, 1), max_value=date(2028, 12, 31))
 
 # The gov.uk feed as shipped inside the govuk-bank-holidays wheel: an independent source.
 GOVUK_JSON = Path(govuk_bank_holidays.__file__).parent / "bank-holidays.json"
-FIRST_YEAR, LAST_YEAR = 2014, 2028
+FIRST_YEAR, LAST_YEAR = 2014, LAST_PROCLAIMED_YEAR
 
 
 def _govuk_england_and_wales() -> set[date]:
@@ -241,3 +242,11 @@ class TestNeighbouringWorkingDays:
         assert before <= day <= after
         assert is_working_day(after)
         assert is_working_day(before)
+
+
+class TestLastProclaimedYear:
+    """The last year of the gov.uk list is written once, and matches the snapshot (issue 12 item 5)."""
+
+    def test_matches_the_govuk_snapshot(self) -> None:
+        """LAST_PROCLAIMED_YEAR is the last year with events in the gov.uk England-and-Wales list."""
+        assert max(day.year for day in _govuk_england_and_wales()) == LAST_PROCLAIMED_YEAR == LAST_YEAR

@@ -12,7 +12,13 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
-from medocs.documents.context import Context, child_context, deadline_context, decision_ref_context
+from medocs.documents.context import (
+    Context,
+    case_notes,
+    child_context,
+    deadline_context,
+    decision_ref_context,
+)
 from medocs.documents.wording import wording_for
 from medocs.errors import DateInputError
 from medocs.models import (
@@ -30,6 +36,8 @@ from medocs.timeline.deadlines import (
     adviser_contact_deadline,
     agreement_action_deadline,
     appeal_deadline,
+    appeal_deadline_before_certificate,
+    late_contact_note,
     reg44_period,
     statutory_deadline,
 )
@@ -159,7 +167,8 @@ def mediation_request_context(
     (T11/T12) and, where health care provision is wanted, the 3 working days to tell the ICB (T9).
     """
     health = bool(case.health_provision)
-    deadlines = {key: deadline_context(d) for key, d in letter_deadlines(case, today=today).items()}
+    computed = letter_deadlines(case, today=today)
+    deadlines = {key: deadline_context(d) for key, d in computed.items()}
     context = _advocate_common(
         case, topic="request for mediation", to=[case.la], la_name=case.la.organisation,
         cc=[f"{_addressee(case.adviser)['described']} (mediation adviser)"],
@@ -184,8 +193,16 @@ def mediation_request_context(
             ("Appeal to the Tribunal by", f"{deadlines['appeal']['date']}, 5pm, or one month from "
                                           "the date of issue of the mediation certificate if later"),
         ),
+        case_notes=case_notes(*computed.values(), extra=[_late_contact(case)]),
     )
     return context
+
+
+def _late_contact(case: MediationRequestCase | CertificateRequestCase | MediationNotArrangedCase
+                  ) -> str | None:
+    """The note for a client who contacted the adviser after the 2 months of reg 33."""
+    contact = adviser_contact_deadline(case.decision.letter_sent)
+    return late_contact_note(case.contacted_adviser, contact, case.client.name)
 
 
 def _with_act_by(deadline: Context) -> str:
@@ -201,7 +218,8 @@ def certificate_request_context(
     """The context of a letter to the mediation adviser asking for a certificate (s.55(4), T7).
 
     The adviser is told on the date of the letter; the appeal deadline shown is the one that
-    follows if the certificate is issued on the last day allowed.
+    holds if the certificate is issued that same day: the certificate does not exist yet, and
+    a later one can only move the date later (HESC r.20(1)(c)(ii); RULES.md, third check).
     """
     computed = letter_deadlines(case, today=today)
     due, appeal = computed["certificate_due"], computed["appeal_if_issued"]
@@ -235,11 +253,19 @@ def certificate_request_context(
              else _with_act_by(deadline_context(contact))),
             ("Adviser told mediation is not wanted (this letter)", plain_date(case.letter_date)),
             ("Certificate to be issued by", long_date(due.date)),
-            ("Appeal to the Tribunal by, if the certificate is issued that day",
-             f"{long_date(appeal.date)}, 5pm"),
+            _appeal_row(appeal),
         ),
+        case_notes=case_notes(due, appeal, extra=[_late_contact(case)]),
     )
     return context
+
+
+def _appeal_row(appeal: Deadline) -> tuple[str, str]:
+    """The key dates row for the appeal date before the certificate exists."""
+    return ("Appeal to the Tribunal by, if the certificate is issued on the day of this letter",
+            f"{long_date(appeal.date)}, 5pm. Once the certificate is issued, the date is one "
+            "month from its date of issue, if that is later than 2 months after the decision "
+            "letter was sent")
 
 
 def mediation_not_arranged_context(
@@ -282,9 +308,9 @@ def mediation_not_arranged_context(
             ("Mediation requested", plain_date(case.mediation_requested)),
             ("Mediation had to be arranged by", long_date(arrange.date)),
             ("Certificate to be issued by", long_date(due.date)),
-            ("Appeal to the Tribunal by, if the certificate is issued that day",
-             f"{long_date(appeal.date)}, 5pm"),
+            _appeal_row(appeal),
         ),
+        case_notes=case_notes(due, appeal, extra=[_late_contact(case)]),
     )
     return context
 
@@ -338,8 +364,10 @@ def agreement_chase_context(
                                     f"{case.client.name} and {case.la.organisation}."),
     ]
     actions = []
+    notes: list[str] = []
     for number, action in enumerate(case.actions, start=1):
         deadline = _action_deadline(case, action, today)
+        notes += (f"Action {number}: {note}" for note in deadline.notes)
         actions.append({
             "number": number,
             "action": action.action,
@@ -368,6 +396,7 @@ def agreement_chase_context(
             *((f"Action {item['number']} was due by", str(item["deadline"])) for item in actions),
             ("Please reply by", long_date(reply_by)),
         ),
+        case_notes=list(dict.fromkeys(notes)),
     )
     return context
 
@@ -408,7 +437,8 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
         return {
             "adviser_contact": contact,
             "certificate_due": due,
-            "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
+            "appeal_if_issued": appeal_deadline_before_certificate(
+                case.decision.letter_sent, letter_date=case.letter_date, today=today),
         }
     if isinstance(case, MediationNotArrangedCase):
         due = statutory_deadline(
@@ -418,7 +448,8 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
         return {
             "arrange_by": _arrange_by(case),
             "certificate_due": due,
-            "appeal_if_issued": _appeal_if_issued(case.decision.letter_sent, due, today),
+            "appeal_if_issued": appeal_deadline_before_certificate(
+                case.decision.letter_sent, letter_date=case.letter_date, today=today),
         }
     if isinstance(case, AgreementChaseCase):
         return {f"action_{number}": replace(
@@ -435,11 +466,6 @@ def _short(text: str, limit: int = 60) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
-
-
-def _appeal_if_issued(decision_sent: date, due: Deadline, today: date | None) -> Deadline:
-    appeal = appeal_deadline(decision_sent, certificate_issued=due.date, today=today)
-    return replace(appeal, label="Appeal to the Tribunal by, if the certificate is issued on time")
 
 
 def advocate_letter_problems(case: BaseModel) -> list[tuple[str, str]]:

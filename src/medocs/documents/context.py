@@ -7,6 +7,7 @@ templates never compute dates. Optional text becomes "" (never None, which would
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -28,12 +29,15 @@ from medocs.timeline.deadlines import (
     adviser_contact_deadline,
     agreement_action_deadline,
     appeal_deadline,
+    late_certificate_note,
+    late_contact_note,
     reg44_period,
     statutory_deadline,
 )
 
 __all__ = [
     "Context",
+    "case_notes",
     "child_context",
     "decision_ref_context",
     "agreement_record_context",
@@ -108,7 +112,23 @@ def deadline_context(deadline: Deadline) -> Context:
         "warnings": list(deadline.warnings),
         "act_by": long_date(deadline.act_by) if deadline.act_by else "",
         "citation": "; ".join(r.citation for r in deadline.rule),
+        "notes": list(deadline.notes),
     }
+
+
+def case_notes(*deadlines: Deadline, extra: Iterable[str | None] = ()) -> list[str]:
+    """What a document must say about its case's own dates, each sentence once.
+
+    Args:
+        deadlines: the deadlines the document states; their notes (a date on a non-working
+            day, a date that depends on predicted bank holidays, ...) come first.
+        extra: further notes, such as late contact with the adviser; None is skipped.
+
+    Returns:
+        Plain sentences, in order, without repeats: the ``case_notes`` a template shows.
+    """
+    found = [note for deadline in deadlines for note in deadline.notes]
+    return list(dict.fromkeys([*found, *(note for note in extra if note)]))
 
 
 def child_context(child: Child) -> Context:
@@ -145,6 +165,7 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
         today: the current date, for warnings only.
     """
     words = wording_for(case.decision)
+    appeal = appeal_deadline(case.letter_date, today=today)
     cease = plain_date(case.cease_date) if case.cease_date else ""
     slots = child_words(case.child.name, is_young_person=case.recipient.is_young_person)
     return {
@@ -173,11 +194,14 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
             "cease_date": cease,
         },
         "deadlines": {
-            "appeal": deadline_context(appeal_deadline(case.letter_date, today=today)),
+            "appeal": deadline_context(appeal),
             "adviser_contact": deadline_context(
                 adviser_contact_deadline(case.letter_date, today=today)
             ),
         },
+        # The 2-month contact date never ends in a later year than the appeal date, so the
+        # appeal's notes cover both (RULES.md T1, T6).
+        "case_notes": case_notes(appeal),
         "cc": list(case.cc),
         "enclosures": list(case.enclosures),
     }
@@ -204,7 +228,21 @@ def _certificate_common(
             "issued_on_long": long_date(case.issued_on),
         },
         "deadlines": {"appeal": deadline_context(appeal)},
+        "case_notes": case_notes(appeal),
     }
+
+
+def _issued_late(
+    context: Context, case: DeclineCertificateCase | MediationCertificateCase, due: Deadline,
+    *before: str | None,
+) -> None:
+    """Add the certificate's due date, and notes on lateness, to a certificate's context."""
+    context["deadlines"]["certificate_due"] = deadline_context(due)
+    context["case_notes"] = list(dict.fromkeys([
+        *(note for note in before if note),
+        *context["case_notes"],
+        *(note for note in [late_certificate_note(case.issued_on, due)] if note),
+    ]))
 
 
 def decline_certificate_context(
@@ -234,7 +272,9 @@ def decline_certificate_context(
         ),
         la_told_adviser=plain_date(case.la_told_adviser) if case.la_told_adviser else "",
     )
-    context["deadlines"]["certificate_due"] = deadline_context(due)
+    contact = adviser_contact_deadline(case.decision.letter_sent)
+    _issued_late(context, case, due,
+                 late_contact_note(case.contacted_adviser, contact, case.recipient.name))
     return context
 
 
@@ -260,7 +300,7 @@ def mediation_certificate_context(
          "can_appeal": item.outcome is not IssueOutcome.RESOLVED}
         for item in case.issues
     ]
-    context["deadlines"]["certificate_due"] = deadline_context(due)
+    _issued_late(context, case, due)
     return context
 
 
@@ -269,6 +309,7 @@ def agreement_record_context(
 ) -> Context:
     """The context of a record of agreement (reg 42) with each action's deadline."""
     actions = []
+    notes: list[str] = []
     for number, action in enumerate(case.actions, start=1):
         deadline = agreement_action_deadline(
             case.agreement_date,
@@ -292,13 +333,17 @@ def agreement_record_context(
             "deadline": long_date(deadline.date),
             "basis": basis,
             "explanation": list(deadline.explanation),
+            "notes": list(deadline.notes),
         })
+        notes += (f"Action {number}: {note}" for note in deadline.notes)
     icb_notice = ""
     if not case.la_is_party:
-        icb_notice = long_date(statutory_deadline(
+        icb_deadline = statutory_deadline(
             "T18", case.agreement_date, label="ICB tells the LA by",
             trigger="The mediation agreement was made on", today=today,
-        ).date)
+        )
+        icb_notice = long_date(icb_deadline.date)
+        notes += (f"Telling the local authority: {note}" for note in icb_deadline.notes)
     return {
         **_organisations(profile),
         "case_ref": case.case_ref,
@@ -319,4 +364,5 @@ def agreement_record_context(
         "issues": list(case.issues),
         "actions": actions,
         "not_agreed": list(case.not_agreed),
+        "case_notes": list(dict.fromkeys(notes)),
     }

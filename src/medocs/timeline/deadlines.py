@@ -17,6 +17,7 @@ from medocs.errors import DateInputError
 from medocs.timeline.dates import EARLIEST, LATEST, in_range, long_date, plain_date
 from medocs.timeline.rules import Counting, Period, Rule, Status, rule
 from medocs.timeline.workdays import (
+    LAST_PROCLAIMED_YEAR,
     add_months,
     add_working_days,
     bank_holiday_name,
@@ -32,7 +33,11 @@ __all__ = [
     "adviser_contact_deadline",
     "agreement_action_deadline",
     "appeal_deadline",
+    "appeal_deadline_before_certificate",
+    "certificate_limb_deadline",
     "compute_timeline",
+    "late_certificate_note",
+    "late_contact_note",
     "reg44_period",
     "statutory_deadline",
 ]
@@ -49,7 +54,9 @@ class Deadline:
 
     ``date`` is the day to act by; ``raw_date`` the end of the statutory period before any
     adjustment. ``due_by`` is a time of day where the rules set one (the Tribunal's 5pm).
-    ``act_by`` is advice only: the last working day on or before ``date``.
+    ``act_by`` is advice only: the last working day on or before ``date``. ``notes`` are the
+    warnings about the case's own dates (true whatever day it is today): a document that
+    states the date states them too. ``warnings`` holds them as well, with the rest.
     """
 
     label: str
@@ -60,6 +67,7 @@ class Deadline:
     warnings: tuple[str, ...] = ()
     due_by: str | None = None
     act_by: _Date | None = None
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``medocs timeline --json`` (a CLI contract)."""
@@ -76,6 +84,7 @@ class Deadline:
             ],
             "explanation": list(self.explanation),
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }
 
 
@@ -162,6 +171,18 @@ def _status_warnings(rules: tuple[Rule, ...]) -> list[str]:
     ]
 
 
+def _prediction_notes(*days: date) -> tuple[str, ...]:
+    """A note when a deadline depends on bank holidays after the published gov.uk list."""
+    year = max(day.year for day in days)
+    if year <= LAST_PROCLAIMED_YEAR:
+        return ()
+    return (
+        f"This date depends on the bank holidays of {year}. The published list ends with "
+        f"{LAST_PROCLAIMED_YEAR}, so later bank holidays are predicted: a bank holiday "
+        "proclaimed or moved later could change this date. Check it nearer the time.",
+    )
+
+
 def statutory_deadline(
     rule_id: str,
     start: date,
@@ -191,7 +212,7 @@ def statutory_deadline(
     steps = [f"{trigger} {long_date(start)}.", how]
     if r.note:
         steps.append(r.note)
-    warnings: list[str] = []
+    notes: list[str] = []
     act_by = None
     if not is_working_day(end):
         act_by = previous_working_day(end)
@@ -200,13 +221,14 @@ def statutory_deadline(
             f"{plain_date(end)} {why}. The regulations do not move this deadline, so it stays "
             f"on that day."
         )
-        warnings.append(
+        notes.append(
             f"{long_date(end)} is not a working day. To be safe, act by {long_date(act_by)}, "
             f"the last working day before it."
         )
-    warnings += _past_warning(end, today, extendable=False)
-    warnings += _status_warnings((r,))
-    return Deadline(label, end, end, (r,), tuple(steps), tuple(warnings), None, act_by)
+    notes += _prediction_notes(start, end)
+    warnings = [*notes, *_past_warning(end, today, extendable=False), *_status_warnings((r,))]
+    return Deadline(label, end, end, (r,), tuple(steps), tuple(warnings), None, act_by,
+                    tuple(notes))
 
 
 def appeal_deadline(
@@ -239,23 +261,61 @@ def appeal_deadline(
             f"({decision_sent}): a certificate follows the decision"
         )
         raise DateInputError(msg)
+    return _appeal(decision_sent, certificate_issued, _CERTIFICATE_ISSUED, today)
+
+
+def appeal_deadline_before_certificate(
+    decision_sent: date, *, letter_date: date, today: date | None = None
+) -> Deadline:
+    """The appeal date a letter may state before the mediation certificate exists.
+
+    HESC r.20(1)(c)(ii) counts one month from the date the certificate *is* issued, and an
+    adviser may issue it on the day they are asked. A letter must never state a later date
+    than the one that then holds (RULES.md, third check), so this is the date for a
+    certificate issued on ``letter_date``; a later certificate can only move it later.
+
+    Args:
+        decision_sent: the date the written notice of the decision was sent.
+        letter_date: the date of the letter that asks for the certificate.
+        today: the current date, for the 'already passed' warning.
+
+    Returns:
+        The deadline, labelled and explained as depending on the certificate's date of issue.
+
+    Raises:
+        DateInputError: if the letter is dated before the decision was sent.
+    """
+    deadline = _appeal(decision_sent, letter_date, _CERTIFICATE_IF_TODAY, today)
+    moves = (
+        "The certificate has not been issued yet. Once it is, the appeal date is one month "
+        "from its date of issue, or 2 months after the decision letter was sent if that is "
+        "later, so the date can move later than this, never earlier."
+    )
+    return replace(
+        deadline,
+        label="Appeal to the Tribunal by, if the certificate is issued on the day of this letter",
+        explanation=(*deadline.explanation, moves),
+    )
+
+
+def _appeal(
+    decision_sent: date, certificate: date | None, certificate_words: str, today: date | None
+) -> Deadline:
     two_months, steps = _appeal_limb(decision_sent, 2, _T1_CITATION, "The decision letter was sent on")
     raw, certificate_applies = two_months, False
-    if certificate_issued is not None:
-        one_month, certificate_steps = _appeal_limb(
-            certificate_issued, 1, _T2_CITATION, "The mediation certificate was issued on"
-        )
+    if certificate is not None:
+        one_month, certificate_steps = _appeal_limb(certificate, 1, _T2_CITATION, certificate_words)
         if one_month > two_months:
             raw, certificate_applies = one_month, True
             steps += (*certificate_steps, _CERTIFICATE_LATER)
         else:
             steps += (*certificate_steps, _CERTIFICATE_NOT_LATER)
-    final, adjusting_rule, adjusting_steps = _appeal_adjustment(raw)
+    final, adjusting_rule, adjusting_steps, notes = _appeal_adjustment(raw)
     rules, status_warnings = _appeal_rules(certificate_applies, adjusting_rule)
-    warnings = (*_past_warning(final, today, extendable=True), *status_warnings)
+    warnings = (*notes, *_past_warning(final, today, extendable=True), *status_warnings)
     return Deadline(
         "Appeal to the Tribunal by", final, raw, rules, steps + adjusting_steps, warnings,
-        "17:00", None,
+        "17:00", None, notes,
     )
 
 
@@ -263,6 +323,10 @@ def appeal_deadline(
 # cached: benchmarks/bench_timeline.py needs 100,000 deadlines a second.
 _T1_CITATION = "HESC Rules r.20(1)(c)(i)"
 _T2_CITATION = "HESC Rules r.20(1)(c)(ii)"
+_CERTIFICATE_ISSUED = "The mediation certificate was issued on"
+_CERTIFICATE_IF_TODAY = (
+    "If the mediation certificate is issued on the day of this letter, its date of issue is"
+)
 _CERTIFICATE_LATER = "That is later than the 2-month date, so the certificate date applies."
 _CERTIFICATE_NOT_LATER = "That is not later than the 2-month date, so the 2-month date applies."
 _RECEIVED_BY_5PM = (
@@ -287,11 +351,13 @@ def _appeal_rules(certificate_applies: bool, adjusting_rule: str) -> tuple[tuple
 
 
 @lru_cache(maxsize=32768)
-def _appeal_adjustment(raw: date) -> tuple[date, str, tuple[str, ...]]:
-    """Apply r.12(3)(a) or r.12(2) to the raw date: the final date, the rule id ('' if none), steps."""
+def _appeal_adjustment(raw: date) -> tuple[date, str, tuple[str, ...], tuple[str, ...]]:
+    """Apply r.12(3)(a) or r.12(2) to the raw date: the final date, the rule id ('' if none),
+    the steps, and the notes a document must carry with the date."""
     final = raw
     adjusting_rule = ""
     steps: list[str] = []
+    notes: list[str] = []
     if _in_christmas_window(raw) or raw.month == 8:
         boundary = date(raw.year if raw.month != 12 else raw.year + 1, 1, 1)
         if raw.month == 8:
@@ -312,17 +378,20 @@ def _appeal_adjustment(raw: date) -> tuple[date, str, tuple[str, ...]]:
         )
         adjusting_rule = "T4"
         if _in_christmas_window(final) or final.month == 8:
-            generous = first_working_day_after(
-                date(final.year, 8, 31) if final.month == 8
-                else date(final.year + (final.month == 12), 1, 1)
+            # RULES.md (decisions): r.12(3)(a) applies where the time *ends* in the window;
+            # r.12(2) does not move the end of the time. Point at no later date.
+            period = "in August" if final.month == 8 else "between 25 December and 1 January"
+            note = (
+                f"{long_date(final)} is {period} only because {plain_date(raw)} is not a "
+                f"working day. The Christmas and August rule does not apply, because the time "
+                f"ended before that period. Do not rely on any date later than "
+                f"{plain_date(final)}."
             )
-            steps.append(
-                f"That day falls in the Christmas or August period. A generous reading of "
-                f"r.12(3)(a) would allow until {long_date(generous)}, but medocs shows the "
-                f"earlier date to be safe."
-            )
+            steps.append(note)
+            notes.append(note)
     steps.append(_RECEIVED_BY_5PM)
-    return final, adjusting_rule, tuple(steps)
+    notes += _prediction_notes(raw, final)
+    return final, adjusting_rule, tuple(steps), tuple(notes)
 
 
 _MONTH = {1: "January", 8: "August"}  # the two boundaries of r.12(3)(a)
@@ -406,8 +475,76 @@ _BUILDERS: tuple[tuple[str, str, _Builder], ...] = (
 )
 
 
+def certificate_limb_deadline(certificate_issued: date, *, today: date | None = None) -> Deadline:
+    """One month from the certificate's date of issue, when the decision date is not known.
+
+    The appeal deadline is the later of this and 2 months after the decision letter was sent
+    (HESC r.20(1)(c)), so this is the earliest it can be; the explanation and a warning say
+    that the 2-month limb needs the decision date.
+    """
+    in_range(certificate_issued, "certificate_issued")
+    raw, steps = _appeal_limb(certificate_issued, 1, _T2_CITATION, _CERTIFICATE_ISSUED)
+    final, adjusting_rule, adjusting_steps, notes = _appeal_adjustment(raw)
+    rules = tuple(rule(rule_id) for rule_id in ("T2", adjusting_rule) if rule_id)
+    missing = (
+        "This counts only from the certificate. The appeal deadline is this date or 2 months "
+        "after the decision letter was sent, whichever is later: give the decision date "
+        "(--decision-sent) to know it."
+    )
+    warnings = (missing, *notes, *_past_warning(final, today, extendable=True),
+                *_status_warnings(rules))
+    return Deadline(
+        "Appeal to the Tribunal by (certificate limb only)", final, raw, rules,
+        (*steps, *adjusting_steps), warnings, "17:00", None, (missing, *notes),
+    )
+
+
+def late_certificate_note(issued: date, due: Deadline) -> str | None:
+    """The note for a certificate issued after its due date, or None if it was on time.
+
+    The words are the same in the CLI and on every document that states the dates.
+    """
+    if issued <= due.date:
+        return None
+    return (
+        f"The certificate was issued on {plain_date(issued)}, after {long_date(due.date)}, the "
+        f"last day for issuing it ({due.rule[0].period.words}). The one month for appealing "
+        "counts from the date it was actually issued."
+    )
+
+
+def late_contact_note(contacted: date, due: Deadline, who: str) -> str | None:
+    """The note for contact with the mediation adviser after the 2 months of reg 33, or None.
+
+    Args:
+        contacted: the date ``who`` contacted the adviser.
+        due: the adviser contact deadline (T6).
+        who: the parent's or young person's name.
+    """
+    if contacted <= due.date:
+        return None
+    return (
+        f"{who} contacted the mediation adviser on {plain_date(contacted)}, after "
+        f"{long_date(due.date)}, the end of the 2 months for doing so (SEND Regulations 2014 "
+        f"reg 33). This does not stop {who} from appealing. Only the Tribunal decides whether "
+        "an appeal is in time."
+    )
+
+
+def _late_certificate(deadline: Deadline, issued: date) -> Deadline:
+    """Note on a certificate's due date that the certificate was issued after it."""
+    note = late_certificate_note(issued, deadline)
+    if note is None:
+        return deadline
+    return replace(deadline, warnings=(note, *deadline.warnings), notes=(note, *deadline.notes))
+
+
 def compute_timeline(dates: TimelineDates) -> dict[str, Deadline]:
     """Compute every deadline the given dates allow, in the CLI contract's key order.
+
+    Every date gives at least one deadline: a certificate date alone gives the certificate
+    limb (``appeal_deadline_certificate_only``), saying that the 2-month limb needs the
+    decision date.
 
     Raises:
         DateInputError: if no date is given or two dates are in an impossible order.
@@ -417,6 +554,13 @@ def compute_timeline(dates: TimelineDates) -> dict[str, Deadline]:
         raise DateInputError(msg)
     dates.check_order()
     timeline = {key: build(dates) for key, needs, build in _BUILDERS if getattr(dates, needs)}
+    if dates.certificate_issued is not None:
+        if dates.decision_sent is None:
+            timeline["appeal_deadline_certificate_only"] = certificate_limb_deadline(
+                dates.certificate_issued, today=dates.today)
+        for key in ("decline_certificate_due", "mediation_certificate_due"):
+            if key in timeline:
+                timeline[key] = _late_certificate(timeline[key], dates.certificate_issued)
     if any(getattr(dates, name) < _REGIME_START for name in dates.given()):
         for key, deadline in timeline.items():
             timeline[key] = _with_warning(

@@ -16,6 +16,7 @@ import holidays
 
 __all__ = [
     "HOLIDAYS_DATA_VERSION",
+    "LAST_PROCLAIMED_YEAR",
     "add_months",
     "add_working_days",
     "bank_holiday_name",
@@ -27,6 +28,11 @@ __all__ = [
 ]
 
 HOLIDAYS_DATA_VERSION: str = version("holidays")
+# The last year of the gov.uk England-and-Wales list that the tests cross-check the holidays
+# package against (the govuk-bank-holidays snapshot; RULES.md §5). Later years' bank holidays
+# are predictions: a proclamation can add or move one (as in 2020, 2022 and 2023). The one
+# place this year is written; tests/test_workdays.py checks it against the snapshot.
+LAST_PROCLAIMED_YEAR = 2028
 _ONE_DAY = timedelta(days=1)
 
 
