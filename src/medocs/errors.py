@@ -14,7 +14,8 @@ already catch ``ValueError`` or ``OSError`` keep working::
     ├── OutputExistsError(FileExistsError) an output file is there already
     ├── OutputError(OSError)               an output file cannot be written
     ├── PdfError(RuntimeError)             LibreOffice is missing or a conversion failed
-    └── RegisterError(RuntimeError)        the certificate register refused an operation
+    ├── RegisterError(RuntimeError)        the certificate register refused an operation
+    └── JourneyError(ValueError)           a case journey's documents contradict each other
 """
 
 from __future__ import annotations
@@ -72,3 +73,16 @@ class PdfError(MedocsError, RuntimeError):
 
 class RegisterError(MedocsError, RuntimeError):
     """Raised when the certificate register cannot record, find or verify a certificate."""
+
+
+class JourneyError(MedocsError, ValueError):
+    """Raised when a case journey cannot be packed: its documents fail or contradict each other.
+
+    Attributes:
+        problems: one line per problem, each naming the documents and values involved.
+    """
+
+    def __init__(self, message: str, *, problems: tuple[str, ...] = ()) -> None:
+        """Keep the message (what the user reads) and every problem, one line each."""
+        super().__init__(message)
+        self.problems = problems

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from medocs.errors import ProfileError
 from medocs.models import field_problems
 
-__all__ = ["Contact", "LocalAuthority", "MediationService", "Officer", "Profile", "load_profile"]
+__all__ = ["Contact", "LocalAuthority", "MediationService", "Officer", "Profile", "letter_addressees",
+           "load_profile"]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}$")]
@@ -118,3 +119,28 @@ def load_profile(path: Path) -> Profile:
     if profile.register_file is not None and not profile.register_file.is_absolute():
         profile = profile.model_copy(update={"register_file": path.parent / profile.register_file})
     return profile
+
+
+def letter_addressees(profile: Profile, *, la_officer: bool = False) -> dict[str, Any]:
+    """The LA and the mediation adviser as an advocate's letter addresses them.
+
+    Args:
+        profile: the organisation profile.
+        la_officer: write to the LA's officer (an agreed action), not its mediation contact.
+
+    Returns:
+        ``la`` and ``adviser`` (organisation, name, job title, salutation, address, email) and
+        ``la_name``, as case data.
+    """
+    la, service = profile.la, profile.mediation_service
+    person = la.officer if la_officer else la.mediation_contact
+    # A profile's section is complete: its named person is greeted as the profile says, else
+    # by their full name.
+    la_section = {"organisation": la.name, "name": person.name, "job_title": person.job_title,
+                  "salutation": person.salutation or person.name, "address": list(la.address),
+                  "email": person.email}
+    adviser = {"organisation": service.name, "name": service.adviser.name,
+               "job_title": service.adviser.job_title,
+               "salutation": service.adviser.salutation or service.adviser.name,
+               "address": list(service.address), "email": service.adviser.email}
+    return {"la": la_section, "adviser": adviser, "la_name": la.name}

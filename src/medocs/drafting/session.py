@@ -40,7 +40,7 @@ from medocs.drafting.questions import (
 from medocs.errors import CaseValidationError, DateInputError
 from medocs.loading import DATE_ERRORS, read_case_data, text_date_problem, validate_case
 from medocs.models import Action, field_problems
-from medocs.profiles import Profile
+from medocs.profiles import Profile, letter_addressees
 from medocs.timeline.dates import impossible_date, long_date, parse_date, plain_date
 from medocs.timeline.deadlines import Deadline
 
@@ -319,18 +319,7 @@ def _advocate_fields() -> set[str]:
 
 
 def _from_profile(kind_name: str, profile: Profile) -> dict[str, Any]:
-    la, service = profile.la, profile.mediation_service
-    person = la.officer if kind_name == "agreement-chase" else la.mediation_contact
-    # A profile's section is complete: its named person is greeted as the profile says, else
-    # by their full name.
-    la_section = {"organisation": la.name, "name": person.name, "job_title": person.job_title,
-                  "salutation": person.salutation or person.name, "address": list(la.address),
-                  "email": person.email}
-    adviser = {"organisation": service.name, "name": service.adviser.name,
-               "job_title": service.adviser.job_title,
-               "salutation": service.adviser.salutation or service.adviser.name,
-               "address": list(service.address), "email": service.adviser.email}
-    return {"la": la_section, "adviser": adviser, "la_name": la.name}
+    return letter_addressees(profile, la_officer=kind_name == "agreement-chase")
 
 
 def read_advocate(path: Path) -> dict[str, Any]:

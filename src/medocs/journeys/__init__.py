@@ -1,0 +1,5 @@
+"""Case journeys: one family's case in one file, packed as every document it has reached.
+
+model (the journey file) · building (each document's case) · consistency (the documents
+agree) · keydates (one timeline, the family's key dates sheet) · packing (``medocs pack``).
+"""
