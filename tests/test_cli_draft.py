@@ -368,10 +368,10 @@ class TestTextFormat:
         text = out.read_text(encoding="utf-8")
         lines = text.splitlines()
         assert lines[0] == "To: send.mediation@westminster.gov.uk"
-        assert lines[1] == "Subject: Amara Khan, date of birth 14 May 2017: request for mediation"
+        assert lines[1] == "Subject: Oliver Bennett, date of birth 14 May 2017: request for mediation"
         assert lines[3] == "Dear Mr Okafor"
         assert lines[5].startswith("I am Joanna Mensah")  # the subject is not repeated
-        assert "1. Whether an EHC needs assessment is necessary for Amara" in text
+        assert "1. Whether an EHC needs assessment is necessary for Oliver" in text
         assert "- confirm by return that you have received this request;" in text
         assert "Mediation to be arranged by: Wednesday 20 November 2024" in text
         assert "{{" not in text

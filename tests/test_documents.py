@@ -88,14 +88,14 @@ class TestDecisionLetterMustItems:
             changes["cease_date"] = date(2025, 3, 31)
         text = docx_text(_render("decision-letter", profile, **changes))
         must = {
-            "date sent": "This letter was sent on 2 December 2024",
+            "date sent": "This letter was sent on 1 October 2024",
             "right to appeal": "You have the right to appeal to the First-tier Tribunal "
                                "(Special Educational Needs and Disability)",
             "2-month limit": "within 2 months after the date this letter was sent",
             "certificate limb": "one month from the date of issue of your mediation certificate",
-            "appeal date (Sun 2 Feb 2025 rolls to Mon 3 Feb)": "Monday 3 February 2025",
-            "adviser contact date, not moved": "Contact the mediation adviser by Sunday 2 "
-                                               "February 2025",
+            "appeal date (Sun 1 Dec 2024 rolls to Mon 2 Dec)": "Monday 2 December 2024",
+            "adviser contact date, not moved": "Contact the mediation adviser by Sunday 1 "
+                                               "December 2024",
             "reg 32(a) mediation right": "You have the right to ask for mediation",
             "reg 32(b) certificate": "you must contact the mediation adviser and get a "
                                      "mediation certificate",
@@ -202,7 +202,8 @@ class TestCertificates:
                                          certificate_number="GM-2025-000043"))
         assert "mediation not arranged in time" in text
         assert "your appeal deadline does not wait" in text
-        assert "Wednesday 12 March 2025" in text  # 6 Jan + 2 months < 12 Feb + 1 month
+        # 1 Oct + 2 months < 28 Nov + 1 month = Sat 28 Dec, in the Christmas window -> Thu 2 Jan.
+        assert "Thursday 2 January 2025" in text
 
     def test_mediation_certificate_lists_outcomes(self, profile: Profile) -> None:
         """Each issue is listed with its outcome, and the Easter-adjusted deadline is shown."""

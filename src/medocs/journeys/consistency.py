@@ -25,6 +25,7 @@ from medocs.documents.advocacy import advocate_letter_problems
 from medocs.journeys.building import JourneyDocument
 from medocs.journeys.model import Journey
 from medocs.models import (
+    AgreementChaseCase,
     AgreementRecordCase,
     CertificateRequestCase,
     DecisionLetterCase,
@@ -190,9 +191,15 @@ def _dated_in_order(documents: list[JourneyDocument]) -> Iterator[str]:
             if asked is not None and issued < asked:
                 yield (f"{certificate.name} is issued on {long_date(issued)}, before {request.name} "
                        f"(dated {long_date(asked)}) asked for it")
+    # A letter saying a date has passed, dated before it: name the document that set the date.
+    starts = {MediationNotArrangedCase: MediationRequestCase, AgreementChaseCase: AgreementRecordCase}
     for document in documents:
+        start = next((_find(documents, model) for letter, model in starts.items()
+                      if isinstance(document.case, letter)), None)
+        source = f" (the date counts from {start.name}, dated {long_date(day)})" if (
+            start is not None and (day := _own_date(start.case)) is not None) else ""
         for _field, problem in advocate_letter_problems(document.case):
-            yield f"{document.name}: {problem}"
+            yield f"{document.name}: {problem}{source}"
 
 
 def _outcomes(journey: Journey, documents: list[JourneyDocument]) -> Iterator[str]:
