@@ -62,6 +62,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       medocs render decision-letter case.toml --profile profile.toml --out out/
       medocs batch decline-certificate cases.xlsx --profile profile.toml --out out/batch
       medocs draft certificate-request --out out/
+      medocs pack samples/journeys/khan-declined.toml --profile profile.toml --out out/khan
       medocs check my-templates/decision-letter.docx --kind decision-letter
       medocs samples my-medocs/
 
@@ -76,12 +77,13 @@ def main(ctx: click.Context, debug: bool) -> None:
 from medocs.cli.batch import batch  # noqa: E402
 from medocs.cli.check import check, fields  # noqa: E402
 from medocs.cli.draft import draft  # noqa: E402
+from medocs.cli.pack import pack  # noqa: E402
 from medocs.cli.register import register_group  # noqa: E402
 from medocs.cli.render import render  # noqa: E402
 from medocs.cli.samples import samples  # noqa: E402
 from medocs.cli.timeline import timeline  # noqa: E402
 
-for _command in (batch, check, draft, fields, register_group, render, samples, timeline):
+for _command in (batch, check, draft, fields, pack, register_group, render, samples, timeline):
     main.add_command(_command)
 
 __all__ = ["main"]
