@@ -1,14 +1,23 @@
-"""`make demo`: render every sample document into out/, with PDFs when LibreOffice is here."""
+"""`make demo`: pack each sample case journey into out/, with PDFs when LibreOffice is here.
+
+Each journey (samples/journeys/*.toml) is one family's case; its pack is every document the
+case reached, the family's key dates sheet and the calendar of what was still ahead, made as
+on the day of the case's last document. The per-kind samples of no journey (the cease letter)
+are rendered on their own.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from medocs.documents.kinds import KINDS
 from medocs.errors import PdfError
 from medocs.issuing import issue_document
+from medocs.journeys.building import build_documents, last_dated
+from medocs.journeys.model import load_journey
+from medocs.journeys.packing import pack_journey
 from medocs.loading import load_case
 from medocs.naming import output_path
 from medocs.pdf.pool import convert, find_soffice
@@ -21,17 +30,33 @@ OUT = Path("out")
 
 def main() -> None:
     profile = load_profile(SAMPLES / "westminster.toml")
-    today = datetime.now(tz=ZoneInfo("Europe/London")).date()
     written: list[Path] = []
+    children = set()
     with Register(OUT / "demo-register.sqlite") as register:
+        for path in sorted((SAMPLES / "journeys").glob("*.toml")):
+            journey = load_journey(path)
+            children.add(journey.child.name)
+            made_on = last_dated(build_documents(journey, profile, where=str(path))[0])
+            packed = pack_journey(path, profile, out=OUT / path.stem, today=made_on, register=register,
+                                  stamp=datetime.combine(made_on, datetime.min.time(), tzinfo=UTC),
+                                  force=True)
+            print(f"\n{path.name}: {journey.child.name}, {journey.outcome} (as on {made_on:%d %B %Y})")
+            for item in packed.issued:
+                number = f"  certificate {item.certificate_number}" if item.certificate_number else ""
+                print(f"  {item.docx}{number}")
+            print(f"  {packed.key_dates}" + (f"\n  {packed.calendar}" if packed.calendar else ""))
+            written += [*(item.docx for item in packed.issued), packed.key_dates]
+        today = datetime.now(tz=ZoneInfo("Europe/London")).date()
+        print("\nOther examples:")
         for kind in KINDS.values():
             for case_file in sorted(SAMPLES.glob(f"{Path(kind.sample).stem}*.toml")):
                 case = load_case(case_file, kind.model)
+                if case.child.name in children:  # type: ignore[attr-defined]
+                    continue  # shown in its journey's pack
                 target = output_path(OUT, kind, case.case_ref)  # type: ignore[attr-defined]
                 issued = issue_document(kind, case, profile, target=target, today=today,
                                         force=True, register=register)
-                number = f"  certificate {issued.certificate_number}" if issued.certificate_number else ""
-                print(f"{kind.name:<22} {case_file.name:<36} -> {issued.docx}{number}")
+                print(f"  {kind.name:<22} {case_file.name:<36} -> {issued.docx}")
                 written.append(issued.docx)
     try:
         find_soffice()
@@ -39,10 +64,11 @@ def main() -> None:
         print(f"\nNo PDFs: {exc}")
     else:
         print(f"\nConverting {len(written)} documents to PDF with LibreOffice...")
-        for pdf in convert(written, OUT):
-            print(f"  {pdf}")
+        for folder in sorted({path.parent for path in written}):
+            convert([path for path in written if path.parent == folder], folder)
     print(f"\nDone: {len(written)} documents in {OUT.resolve()}/")
-    print("Try: .venv/bin/medocs timeline --decision-sent 2024-10-01 --certificate-issued 2024-11-29")
+    print("Try: .venv/bin/medocs pack --check samples/journeys/khan-declined.toml "
+          "--profile samples/westminster.toml")
 
 
 if __name__ == "__main__":

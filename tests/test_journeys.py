@@ -15,7 +15,7 @@ from docx_text import docx_text
 
 from medocs.documents.kinds import data_dir
 from medocs.errors import CaseValidationError, JourneyError, OutputExistsError
-from medocs.journeys.building import build_documents
+from medocs.journeys.building import build_documents, last_dated
 from medocs.journeys.keydates import journey_timeline
 from medocs.journeys.model import load_journey
 from medocs.journeys.packing import Pack, pack_journey
@@ -42,11 +42,7 @@ def _pack(path: Path, profile: Profile, out: Path, *, today: date, force: bool =
 
 def _last_date(path: Path, profile: Profile) -> date:
     """The day of the journey's last document: the pack is made that day."""
-    journey = load_journey(path)
-    documents, _ = build_documents(journey, profile, where=str(path))
-    fields = ("letter_date", "issued_on", "agreement_date")
-    days = [getattr(d.case, name) for d in documents for name in fields if hasattr(d.case, name)]
-    return max(days)
+    return last_dated(build_documents(load_journey(path), profile, where=str(path))[0])
 
 
 @pytest.mark.parametrize("path", sorted(JOURNEYS.glob("*.toml")), ids=lambda p: p.stem)

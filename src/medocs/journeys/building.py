@@ -24,7 +24,7 @@ from medocs.profiles import Profile, letter_addressees
 from medocs.timeline.dates import parse_date
 from medocs.timeline.deadlines import agreement_action_deadline
 
-__all__ = ["JourneyDocument", "build_documents", "late_actions"]
+__all__ = ["JourneyDocument", "build_documents", "last_dated", "late_actions"]
 
 
 @dataclass(frozen=True)
@@ -174,3 +174,14 @@ def build_documents(journey: Journey, profile: Profile | None, *, where: str
             continue
         documents.append(JourneyDocument(kind, case, place))
     return documents, problems
+
+
+def last_dated(documents: list[JourneyDocument]) -> date:
+    """The date of the latest document (a letter's date, a certificate's date of issue).
+
+    Raises:
+        ValueError: no document carries a date.
+    """
+    fields = ("letter_date", "issued_on", "agreement_date")
+    days: list[date] = [getattr(d.case, name) for d in documents for name in fields if hasattr(d.case, name)]
+    return max(days)
