@@ -441,6 +441,61 @@ class TestRunBatch:
         assert [row.status for row in again.rows] == ["skipped-already-done"] * 3
         assert len(register_entries(out)) == 3
 
+    def test_a_profile_field_the_certificate_does_not_print_is_no_change(self, tmp_path: Path,
+                                                                         profile: Profile) -> None:
+        """A new SENDIASS phone (not on a certificate): a re-run and a --reissue keep every number."""
+        out = tmp_path / "out"
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:3])
+        first = run(source, out, profile)
+        assert profile.sendiass is not None
+        phone = "020 7000 9999"
+        moved = profile.model_copy(update={
+            "sendiass": profile.sendiass.model_copy(update={"phone": phone})})
+        case = validate_case(RowConverter(DECLINE.model).convert(sample_rows()[0]).data,
+                             DECLINE.model, where="test")
+        assert build_context(DECLINE, case, moved, today=TODAY)["sendiass"]["phone"] == phone
+        again = run(source, out, moved)
+        assert [row.status for row in again.rows] == ["skipped-already-done"] * 3
+        reissued = run(source, out, moved, reissue=True)
+        assert [row.status for row in reissued.rows] == ["skipped-already-done"] * 3
+        assert [row.certificate_number for row in reissued.rows] == [
+            row.certificate_number for row in first.rows]
+        assert len(register_entries(out)) == 3
+
+    def test_a_profile_field_the_certificate_prints_is_a_change(self, tmp_path: Path,
+                                                               profile: Profile) -> None:
+        """A new adviser's name (signed on the certificate): a re-run says --reissue; that renumbers."""
+        out = tmp_path / "out"
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:2])
+        run(source, out, profile)
+        service = profile.mediation_service
+        renamed = profile.model_copy(update={"mediation_service": service.model_copy(update={
+            "adviser": service.adviser.model_copy(update={"name": "Ms Zoë Newname"})})})
+        again = run(source, out, renamed)
+        assert [row.status for row in again.rows] == ["error", "error"]
+        assert "use --reissue" in error_lines(out)[0]["message"]
+        reissued = run(source, out, renamed, reissue=True)
+        assert [row.status for row in reissued.rows] == ["issued", "issued"]
+        assert "Ms Zoë Newname" in docx_text(out / reissued.rows[0].docx.name)
+        assert len(register_entries(out)) == 4
+
+    def test_sources_recorded_by_an_earlier_medocs_are_checked_against_the_file(
+            self, tmp_path: Path, profile: Profile) -> None:
+        """A register whose digests were made another way: the unchanged files decide, no number is spent."""
+        out = tmp_path / "out"
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:3])
+        first = run(source, out, profile)
+        with sqlite3.connect(out.parent / "register.sqlite") as raw:
+            raw.execute("UPDATE certificates SET source_sha256 = ?", ("0" * 64,))
+        raw.close()
+        again = run(source, out, profile)
+        assert [row.status for row in again.rows] == ["skipped-already-done"] * 3
+        reissued = run(source, out, profile, reissue=True)
+        assert [row.status for row in reissued.rows] == ["skipped-already-done"] * 3
+        assert [row.certificate_number for row in reissued.rows] == [
+            row.certificate_number for row in first.rows]
+        assert len(register_entries(out)) == 3
+
     def test_certificates_issued_before_sources_were_recorded(self, tmp_path: Path,
                                                               profile: Profile) -> None:
         """A schema-1 register (no sources) and files zipped another way: what the files say decides."""

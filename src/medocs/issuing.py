@@ -20,16 +20,15 @@ number and bytes) one whose rename never happened.
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import os
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from markupsafe import escape
 from pydantic import BaseModel
 
 from medocs._version import __version__
@@ -116,24 +115,40 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
     return {name: d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
-def _source_digest(context: Mapping[str, Any], template_sha256: str) -> str:
-    """SHA-256 of what a certificate says, its number aside: the template and its context.
+# What stands for the certificate number in the digest of what a certificate says: a
+# reissue prints a new number on the same words, and a first issue's number is not known yet.
+_NUMBER_PLACEHOLDER = "[certificate number]"
 
-    The context holds the case's words and dates as printed, the organisations' details, every
-    deadline and its explanation. So a correction, a new template, an edited profile or a
-    medocs change that alters the certificate all count as changes, and things that do not
-    reach it (where the register lives, the folder medocs runs from) do not. The register keeps
-    the digest with each certificate, so a reissue can tell a corrected case from one already
-    reissued.
+
+def _says_digest(members: Iterable[tuple[str, bytes]], number: str | None) -> str:
+    """SHA-256 of what a certificate says: its parts, with its number replaced by a placeholder.
+
+    A profile field or a case detail the certificate does not print, the day medocs runs (the
+    warnings), where the register lives or how the file was zipped change nothing; any word,
+    date or detail printed on it, or a new template, does. The register keeps the digest with
+    each certificate, so a reissue can tell a corrected case from one already reissued.
+
+    Args:
+        members: the .docx parts as (name, bytes), in any order.
+        number: the certificate number printed in them, or None if it is the placeholder.
     """
-    sources = {**context, "deadlines": {
-        # Warnings say what today is; no certificate prints them.
-        name: {key: value for key, value in deadline.items() if key != "warnings"}
-        for name, deadline in context.get("deadlines", {}).items()}}
-    if isinstance(sources.get("certificate"), dict):
-        sources["certificate"] = {**sources["certificate"], "number": ""}
-    text = json.dumps(sources, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(f"{template_sha256}\n{text}".encode()).hexdigest()
+    printed = str(escape(number)).encode() if number else b""
+    digest = hashlib.sha256()
+    for name, data in sorted(members):
+        part = data.replace(printed, _NUMBER_PLACEHOLDER.encode()) if printed else data
+        digest.update(f"{name}\0{len(part)}\0".encode())
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _file_says(path: Path, number: str) -> str | None:
+    """The digest of what the certificate file at ``path`` says (None if it is not a .docx)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = [(name, package.read(name)) for name in package.namelist()]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return _says_digest(members, number)
 
 
 def reserve_numbers(
@@ -180,12 +195,8 @@ def reserve_numbers(
     template = load_template(template_path(kind, templates))
 
     def source_digest(case: BaseModel) -> str:
-        context = build_context(kind, case, profile, today=today, certificate_number="")
-        return _source_digest(context, template.sha256)
-
-    def says_the_same(job: Job, entry: Entry) -> bool:
-        context = build_context(kind, job.case, profile, today=today, certificate_number=entry.number)
-        return _same_parts(template.render(context), job.target)
+        context = build_context(kind, case, profile, today=today, certificate_number=_NUMBER_PLACEHOLDER)
+        return _says_digest([*template.static_parts, *template.render_parts(context)], None)
 
     pending: list[tuple[int, Reservation, str | None]] = []
     learnt: list[tuple[str, str]] = []  # (number, sources) of certificates issued before schema 2
@@ -201,7 +212,7 @@ def reserve_numbers(
         replaces = None
         if exists and source is not None:
             settled = _against_existing(job, source, register, kind=kind.name, reissue=reissue,
-                                        says_the_same=says_the_same, learnt=learnt)
+                                        learnt=learnt)
             if not isinstance(settled, str):
                 out[index] = settled
                 continue
@@ -220,12 +231,14 @@ def reserve_numbers(
 
 
 def _against_existing(job: Job, source: str, register: Register, *, kind: str, reissue: bool,
-                      says_the_same: Callable[[Job, Entry], bool],
                       learnt: list[tuple[str, str]]) -> Job | MedocsError | str:
     """Settle a job whose target file exists by what the register says of it.
 
-    A certificate issued before the register recorded sources is compared with what the job
-    renders to; when they say the same, its number and sources are added to ``learnt``.
+    Where the register's digest differs from ``source`` (or it has none) and the file is the
+    certificate it issued, what the file says decides: so a certificate issued before the
+    register recorded sources, or recorded them another way (earlier medocs digested the
+    template context, unprinted profile fields included), is not a change if it says the same.
+    A digest recorded for the first time is added to ``learnt``.
 
     Returns:
         The job under the number it already has (done, or to finish), the error that stops
@@ -241,11 +254,11 @@ def _against_existing(job: Job, source: str, register: Register, *, kind: str, r
     # The file is hashed only where it decides something: a plain re-run leaves that to the
     # worker, which compares it with the issued hash anyway.
     recorded = entry.source_sha256
-    if recorded is None and entry.status == "issued" and file_sha256(job.target) == entry.sha256:
-        # Issued by a medocs that did not record its sources: compare what the file says.
-        recorded = source if says_the_same(job, entry) else "other details"
-        if recorded == source:
+    if recorded != source and entry.status == "issued" and file_sha256(job.target) == entry.sha256:
+        says = _file_says(job.target, entry.number)
+        if says == source and recorded is None:
             learnt.append((entry.number, source))
+        recorded = says or "other details"
     # Unchanged, or interrupted before it was issued: finish or skip it under its number.
     # (An entry that cannot be compared is left to the byte comparison, as before.)
     if entry.status == "reserved" or recorded == source or (recorded is None and not reissue):
@@ -262,17 +275,6 @@ def _against_existing(job: Job, source: str, register: Register, *, kind: str, r
             f"{job.target} is not certificate {entry.number}, the latest issued for "
             f"{case_ref}, so the reissue will not replace it; use --force to replace it")
     return entry.sha256
-
-
-def _same_parts(rendered: bytes, path: Path) -> bool:
-    """Whether two .docx packages hold the same parts, however each was compressed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(rendered)) as new, zipfile.ZipFile(path) as old:
-            if sorted(new.namelist()) != sorted(old.namelist()):
-                return False
-            return all(new.read(name) == old.read(name) for name in new.namelist())
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return False
 
 
 def _numbered_job(job: Job, entry: Entry) -> Job:
@@ -321,12 +323,13 @@ def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: Co
     done = job.issued_sha256
     if exists and not force and done is not None and on_disk == done:
         return replace(issued, sha256=done, status="skipped-already-done")
-    data = template.render(context)
+    parts = template.render_parts(context)
+    data = template.package(parts)
     digest = hashlib.sha256(data).hexdigest()
     completion = Completion(
         number=job.number, output_name=job.target.name, sha256=digest, generated_at=generated_at,
         medocs_version=__version__, holidays_version=HOLIDAYS_DATA_VERSION,
-        source_sha256=_source_digest(context, template.sha256),
+        source_sha256=_says_digest([*template.static_parts, *parts], job.number),
     ) if job.registered and job.number is not None else None
     if exists and not force:
         # An interrupted run may have written it (then the register completes it now), or a

@@ -531,7 +531,9 @@ class CompiledTemplate:
         dynamic = [p for p in package.parts if p.has_jinja]
         names = {p.source.part for p in dynamic}
         self._parts = [(part, self._compile(part)) for part in dynamic]
-        self._zip = _ZipAssembler([(n, d) for n, d in package.members if n not in names])
+        static = tuple((n, d) for n, d in package.members if n not in names)
+        self.static_parts = static  # the members every document holds unchanged
+        self._zip = _ZipAssembler(list(static))
 
     @classmethod
     def load(cls, path: Path, *, env: SandboxedEnvironment | None = None) -> CompiledTemplate:
@@ -605,8 +607,19 @@ class CompiledTemplate:
             RenderError: a placeholder names a missing field (the message names the template,
                 the part and the placeholder), a value cannot be placed, or an expression failed.
         """
-        rendered = [(part.source.part, self._render_part(part, template, context))
-                    for part, template in self._parts]
+        return self.package(self.render_parts(context))
+
+    def render_parts(self, context: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+        """Render the parts that hold placeholders (the text of one document), not zipped.
+
+        Raises:
+            RenderError: as for ``render``.
+        """
+        return [(part.source.part, self._render_part(part, template, context))
+                for part, template in self._parts]
+
+    def package(self, rendered: list[tuple[str, bytes]]) -> bytes:
+        """The .docx bytes of parts from :meth:`render_parts`, with the template's other parts."""
         return self._zip.build(rendered)
 
     def _render_part(self, part: _SplitPart, template: jinja2.Template, context: Mapping[str, Any]) -> bytes:
