@@ -279,7 +279,7 @@ class TestOutputs:
         """Each deadline is a line with its date, then its steps."""
         case = load_case(SAMPLES / "certificate-request.toml", KINDS["certificate-request"].model)
         lines = dates_summary(letter_deadlines(case, today=date(2024, 11, 26)))
-        assert "Certificate to be issued by: Friday 29 November 2024" in lines
+        assert "Decline certificate to be issued by: Friday 29 November 2024" in lines
         assert any("3 working days after 26 November 2024" in line for line in lines)
 
     def test_email_text_starts_at_the_salutation(self) -> None:

@@ -38,8 +38,8 @@ from medocs.timeline.deadlines import (
     appeal_deadline,
     appeal_deadline_before_certificate,
     late_contact_note,
+    named_deadline,
     reg44_period,
-    statutory_deadline,
 )
 
 __all__ = [
@@ -153,9 +153,9 @@ def _key_dates(*rows: tuple[str, str]) -> list[Context]:
     return [{"label": label, "date": when} for label, when in rows]
 
 
-def _arrange_rule(health: bool) -> str:
+def _arrange_key(health: bool) -> str:
     # T11: health with education or social care; T12: education or social care only.
-    return "T11" if health else "T12"
+    return "health_mediation_arrange_by" if health else "mediation_arrange_by"
 
 
 def mediation_request_context(
@@ -316,11 +316,7 @@ def mediation_not_arranged_context(
 
 
 def _arrange_by(case: MediationNotArrangedCase) -> Deadline:
-    return statutory_deadline(
-        _arrange_rule(bool(case.health_provision)), case.mediation_requested,
-        label="Mediation to be arranged by",
-        trigger="The LA was told that mediation is wanted on",
-    )
+    return named_deadline(_arrange_key(bool(case.health_provision)), case.mediation_requested)
 
 
 def _action_deadline(case: AgreementChaseCase, action: Action, today: date | None) -> Deadline:
@@ -412,22 +408,18 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
         TypeError: for a case that is not an advocate's letter.
     """
     if isinstance(case, MediationRequestCase):
-        told = "The LA is told, by this letter, that mediation is wanted on"
         health = bool(case.health_provision)
         found = {}
         if health:
-            found["icb_notice"] = statutory_deadline(
-                "T9", case.letter_date, label="LA to tell the ICB by", trigger=told, today=today)
-        found["arrange_by"] = statutory_deadline(
-            _arrange_rule(health), case.letter_date, label="Mediation to be arranged by",
-            trigger=told, today=today)
+            found["icb_notice"] = named_deadline("icb_notice_due", case.letter_date, by_letter=True,
+                                                 today=today)
+        found["arrange_by"] = named_deadline(_arrange_key(health), case.letter_date,
+                                             by_letter=True, today=today)
         found["appeal"] = appeal_deadline(case.decision.letter_sent, today=today)
         return found
     if isinstance(case, CertificateRequestCase):
-        due = statutory_deadline(
-            "T7", case.letter_date, label="Certificate to be issued by",
-            trigger="The mediation adviser is told, by this letter, that mediation is not wanted on",
-            today=today)
+        due = named_deadline("decline_certificate_due", case.letter_date, by_letter=True,
+                             today=today)
         contact = adviser_contact_deadline(case.decision.letter_sent, today=today)
         if case.contacted_adviser <= contact.date:
             # Met: the date is history, not a warning.
@@ -441,10 +433,8 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
                 case.decision.letter_sent, letter_date=case.letter_date, today=today),
         }
     if isinstance(case, MediationNotArrangedCase):
-        due = statutory_deadline(
-            "T13", case.letter_date, label="Certificate to be issued by",
-            trigger="The mediation adviser is told, by this letter, that mediation was not "
-                    "arranged in time, on", today=today)
+        due = named_deadline("deemed_certificate_due", case.letter_date, by_letter=True,
+                             today=today)
         return {
             "arrange_by": _arrange_by(case),
             "certificate_due": due,

@@ -31,8 +31,8 @@ from medocs.timeline.deadlines import (
     appeal_deadline,
     late_certificate_note,
     late_contact_note,
+    named_deadline,
     reg44_period,
-    statutory_deadline,
 )
 
 __all__ = [
@@ -252,17 +252,10 @@ def decline_certificate_context(
     context = _certificate_common(case, profile, certificate_number, today)
     if case.variant == "declined":
         assert case.declined_on is not None  # checked by the model
-        due = statutory_deadline(
-            "T7", case.declined_on, label="Certificate due by",
-            trigger="The adviser was told mediation is not wanted on", today=today,
-        )
+        due = named_deadline("decline_certificate_due", case.declined_on, today=today)
     else:
         assert case.la_told_adviser is not None  # checked by the model
-        due = statutory_deadline(
-            "T13", case.la_told_adviser, label="Certificate due by",
-            trigger="The LA told the adviser it could not arrange mediation in time on",
-            today=today,
-        )
+        due = named_deadline("deemed_certificate_due", case.la_told_adviser, today=today)
     context["certificate"].update(
         variant=case.variant,
         contacted_adviser=plain_date(case.contacted_adviser),
@@ -283,10 +276,7 @@ def mediation_certificate_context(
 ) -> Context:
     """The context of a certificate under CFA s.55(5), issued after mediation."""
     context = _certificate_common(case, profile, certificate_number, today)
-    due = statutory_deadline(
-        "T15", case.mediation_ended, label="Certificate due by",
-        trigger="Mediation ended on", today=today,
-    )
+    due = named_deadline("mediation_certificate_due", case.mediation_ended, today=today)
     context["certificate"].update(
         mediator=case.mediator,
         mediation_dates=", ".join(plain_date(d) for d in sorted(case.mediation_dates)),
@@ -338,10 +328,7 @@ def agreement_record_context(
         notes += (f"Action {number}: {note}" for note in deadline.notes)
     icb_notice = ""
     if not case.la_is_party:
-        icb_deadline = statutory_deadline(
-            "T18", case.agreement_date, label="ICB tells the LA by",
-            trigger="The mediation agreement was made on", today=today,
-        )
+        icb_deadline = named_deadline("agreement_icb_notice_due", case.agreement_date, today=today)
         icb_notice = long_date(icb_deadline.date)
         notes += (f"Telling the local authority: {note}" for note in icb_deadline.notes)
     return {

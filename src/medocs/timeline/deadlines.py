@@ -7,7 +7,6 @@ reached, and warnings. Library code never reads the clock: ``today`` is a parame
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -28,7 +27,9 @@ from medocs.timeline.workdays import (
 )
 
 __all__ = [
+    "DEADLINES",
     "Deadline",
+    "DeadlineSpec",
     "TimelineDates",
     "adviser_contact_deadline",
     "agreement_action_deadline",
@@ -38,6 +39,7 @@ __all__ = [
     "compute_timeline",
     "late_certificate_note",
     "late_contact_note",
+    "named_deadline",
     "reg44_period",
     "statutory_deadline",
 ]
@@ -301,7 +303,7 @@ def appeal_deadline_before_certificate(
 def _appeal(
     decision_sent: date, certificate: date | None, certificate_words: str, today: date | None
 ) -> Deadline:
-    two_months, steps = _appeal_limb(decision_sent, 2, _T1_CITATION, "The decision letter was sent on")
+    two_months, steps = _appeal_limb(decision_sent, 2, _T1_CITATION, _SENT)
     raw, certificate_applies = two_months, False
     if certificate is not None:
         one_month, certificate_steps = _appeal_limb(certificate, 1, _T2_CITATION, certificate_words)
@@ -314,7 +316,7 @@ def _appeal(
     rules, status_warnings = _appeal_rules(certificate_applies, adjusting_rule)
     warnings = (*notes, *_past_warning(final, today, extendable=True), *status_warnings)
     return Deadline(
-        "Appeal to the Tribunal by", final, raw, rules, steps + adjusting_steps, warnings,
+        DEADLINES["appeal_deadline"].label, final, raw, rules, steps + adjusting_steps, warnings,
         "17:00", None, notes,
     )
 
@@ -399,10 +401,7 @@ _MONTH = {1: "January", 8: "August"}  # the two boundaries of r.12(3)(a)
 
 def adviser_contact_deadline(decision_sent: date, *, today: date | None = None) -> Deadline:
     """The last day to contact the mediation adviser: 2 months after the letter was sent (reg 33)."""
-    return statutory_deadline(
-        "T6", decision_sent, label="Contact the mediation adviser by",
-        trigger="The decision letter was sent on", today=today,
-    )
+    return named_deadline("adviser_contact_deadline", decision_sent, today=today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,41 +437,96 @@ class TimelineDates:
         return [f.name for f in fields(self) if f.name != "today" and getattr(self, f.name)]
 
 
-_Builder = Callable[[TimelineDates], Deadline]
+@dataclass(frozen=True, slots=True)
+class DeadlineSpec:
+    """One named deadline: the rule that sets it, what it is for, and the event that starts it.
+
+    ``key`` names it everywhere: in ``medocs timeline --json`` (a CLI contract for those a
+    timeline computes), in the documents' code and in the batch's key-date columns.
+
+    Attributes:
+        key: the name.
+        rule_id: the rule of ``rules.py``, such as 'T7'.
+        label: what the deadline is for, as a person reads it ('... by').
+        trigger: the starting event in words, followed by its date in the first step.
+        by_letter: the same event when the letter being written is it (advocates' letters).
+        starts: the ``TimelineDates`` field it counts from, if a timeline computes it.
+    """
+
+    key: str
+    rule_id: str
+    label: str
+    trigger: str
+    by_letter: str = ""
+    starts: str = ""
 
 
-def _on(day: date | None) -> date:
-    assert day is not None  # guarded by _BUILDERS' required field
-    return day
+_SENT = "The decision letter was sent on"
+_AGREED = "The mediation agreement was made on"
+_REQUESTED = "The LA received the request for an assessment on"
+_WANTED = "The LA was told mediation is wanted on"
+_WANTED_BY_LETTER = "The LA is told, by this letter, that mediation is wanted on"
+
+# In the order of the CLI contract (ARCHITECTURE §3) for the keys a timeline computes.
+DEADLINES: dict[str, DeadlineSpec] = {spec.key: spec for spec in (
+    DeadlineSpec("appeal_deadline", "T1", "Appeal to the Tribunal by", _SENT,
+                 starts="decision_sent"),
+    DeadlineSpec("adviser_contact_deadline", "T6", "Contact the mediation adviser by", _SENT,
+                 starts="decision_sent"),
+    DeadlineSpec("decline_certificate_due", "T7", "Decline certificate to be issued by",
+                 "The mediation adviser was told mediation is not wanted on",
+                 "The mediation adviser is told, by this letter, that mediation is not wanted on",
+                 starts="declined_on"),
+    DeadlineSpec("mediation_certificate_due", "T15", "Mediation certificate to be issued by",
+                 "Mediation ended on", starts="mediation_ended"),
+    DeadlineSpec("mediation_arrange_by", "T12", "Mediation to be arranged by", _WANTED,
+                 _WANTED_BY_LETTER, starts="mediation_requested"),
+    DeadlineSpec("agreement_actions_due", "T17", "Agreed actions (no right of appeal) done by",
+                 _AGREED, starts="agreement_date"),
+    DeadlineSpec("assessment_decision_due", "L1", "Decision on the assessment request by",
+                 _REQUESTED, starts="request_received"),
+    DeadlineSpec("no_plan_decision_due", "L3", "Decision not to issue a plan by", _REQUESTED,
+                 starts="request_received"),
+    DeadlineSpec("final_plan_due", "L5", "Final EHC plan issued by", _REQUESTED,
+                 starts="request_received"),
+    # Deadlines the documents state that no timeline option starts.
+    DeadlineSpec("deemed_certificate_due", "T13", "Certificate to be issued by",
+                 "The LA told the mediation adviser it could not arrange mediation in time on",
+                 "The mediation adviser is told, by this letter, that mediation was not "
+                 "arranged in time, on"),
+    DeadlineSpec("health_mediation_arrange_by", "T11", "Mediation to be arranged by", _WANTED,
+                 _WANTED_BY_LETTER),
+    DeadlineSpec("icb_notice_due", "T9", "LA to tell the ICB by",
+                 "The LA was told of the wish to mediate, with health issues, on",
+                 "The LA is told, by this letter, that mediation is wanted on"),
+    DeadlineSpec("agreement_icb_notice_due", "T18", "ICB tells the LA by", _AGREED),
+)}
 
 
-_BUILDERS: tuple[tuple[str, str, _Builder], ...] = (
-    ("appeal_deadline", "decision_sent", lambda d: appeal_deadline(
-        _on(d.decision_sent), certificate_issued=d.certificate_issued, today=d.today)),
-    ("adviser_contact_deadline", "decision_sent", lambda d: adviser_contact_deadline(
-        _on(d.decision_sent), today=d.today)),
-    ("decline_certificate_due", "declined_on", lambda d: statutory_deadline(
-        "T7", _on(d.declined_on), label="Decline certificate to be issued by",
-        trigger="The mediation adviser was told mediation is not wanted on", today=d.today)),
-    ("mediation_certificate_due", "mediation_ended", lambda d: statutory_deadline(
-        "T15", _on(d.mediation_ended), label="Mediation certificate to be issued by",
-        trigger="Mediation ended on", today=d.today)),
-    ("mediation_arrange_by", "mediation_requested", lambda d: statutory_deadline(
-        "T12", _on(d.mediation_requested), label="Mediation to be arranged by",
-        trigger="The LA was told mediation is wanted on", today=d.today)),
-    ("agreement_actions_due", "agreement_date", lambda d: statutory_deadline(
-        "T17", _on(d.agreement_date), label="Agreed actions (no right of appeal) done by",
-        trigger="The mediation agreement was made on", today=d.today)),
-    ("assessment_decision_due", "request_received", lambda d: statutory_deadline(
-        "L1", _on(d.request_received), label="Decision on the assessment request by",
-        trigger="The LA received the request for an assessment on", today=d.today)),
-    ("no_plan_decision_due", "request_received", lambda d: statutory_deadline(
-        "L3", _on(d.request_received), label="Decision not to issue a plan by",
-        trigger="The LA received the request for an assessment on", today=d.today)),
-    ("final_plan_due", "request_received", lambda d: statutory_deadline(
-        "L5", _on(d.request_received), label="Final EHC plan issued by",
-        trigger="The LA received the request for an assessment on", today=d.today)),
-)
+def named_deadline(key: str, start: date, *, by_letter: bool = False,
+                   today: date | None = None) -> Deadline:
+    """The deadline called ``key`` in :data:`DEADLINES`, counted from ``start``.
+
+    Args:
+        key: a key of ``DEADLINES`` other than 'appeal_deadline' (see :func:`appeal_deadline`).
+        start: the day of the starting event.
+        by_letter: the letter being written is the starting event.
+        today: the current date, for the 'already passed' warning.
+
+    Raises:
+        KeyError: for an unknown key.
+        DateInputError: for a start date out of range.
+    """
+    spec = DEADLINES[key]
+    trigger = spec.by_letter if by_letter and spec.by_letter else spec.trigger
+    return statutory_deadline(spec.rule_id, start, label=spec.label, trigger=trigger, today=today)
+
+
+def _timeline_deadline(spec: DeadlineSpec, dates: TimelineDates) -> Deadline:
+    start = getattr(dates, spec.starts)
+    if spec.key == "appeal_deadline":
+        return appeal_deadline(start, certificate_issued=dates.certificate_issued, today=dates.today)
+    return named_deadline(spec.key, start, today=dates.today)
 
 
 def certificate_limb_deadline(certificate_issued: date, *, today: date | None = None) -> Deadline:
@@ -553,7 +607,8 @@ def compute_timeline(dates: TimelineDates) -> dict[str, Deadline]:
         msg = "give at least one date to start the timeline from"
         raise DateInputError(msg)
     dates.check_order()
-    timeline = {key: build(dates) for key, needs, build in _BUILDERS if getattr(dates, needs)}
+    timeline = {spec.key: _timeline_deadline(spec, dates) for spec in DEADLINES.values()
+                if spec.starts and getattr(dates, spec.starts)}
     if dates.certificate_issued is not None:
         if dates.decision_sent is None:
             timeline["appeal_deadline_certificate_only"] = certificate_limb_deadline(
@@ -612,7 +667,7 @@ def agreement_action_deadline(
         DateInputError: if an agreed deadline is before the agreement, or an appealable
             action has neither an order type nor an agreed deadline.
     """
-    trigger = "The mediation agreement was made on"
+    trigger = _AGREED
     if agreed_deadline is not None:
         if agreed_deadline < agreement_date:
             msg = f"agreed_deadline ({agreed_deadline}) is before the agreement ({agreement_date})"
