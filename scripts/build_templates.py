@@ -14,14 +14,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from docx import Document
+from docx.blkcntnr import BlockItemContainer
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -34,10 +37,13 @@ GREY = "F2F2F2"
 DARK = RGBColor(0x1F, 0x1F, 0x1F)
 ACCENT = "1D4E89"
 
+# What paragraphs are added to: the document body, a table cell, a header or footer.
+Container = DocxDocument | BlockItemContainer
+
 
 # ---------------------------------------------------------------- low-level helpers
 
-def new_document() -> Document:
+def new_document() -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -77,7 +83,7 @@ def new_document() -> Document:
     return doc
 
 
-def para(container, text: str = "", *, bold: bool = False, size: float | None = None,
+def para(container: Container, text: str = "", *, bold: bool = False, size: float | None = None,
          style: str | None = None, align: WD_ALIGN_PARAGRAPH | None = None,
          space_after: float | None = None, keep_next: bool = False) -> Paragraph:
     """Add a paragraph with one run (so docxtpl placeholders stay in one run)."""
@@ -96,7 +102,7 @@ def para(container, text: str = "", *, bold: bool = False, size: float | None = 
     return p
 
 
-def rich(container, *parts: tuple[str, bool], space_after: float | None = None) -> Paragraph:
+def rich(container: Container, *parts: tuple[str, bool], space_after: float | None = None) -> Paragraph:
     """A paragraph of several runs: (text, bold) pairs."""
     p = container.add_paragraph()
     for text, bold in parts:
@@ -107,18 +113,18 @@ def rich(container, *parts: tuple[str, bool], space_after: float | None = None) 
     return p
 
 
-def tag(container, text: str) -> None:
+def tag(container: Container, text: str) -> None:
     """A paragraph holding only a {%p %} tag: docxtpl removes the paragraph itself."""
     container.add_paragraph(text)
 
 
-def bullets(container, loop: str, item: str) -> None:
+def bullets(container: Container, loop: str, item: str) -> None:
     tag(container, f"{{%p for {loop} %}}")
     para(container, item, style="List Bullet")
     tag(container, "{%p endfor %}")
 
 
-def case_notes_block(doc) -> None:
+def case_notes_block(doc: DocxDocument) -> None:
     """What the case's own dates need said with them (late contact, a date on a non-working
     day, predicted bank holidays...): one bullet each, nothing when there is none."""
     tag(doc, "{%p if case_notes %}")
@@ -127,7 +133,7 @@ def case_notes_block(doc) -> None:
     tag(doc, "{%p endif %}")
 
 
-def heading(doc, text: str, level: int = 2) -> None:
+def heading(doc: DocxDocument, text: str, level: int = 2) -> None:
     doc.add_paragraph(text, style=f"Heading {level}")
 
 
@@ -204,7 +210,7 @@ def keep_together(table: Table) -> None:
 
 
 def cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None) -> Paragraph:
-    p = cell.paragraphs[0]
+    p: Paragraph = cell.paragraphs[0]
     run = p.add_run(text)
     run.bold = bold or None
     if size:
@@ -213,8 +219,9 @@ def cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None 
     return p
 
 
-def key_value_table(doc, rows: list[tuple[str, str]], widths=(6.0, 10.6), shade_keys=True) -> Table:
-    table = doc.add_table(rows=len(rows), cols=2)
+def key_value_table(doc: DocxDocument, rows: list[tuple[str, str]],
+                    widths: tuple[float, float] = (6.0, 10.6), shade_keys: bool = True) -> Table:
+    table: Table = doc.add_table(rows=len(rows), cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     set_borders(table)
     for (key, value), row in zip(rows, table.rows, strict=True):
@@ -228,7 +235,7 @@ def key_value_table(doc, rows: list[tuple[str, str]], widths=(6.0, 10.6), shade_
     return table
 
 
-def boxed(doc, lines: list[tuple[str, bool]], fill: str = "EAF1FB") -> None:
+def boxed(doc: DocxDocument, lines: list[tuple[str, bool]], fill: str = "EAF1FB") -> None:
     """A one-cell shaded box with a heavier border, for what must not be missed."""
     table = doc.add_table(rows=1, cols=1)
     set_borders(table, size=12, color=ACCENT, inner=False)
@@ -246,7 +253,7 @@ def boxed(doc, lines: list[tuple[str, bool]], fill: str = "EAF1FB") -> None:
     para(doc, space_after=2)
 
 
-def letterhead(section, lines: list[tuple[str, bool, float]]) -> None:
+def letterhead(section: Section, lines: Sequence[tuple[str, bool, float]]) -> None:
     """First-page header: organisation name and contact lines, right aligned, ruled below."""
     section.different_first_page_header_footer = True
     header = section.first_page_header
@@ -275,7 +282,7 @@ def rule_below(p: Paragraph) -> None:
     p_pr.append(borders)
 
 
-def continuation_header(section, text: str) -> None:
+def continuation_header(section: Section, text: str) -> None:
     header = section.header
     header.is_linked_to_previous = False
     p = header.paragraphs[0]
@@ -284,7 +291,7 @@ def continuation_header(section, text: str) -> None:
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def footers(section, line: str) -> None:
+def footers(section: Section, line: str) -> None:
     """Same footer on the first and later pages: page X of Y and the other-formats line."""
     for footer in (section.first_page_footer, section.footer):
         footer.is_linked_to_previous = False
@@ -352,7 +359,8 @@ def _prune_styles(blob: bytes, used: set[str]) -> bytes:
     for sid, style in styles.items():
         if sid not in keep:
             root.remove(style)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return xml
 
 
 def _drop_references(blob: bytes) -> bytes:
@@ -361,10 +369,11 @@ def _drop_references(blob: bytes) -> bytes:
         target = el.get("Target", "") + el.get("PartName", "")
         if re.search(r"stylesWithEffects|thumbnail|customXml", target):
             root.remove(el)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return xml
 
 
-def save(doc, name: str) -> None:
+def save(doc: DocxDocument, name: str) -> None:
     buffer = io.BytesIO()
     doc.core_properties.author = "medocs"
     doc.core_properties.title = name
@@ -582,7 +591,7 @@ NO_MEDIATION_FOOTER = (
 )
 
 
-def certificate_header(doc, title: str, subtitle: str, *,
+def certificate_header(doc: DocxDocument, title: str, subtitle: str, *,
                        reference: str = "Certificate {{ certificate.number }}",
                        footer: str = CERTIFICATE_FOOTER) -> None:
     section = doc.sections[0]
@@ -593,12 +602,12 @@ def certificate_header(doc, title: str, subtitle: str, *,
     para(doc, subtitle, size=11, space_after=10)
 
 
-def date_of_issue_box(doc) -> None:
+def date_of_issue_box(doc: DocxDocument) -> None:
     boxed(doc, [("Date of issue: {{ certificate.issued_on }}", True),
                 ("Certificate number: {{ certificate.number }}", False)])
 
 
-def appeal_meaning(doc) -> None:
+def appeal_meaning(doc: DocxDocument) -> None:
     heading(doc, "What this certificate means")
     para(doc, "You can now appeal to the First-tier Tribunal (Special Educational Needs and "
               "Disability). Send a copy of this certificate with your appeal form, and give its "
@@ -613,7 +622,7 @@ def appeal_meaning(doc) -> None:
     case_notes_block(doc)
 
 
-def signature(doc, who: str, role: str) -> None:
+def signature(doc: DocxDocument, who: str, role: str) -> None:
     """One row: who issues the certificate, and room to sign."""
     table = doc.add_table(rows=1, cols=2)
     set_borders(table, inner=False, color="FFFFFF", size=0)
@@ -826,7 +835,7 @@ ADVOCATE_LETTERHEAD = [
 MEDIATION_PART = "SEND Regulations 2014, Part 2 (Mediation, regs 32-42)"
 
 
-def advocate_letter_start(doc) -> None:
+def advocate_letter_start(doc: DocxDocument) -> None:
     """Letterhead, addressee(s), email line, date, FAO, salutation, subject, who writes."""
     section = doc.sections[0]
     letterhead(section, ADVOCATE_LETTERHEAD)
@@ -854,14 +863,14 @@ def advocate_letter_start(doc) -> None:
               "to me at {{ advocate.email }}.")
 
 
-def chronology(doc) -> None:
+def chronology(doc: DocxDocument) -> None:
     heading(doc, "What has happened so far")
     tag(doc, "{%p for item in chronology %}")
     rich(doc, ("{{ item.date }}: ", True), ("{{ item.event }}", False), space_after=3)
     tag(doc, "{%p endfor %}")
 
 
-def key_dates_table(doc) -> None:
+def key_dates_table(doc: DocxDocument) -> None:
     heading(doc, "Key dates")
     table = doc.add_table(rows=3, cols=2)
     set_borders(table, size=8, color=ACCENT)
@@ -876,7 +885,7 @@ def key_dates_table(doc) -> None:
     case_notes_block(doc)
 
 
-def advocate_sign_off(doc) -> None:
+def advocate_sign_off(doc: DocxDocument) -> None:
     para(doc, "{{ sign_off }}", space_after=24, keep_next=True)
     para(doc, "{{ advocate.name }}", bold=True, space_after=0, keep_next=True)
     para(doc, "{{ advocate.role }}, {{ advocate.organisation }}", space_after=0, keep_next=True)
@@ -891,7 +900,7 @@ def advocate_sign_off(doc) -> None:
         para(doc, space_after=0)
 
 
-def numbered(doc, loop: str, item: str) -> None:
+def numbered(doc: DocxDocument, loop: str, item: str) -> None:
     tag(doc, f"{{%p for {loop} %}}")
     para(doc, "{{ loop.index }}. " + item, space_after=3)
     tag(doc, "{%p endfor %}")
