@@ -17,7 +17,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 from medocs.documents.wording import wording_for
 from medocs.journeys.building import JourneyDocument
@@ -182,9 +182,14 @@ def _table(document: Any, header: tuple[str, ...], rows: Sequence[tuple[str, ...
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
+    # LibreOffice and Word read the grid's widths only when autofit is off.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)
+    document.add_paragraph()  # space before what follows
 
 
 def key_dates_docx(journey: Journey, key_dates: KeyDates, *, certificate_number: str | None,
@@ -212,6 +217,11 @@ def key_dates_docx(journey: Journey, key_dates: KeyDates, *, certificate_number:
     for level in (1, 2):
         heading = document.styles[f"Heading {level}"]
         heading.font.name, heading.font.size = "Arial", Pt(size.pt + (6 if level == 1 else 2))
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        # The default heading style takes its font from the theme, which overrides the name.
+        fonts = heading.element.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attribute), None)
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
