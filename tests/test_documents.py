@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx_text import docx_parts, docx_text
@@ -20,7 +21,7 @@ from medocs.documents.kinds import (
     template_path,
 )
 from medocs.errors import MedocsError
-from medocs.loading import load_case
+from medocs.loading import load_case, read_case_data
 from medocs.models import DecisionKind
 from medocs.profiles import Profile, load_profile
 
@@ -269,3 +270,99 @@ class TestLetterDetails:
         assert "Dr Femi Adebayo, Designated Clinical Officer" in text
         assert "Helen Marsh (mediator)" in text
         assert "Parliamentary and Health Service Ombudsman" in text
+
+
+def _without(source: Path, target: Path, old: str, new: str) -> Path:
+    """A copy of a shipped template with one placeholder replaced by plain text."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                assert data.count(old.encode()) == 1
+                data = data.replace(old.encode(), new.encode())
+            dst.writestr(info, data)
+    return target
+
+
+class TestEveryPathEnforcesRequiredItems:
+    """render, batch, draft and the library refuse a template that leaves out a required item (item 15)."""
+
+    @pytest.fixture
+    def no_mediation_email(self, tmp_path: Path) -> Path:
+        folder = tmp_path / "mine"
+        folder.mkdir()
+        _without(data_dir("templates") / "decision-letter.docx", folder / "decision-letter.docx",
+                 "{{ la_mediation_contact.email }}", "send.mediation@example.org")
+        return folder
+
+    def _cli(self, *args: str) -> Any:
+        from click.testing import CliRunner
+
+        from medocs.cli import main
+
+        return CliRunner().invoke(main, list(args), env={})
+
+    def test_render_refuses(self, tmp_path: Path, no_mediation_email: Path) -> None:
+        """`medocs render` with the template exits 1 naming reg 32(f) and writes nothing."""
+        out = tmp_path / "out"
+        result = self._cli("render", "decision-letter", str(SAMPLES / "decision-letter.toml"),
+                           "--profile", str(SAMPLES / "westminster.toml"), "--templates",
+                           str(no_mediation_email), "--out", str(out), "--today", "2025-01-01")
+        assert result.exit_code == 1
+        assert "la_mediation_contact.email" in result.output
+        assert "reg 32(f)" in result.output
+        assert not out.exists() or not any(out.iterdir())
+
+    def test_batch_refuses(self, tmp_path: Path, no_mediation_email: Path) -> None:
+        """`medocs batch` with the template exits 1 before writing any letter."""
+        import json
+
+        data = read_case_data(SAMPLES / "decision-letter.toml")
+        rows = tmp_path / "letters.jsonl"
+        rows.write_text("\n".join(json.dumps({**data, "case_ref": f"R{n}"}, default=str)
+                                  for n in range(3)) + "\n", encoding="utf-8")
+        out = tmp_path / "out"
+        result = self._cli("batch", "decision-letter", str(rows), "--profile",
+                           str(SAMPLES / "westminster.toml"), "--templates",
+                           str(no_mediation_email), "--out", str(out), "--today", "2025-01-01")
+        assert result.exit_code == 1
+        assert "la_mediation_contact.email" in result.output
+        assert not list(out.glob("*.docx")) if out.exists() else True
+
+    def test_draft_refuses(self, tmp_path: Path) -> None:
+        """`medocs draft` of an advocate's letter whose template drops the appeal date writes nothing."""
+        folder = tmp_path / "mine"
+        folder.mkdir()
+        _without(data_dir("templates") / "certificate-request.docx",
+                 folder / "certificate-request.docx", "{{ deadlines.appeal_if_issued.date }}",
+                 "soon")
+        target = tmp_path / "letter.docx"
+        result = self._cli("draft", "certificate-request", str(SAMPLES / "certificate-request.toml"),
+                           "--no-input", "--templates", str(folder), "--out", str(target),
+                           "--today", "2024-11-26")
+        assert result.exit_code == 1
+        assert "deadlines.appeal_if_issued.date" in result.output
+        assert not target.exists()
+
+    def test_library_render_refuses(self, profile: Profile, no_mediation_email: Path) -> None:
+        """render_document raises TemplateCheckError naming the missing item."""
+        from medocs.errors import TemplateCheckError
+
+        kind = document_kind("decision-letter")
+        case = load_case(SAMPLES / kind.sample, kind.model)
+        with pytest.raises(TemplateCheckError, match=r"la_mediation_contact\.email.*reg 32\(f\)"):
+            render_document(kind, case, profile, today=TODAY, templates=no_mediation_email)
+
+    def test_checked_once_per_compiled_template(self, profile: Profile) -> None:
+        """Many renders of one template run the statutory check once (the result is cached)."""
+        from medocs.documents import kinds
+
+        kind = document_kind("decline-certificate")
+        case = load_case(SAMPLES / kind.sample, kind.model)
+        kinds._missing_items.cache_clear()
+        for _ in range(20):
+            render_document(kind, case, profile, today=TODAY)
+        info = kinds._missing_items.cache_info()
+        assert (info.misses, info.hits) == (1, 19)

@@ -32,8 +32,8 @@ from markupsafe import escape
 from pydantic import BaseModel
 
 from medocs._version import __version__
-from medocs.documents.kinds import DocumentKind, build_context, template_path
-from medocs.documents.rendering import CompiledTemplate, load_template
+from medocs.documents.kinds import DocumentKind, build_context, kind_template
+from medocs.documents.rendering import CompiledTemplate
 from medocs.errors import MedocsError, OutputError, OutputExistsError
 from medocs.files import StagedFile, discard_file, publish_file, stage_file, stage_files, sync_directory
 from medocs.profiles import Profile
@@ -192,7 +192,7 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
-    template = load_template(template_path(kind, templates))
+    template = kind_template(kind, templates)
 
     def source_digest(case: BaseModel) -> str:
         context = build_context(kind, case, profile, today=today, certificate_number=_NUMBER_PLACEHOLDER)
@@ -398,7 +398,7 @@ def prepare_documents(
     Raises:
         TemplateError: the template cannot be compiled (no job could be done).
     """
-    template = load_template(template_path(kind, templates))
+    template = kind_template(kind, templates)
     generated_at = datetime.now(tz=UTC)
     results: list[Issued | MedocsError | None] = [None] * len(jobs)
     pending: list[_Pending] = []

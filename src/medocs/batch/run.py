@@ -43,8 +43,7 @@ from typing import Literal, TextIO, overload
 
 from medocs.batch.rows import Row, RowError, Spill, plan_rows
 from medocs.batch.tables import open_table
-from medocs.documents.kinds import KINDS, DocumentKind, example_context, template_path
-from medocs.documents.rendering import load_template
+from medocs.documents.kinds import KINDS, DocumentKind, example_context, kind_template
 from medocs.errors import MedocsError, OutputError, OutputExistsError, PdfError
 from medocs.files import remove_stale_temp_files, write_atomic
 from medocs.issuing import (
@@ -259,7 +258,7 @@ class _Issuer:
     def __init__(self, settings: _Settings) -> None:
         self.settings = settings
         self.kind = KINDS[settings.kind]
-        load_template(template_path(self.kind, settings.templates))  # compile once, here
+        kind_template(self.kind, settings.templates)  # compile once, here
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medocs-writer")
         self._register: Register | None = None
 
@@ -589,7 +588,7 @@ def run_batch(
     # A broken template stops us before any write. Rendering the sample also imports and loads
     # everything a row needs (the bank holidays of ~200 countries alone take 0.4 s of CPU)
     # before the workers are forked, so they inherit it instead of each paying for it.
-    load_template(template_path(kind, templates)).render(example_context(kind.name))
+    kind_template(kind, templates).render(example_context(kind.name))
     pdf_pool = PdfPool(workers=jobs) if pdf else None  # LibreOffice missing: stop now, too
     settings = _Settings(kind.name, profile, today, templates, force,
                          register_path if kind.numbered else None, reissue)

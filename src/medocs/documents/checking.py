@@ -23,7 +23,7 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from medocs.documents.rendering import TemplateSource, line_excerpt, read_template_sources, safe_environment
 from medocs.suggest import did_you_mean
 
-__all__ = ["Problem", "check_template", "describe_fields"]
+__all__ = ["Problem", "check_template", "describe_fields", "missing_required"]
 
 WHOLE_TEMPLATE = "(whole template)"
 _UNKNOWN: Any = object()  # a value the example cannot tell us: macro argument, call result…
@@ -336,6 +336,35 @@ def check_template(path: Path, *, example: Mapping[str, Any], required: Mapping[
     Raises:
         TemplateError: the file cannot be read or is not a .docx.
     """
+    problems, used = _walk(path, example)
+    missing = [Problem(WHOLE_TEMPLATE, "", f"never uses '{field}' ({description}), which this "
+                                           "kind of document must show")
+               for field, description in _missing(used, required or {})]
+    return _unique([*problems, *missing])
+
+
+def missing_required(path: Path, *, example: Mapping[str, Any], required: Mapping[str, str]
+                     ) -> list[tuple[str, str]]:
+    """The ``required`` fields a template never uses (the part of ``check_template`` that
+    every path writing a document enforces).
+
+    Args:
+        path: the .docx template.
+        example: a fully populated example context of the document kind.
+        required: dotted path -> what it is, as for ``check_template``.
+
+    Returns:
+        (field, what it is) for each missing field; empty when the template shows them all.
+
+    Raises:
+        TemplateError: the file cannot be read or is not a .docx.
+    """
+    _, used = _walk(path, example)
+    return _missing(used, required)
+
+
+def _walk(path: Path, example: Mapping[str, Any]) -> tuple[list[Problem], set[str]]:
+    """Every placeholder problem of the template, and the fields it uses."""
     sources = read_template_sources(path)
     env = safe_environment()
     problems = [Problem(part, "", reason) for part, reason in sources.unsupported]
@@ -348,11 +377,12 @@ def check_template(path: Path, *, example: Mapping[str, Any], required: Mapping[
             checker.block(tree.body, {})
             problems += checker.problems
             used |= checker.used
-    for field, description in (required or {}).items():
-        if _plain(field) not in used:
-            problems.append(Problem(WHOLE_TEMPLATE, "", f"never uses '{field}' ({description}), "
-                                                        "which this kind of document must show"))
-    return _unique(problems)
+    return problems, used
+
+
+def _missing(used: set[str], required: Mapping[str, str]) -> list[tuple[str, str]]:
+    return [(field, description) for field, description in required.items()
+            if _plain(field) not in used]
 
 
 def _example_text(value: Any) -> str:

@@ -21,14 +21,15 @@ from medocs.documents.advocacy import (
     mediation_not_arranged_context,
     mediation_request_context,
 )
+from medocs.documents.checking import missing_required
 from medocs.documents.context import (
     agreement_record_context,
     decision_letter_context,
     decline_certificate_context,
     mediation_certificate_context,
 )
-from medocs.documents.rendering import load_template
-from medocs.errors import MedocsError
+from medocs.documents.rendering import CompiledTemplate, load_template
+from medocs.errors import MedocsError, TemplateCheckError
 from medocs.loading import load_case
 from medocs.models import (
     AgreementChaseCase,
@@ -49,6 +50,7 @@ __all__ = [
     "data_dir",
     "document_kind",
     "example_context",
+    "kind_template",
     "render_document",
     "template_path",
 ]
@@ -237,4 +239,33 @@ def render_document(
 ) -> bytes:
     """Render one case of ``kind`` to .docx bytes with the compiled (cached) template."""
     context = build_context(kind, case, profile, today=today, certificate_number=certificate_number)
-    return load_template(template_path(kind, templates)).render(context)
+    return kind_template(kind, templates).render(context)
+
+
+def kind_template(kind: DocumentKind, templates: Path | None = None) -> CompiledTemplate:
+    """The compiled template of ``kind``, refused if it leaves out an item the kind must show.
+
+    Every path that writes a document (render, batch, draft, ``render_document``) takes its
+    template here, so a decision letter without a reg 32 item is never written, as
+    ``medocs check`` says. The check runs once per compiled template (keyed by its SHA-256).
+
+    Raises:
+        TemplateError: the template cannot be read or compiled.
+        TemplateCheckError: the template never uses a field in ``kind.required``.
+    """
+    path = template_path(kind, templates)
+    template = load_template(path)
+    missing = _missing_items(kind.name, path, template.sha256)
+    if missing:
+        msg = (f"{path}: a {kind.name} template must show {'; '.join(missing)}. Nothing was "
+               f"written. See `medocs check {path} --kind {kind.name}`.")
+        raise TemplateCheckError(msg)
+    return template
+
+
+@cache
+def _missing_items(kind_name: str, path: Path, sha256: str) -> tuple[str, ...]:
+    """The required fields the template with this content never uses, as 'field (what)'."""
+    kind = document_kind(kind_name)
+    missing = missing_required(path, example=example_context(kind_name), required=kind.required)
+    return tuple(f"'{field}' ({description})" for field, description in missing)
