@@ -6,7 +6,7 @@ rather than a silently missing line in a letter.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -43,6 +43,7 @@ __all__ = [
     "OrderType",
     "Recipient",
     "field_problems",
+    "school_leaving_date",
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -73,6 +74,44 @@ class Child(_Model):
 
     name: Text
     date_of_birth: date
+
+
+def school_leaving_date(date_of_birth: date) -> date:
+    """The day after which a child is over compulsory school age (Education Act 1996 s.8(3)).
+
+    The school leaving date is the last Friday in June (Education (School Leaving Date) Order
+    1997); compulsory school age ends at the end of that day in the school year (1 September
+    to 31 August) in which the child turns 16, including for a birthday in July or August.
+    The date arithmetic sits here, not in the timeline package, because models may not
+    import it (import-linter layers).
+
+    Args:
+        date_of_birth: the child's date of birth.
+
+    Returns:
+        The last Friday in June of the school year in which they turn 16.
+    """
+    year = date_of_birth.year + 16 + (1 if date_of_birth.month >= 9 else 0)
+    last = date(year, 6, 30)
+    return last - timedelta(days=(last.weekday() - 4) % 7)  # Friday is weekday 4
+
+
+def young_person_problem(field: str, child: Child, on: date, on_field: str) -> str | None:
+    """Why ``child`` cannot be the young person who decides on ``on``, or None if they can.
+
+    A young person is over compulsory school age (CFA 2014 s.83(2)); until then the parent
+    has the right of appeal and the letters go to them (RULES.md, third check).
+    """
+    leaving = school_leaving_date(child.date_of_birth)
+    if on > leaving:
+        return None
+    return (
+        f"{field} is true, but {child.name} (born {child.date_of_birth}) is not over compulsory "
+        f"school age on {on_field} ({on}): a young person decides for themselves only after "
+        f"{leaving}, the last Friday in June of the school year in which they turn 16 (CFA 2014 "
+        f"s.83(2); Education Act 1996 s.8). Until then the parent decides: set {field} = false "
+        f"and write to the parent"
+    )
 
 
 class Recipient(_Model):
@@ -125,7 +164,15 @@ class DecisionLetterCase(_Model):
         if self.decision is DecisionKind.CEASE_TO_MAINTAIN and self.cease_date is None:
             msg = "cease_date is required for a cease_to_maintain decision"
             raise ValueError(msg)
+        _check_young_person(self.recipient, self.child, self.letter_date, "letter_date")
         return self
+
+
+def _check_young_person(recipient: Recipient, child: Child, on: date, on_field: str) -> None:
+    if recipient.is_young_person:
+        problem = young_person_problem("recipient.is_young_person", child, on, on_field)
+        if problem:
+            raise ValueError(problem)
 
 
 class DeclineCertificateCase(_Model):
@@ -170,6 +217,7 @@ class DeclineCertificateCase(_Model):
             msg = (f"issued_on ({self.issued_on}) is before {start_name} ({start}), "
                    "the date that starts the certificate")
             raise ValueError(msg)
+        _check_young_person(self.recipient, self.child, self.issued_on, "issued_on")
         return self
 
 
@@ -222,6 +270,7 @@ class MediationCertificateCase(_Model):
             msg = (f"issued_on ({self.issued_on}) is before mediation ended "
                    f"({self.mediation_ended}, the last of mediation_dates)")
             raise ValueError(msg)
+        _check_young_person(self.recipient, self.child, self.issued_on, "issued_on")
         return self
 
 
@@ -301,6 +350,7 @@ class AgreementRecordCase(_Model):
         if not self.la_is_party and not self.icb:
             msg = "icb is required when the LA is not a party to the agreement"
             raise ValueError(msg)
+        _check_young_person(self.recipient, self.child, self.agreement_date, "agreement_date")
         return self
 
 
@@ -378,6 +428,16 @@ class _AdvocateLetter(_Model):
     def _dates_in_order(cls, value: Any, info: ValidationInfo) -> Any:
         earlier = cls.after.get(info.field_name or "")
         return _not_before(value, info, *earlier) if earlier else value
+
+    @model_validator(mode="after")
+    def _young_person_old_enough(self) -> _AdvocateLetter:
+        letter_date: date = getattr(self, "letter_date")  # noqa: B009 - every letter has one
+        if self.client.is_young_person:
+            problem = young_person_problem("client.is_young_person", self.child, letter_date,
+                                           "letter_date")
+            if problem:
+                raise ValueError(problem)
+        return self
 
 
 class MediationRequestCase(_AdvocateLetter):
