@@ -452,9 +452,9 @@ def decision_letter() -> None:
 
     heading(doc, "Our decision")
     para(doc, "{{ decision.sentence }}")
-    tag(doc, "{%p if decision.request_received %}")
-    para(doc, "We received the request on {{ decision.request_received }}.")
-    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for line in decision.triggers %}")  # the event(s) the decision follows
+    para(doc, "{{ line }}")
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p if decision.made %}")
     para(doc, "We made this decision on {{ decision.made }}. This letter was sent on "
               "{{ letter.date }}.")

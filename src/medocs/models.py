@@ -31,6 +31,7 @@ __all__ = [
     "CertificateRequestCase",
     "Child",
     "Client",
+    "DECISION_TRIGGERS",
     "DecisionKind",
     "DecisionLetterCase",
     "DecisionRef",
@@ -132,6 +133,22 @@ class DecisionRef(_Model):
     la_reference: Text | None = None
 
 
+# What each decision answers (RULES.md L1-L14): the field that holds the date of that event,
+# and the decisions that have it. A request for an assessment leads to a refusal to assess
+# (L1), a decision not to issue a plan (L3) or a final plan (L5); a request for a
+# re-assessment to its refusal; a review meeting to a decision to amend, not to amend or to
+# cease (L8); the proposed amendments to the final amended plan or a decision not to amend
+# after representations (L10, L11); consultation to ceasing to maintain (L14).
+_K = DecisionKind
+DECISION_TRIGGERS: dict[str, frozenset[DecisionKind]] = {
+    "request_received": frozenset({_K.REFUSE_ASSESSMENT, _K.REFUSE_PLAN, _K.FINAL_PLAN,
+                                   _K.REFUSE_REASSESSMENT}),
+    "review_meeting": frozenset({_K.AMENDED_PLAN, _K.REFUSE_AMEND, _K.CEASE_TO_MAINTAIN}),
+    "amendments_proposed": frozenset({_K.AMENDED_PLAN, _K.REFUSE_AMEND}),
+    "consulted_on": frozenset({_K.CEASE_TO_MAINTAIN}),
+}
+
+
 class DecisionLetterCase(_Model):
     """An LA decision letter: the decision, its reasons, and who it goes to."""
 
@@ -141,7 +158,16 @@ class DecisionLetterCase(_Model):
     recipient: Recipient
     decision: DecisionKind
     decision_made: date | None = None
-    request_received: date | None = None
+    request_received: date | None = Field(
+        default=None, description="the LA received the request for an assessment (or, for "
+        "refuse_reassessment, for a re-assessment)")
+    review_meeting: date | None = Field(
+        default=None, description="the review meeting the decision follows (amended_plan, "
+        "refuse_amend, cease_to_maintain)")
+    amendments_proposed: date | None = Field(
+        default=None, description="the LA sent the proposed amendments (amended_plan, refuse_amend)")
+    consulted_on: date | None = Field(
+        default=None, description="the LA asked for views on ceasing the plan (cease_to_maintain)")
     reasons: tuple[LongText, ...] = Field(min_length=1)
     evidence: tuple[Text, ...] = ()
     next_steps: tuple[Text, ...] = ()
@@ -155,12 +181,19 @@ class DecisionLetterCase(_Model):
         if self.decision_made and self.decision_made > self.letter_date:
             msg = f"decision_made ({self.decision_made}) is after letter_date ({self.letter_date})"
             raise ValueError(msg)
-        if self.request_received and self.request_received > self.letter_date:
-            msg = (
-                f"request_received ({self.request_received}) is after letter_date "
-                f"({self.letter_date})"
-            )
-            raise ValueError(msg)
+        for name, kinds in DECISION_TRIGGERS.items():
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if self.decision not in kinds:
+                fits = [other for other, allowed in DECISION_TRIGGERS.items()
+                        if self.decision in allowed]
+                msg = (f"{name} does not apply to a {self.decision.value} decision (found {day}): "
+                       f"expected {' or '.join(fits)}, the event this decision follows")
+                raise ValueError(msg)
+            if day > self.letter_date:
+                msg = f"{name} ({day}) is after letter_date ({self.letter_date})"
+                raise ValueError(msg)
         if self.decision is DecisionKind.CEASE_TO_MAINTAIN and self.cease_date is None:
             msg = "cease_date is required for a cease_to_maintain decision"
             raise ValueError(msg)

@@ -15,6 +15,7 @@ from medocs.documents.wording import child_words, wording_for
 from medocs.models import (
     AgreementRecordCase,
     Child,
+    DecisionKind,
     DecisionLetterCase,
     DecisionRef,
     DeclineCertificateCase,
@@ -156,6 +157,27 @@ def decision_ref_context(decision: DecisionRef) -> Context:
     }
 
 
+# How a decision letter states the event it follows (models.DECISION_TRIGGERS says which).
+_TRIGGER_WORDS = {
+    "request_received": "We received the request for an EHC needs assessment on {day}.",
+    "review_meeting": "The review meeting about the plan was held on {day}.",
+    "amendments_proposed": "We sent you our proposed amendments to the plan on {day}.",
+    "consulted_on": "On {day} we told you we were thinking of stopping the plan, and asked for "
+                    "your views.",
+}
+_REASSESSMENT_REQUEST = "We received the request for a re-assessment on {day}."
+
+
+def _trigger_sentences(case: DecisionLetterCase) -> list[str]:
+    """The events this decision follows, oldest first, as the letter states them."""
+    events = sorted((day, name) for name in _TRIGGER_WORDS
+                    if (day := getattr(case, name)) is not None)
+    words = dict(_TRIGGER_WORDS)
+    if case.decision is DecisionKind.REFUSE_REASSESSMENT:
+        words["request_received"] = _REASSESSMENT_REQUEST
+    return [words[name].format(day=plain_date(day)) for day, name in events]
+
+
 def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today: date) -> Context:
     """The context of an LA decision letter (reg 32 items and the key dates box).
 
@@ -183,6 +205,7 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
             "sentence": words.decision.format(**slots, cease_date=cease),
             "made": plain_date(case.decision_made) if case.decision_made else "",
             "request_received": plain_date(case.request_received) if case.request_received else "",
+            "triggers": _trigger_sentences(case),
             "reasons": list(case.reasons),
             "evidence": list(case.evidence),
             "next_steps": list(case.next_steps),
