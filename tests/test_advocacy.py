@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+from case_data import sample_data
 from click.testing import CliRunner, Result
 from docx_text import docx_text
 from hypothesis import given, settings
@@ -16,7 +17,6 @@ from medocs.cli import main
 from medocs.documents.advocacy import letter_deadlines
 from medocs.documents.kinds import data_dir
 from medocs.drafting.case_toml import dumps_case
-from medocs.loading import read_case_data
 from medocs.models import CertificateRequestCase, MediationNotArrangedCase
 from medocs.timeline.deadlines import appeal_deadline
 
@@ -30,13 +30,7 @@ WORKED = {"decision__letter_sent": "2025-09-01", "letter_date": "2025-10-27",
           "contacted_adviser": "2025-10-20", "client__consent_given": "2025-10-20"}
 
 
-def _data(sample: str, changes: dict[str, Any]) -> dict[str, Any]:
-    data = read_case_data(SAMPLES / sample)
-    for key, value in changes.items():
-        section, _, name = key.partition("__")
-        target = data[section] if name else data
-        target[name or section] = value
-    return data
+_data = sample_data
 
 
 def _case_file(tmp_path: Path, sample: str, changes: dict[str, Any]) -> Path:

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from case_data import sample_data
 from click.testing import CliRunner, Result
 from docx import Document
 from docx_text import docx_parts, docx_text
@@ -16,7 +17,6 @@ from docx_text import docx_parts, docx_text
 from medocs.cli import main
 from medocs.documents.kinds import data_dir
 from medocs.drafting.case_toml import dumps_case
-from medocs.loading import read_case_data
 
 SAMPLES = data_dir("samples")
 PROFILE = str(SAMPLES / "westminster.toml")
@@ -59,14 +59,7 @@ def _files(folder: Path) -> list[str]:
 
 def _case(tmp_path: Path, sample: str, **changes: object) -> Path:
     """A copy of a sample case with some fields changed (None removes one)."""
-    data = read_case_data(SAMPLES / sample)
-    for key, value in changes.items():
-        section, _, name = key.partition("__")
-        target = data[section] if name else data
-        if value is None:
-            target.pop(name or section, None)
-        else:
-            target[name or section] = value
+    data = sample_data(sample, changes)
     path = tmp_path / sample
     path.write_text(dumps_case(data), encoding="utf-8")
     return path

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from case_data import template_with
 from click.testing import CliRunner
 from docx_text import docx_text
 
@@ -204,14 +205,7 @@ class TestRender:
                                            or b"<pdfaid:part>2</pdfaid:part>" in pdf)
 
 
-def _copy_with(source: Path, target: Path, old: str, new: str) -> None:
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                assert old.encode() in data
-                data = data.replace(old.encode(), new.encode())
-            dst.writestr(info, data)
+_copy_with = template_with
 
 
 class TestCheck:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from case_data import sample_data
 from click.testing import CliRunner
 from docx_text import docx_text
 from hypothesis import given, settings
@@ -34,15 +35,7 @@ def profile() -> Profile:
 
 def _render(kind_name: str, profile: Profile | None, changes: dict[str, Any]) -> str:
     kind = document_kind(kind_name)
-    data = read_case_data(SAMPLES / kind.sample)
-    for key, value in changes.items():
-        section, _, name = key.partition("__")
-        target = data[section] if name else data
-        if value is None:
-            target.pop(name or section, None)
-        else:
-            target[name or section] = value
-    case = kind.model.model_validate(data)
+    case = kind.model.model_validate(sample_data(kind.sample, changes))
     return docx_text(render_document(kind, case, profile, today=TODAY,
                                      certificate_number="GM-2025-000042"))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from case_data import template_with
 from docx_text import docx_parts, docx_text
 
 from medocs.documents.checking import check_template
@@ -22,7 +23,7 @@ from medocs.documents.kinds import (
 )
 from medocs.errors import MedocsError
 from medocs.loading import load_case, read_case_data
-from medocs.models import DecisionKind
+from medocs.models import DECISION_TRIGGERS, DecisionKind
 from medocs.profiles import Profile, load_profile
 
 SAMPLES = data_dir("samples")
@@ -39,7 +40,10 @@ def _render(kind_name: str, profile: Profile, **changes: object) -> bytes:
     kind = document_kind(kind_name)
     case = load_case(SAMPLES / kind.sample, kind.model)
     if changes:
-        case = kind.model.model_validate({**case.model_dump(), **changes})
+        data = case.model_dump()
+        if changes.get("decision") not in (None, *DECISION_TRIGGERS["request_received"]):
+            data.pop("request_received", None)  # a decision that answers no request (item 13)
+        case = kind.model.model_validate({**data, **changes})
     return render_document(kind, case, profile, today=TODAY, certificate_number="GM-2025-000042")
 
 
@@ -274,16 +278,7 @@ class TestLetterDetails:
 
 def _without(source: Path, target: Path, old: str, new: str) -> Path:
     """A copy of a shipped template with one placeholder replaced by plain text."""
-    import zipfile
-
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                assert data.count(old.encode()) == 1
-                data = data.replace(old.encode(), new.encode())
-            dst.writestr(info, data)
-    return target
+    return template_with(source, target, old, new)
 
 
 class TestEveryPathEnforcesRequiredItems:
