@@ -373,37 +373,37 @@ class TestDecisionTriggers:
     def test_refuse_amend_follows_the_review_meeting(self, profile: Profile) -> None:
         """A refusal to amend says when the review meeting was, and names no request."""
         text = self._text(profile, decision=DecisionKind.REFUSE_AMEND,
-                          review_meeting=date(2024, 11, 4))
-        assert "The review meeting about the plan was held on 4 November 2024." in text
+                          review_meeting=date(2024, 9, 4))
+        assert "The review meeting about the plan was held on 4 September 2024." in text
         assert "We received the request" not in text
 
     def test_amended_plan_follows_the_proposed_amendments(self, profile: Profile) -> None:
         """A final amended plan gives the review meeting and the proposed amendments, oldest first."""
         text = self._text(profile, decision=DecisionKind.AMENDED_PLAN,
-                          amendments_proposed=date(2024, 10, 14), review_meeting=date(2024, 9, 30))
-        review = text.index("The review meeting about the plan was held on 30 September 2024.")
-        proposed = text.index("We sent you our proposed amendments to the plan on 14 October 2024.")
+                          amendments_proposed=date(2024, 9, 16), review_meeting=date(2024, 9, 2))
+        review = text.index("The review meeting about the plan was held on 2 September 2024.")
+        proposed = text.index("We sent you our proposed amendments to the plan on 16 September 2024.")
         assert review < proposed
         assert "We received the request" not in text
 
     def test_cease_follows_consultation(self, profile: Profile) -> None:
         """A cease letter says when the family was consulted, and names no request."""
         text = self._text(profile, decision=DecisionKind.CEASE_TO_MAINTAIN,
-                          cease_date=date(2025, 7, 31), consulted_on=date(2024, 10, 28))
-        assert ("On 28 October 2024 we told you we were thinking of stopping the plan, and asked "
+                          cease_date=date(2025, 7, 31), consulted_on=date(2024, 9, 9))
+        assert ("On 9 September 2024 we told you we were thinking of stopping the plan, and asked "
                 "for your views.") in text
         assert "We received the request" not in text
 
     def test_refuse_reassessment_names_the_reassessment_request(self, profile: Profile) -> None:
         """A refusal to re-assess answers a request for a re-assessment."""
         text = self._text(profile, decision=DecisionKind.REFUSE_REASSESSMENT,
-                          request_received=date(2024, 11, 1))
-        assert "We received the request for a re-assessment on 1 November 2024." in text
+                          request_received=date(2024, 9, 2))
+        assert "We received the request for a re-assessment on 2 September 2024." in text
 
     def test_refuse_assessment_names_the_assessment_request(self, profile: Profile) -> None:
         """The shipped refusal to assess still says when the request was received."""
         text = " ".join(docx_text(_render("decision-letter", profile)).split())
-        assert "We received the request for an EHC needs assessment on 21 October 2024." in text
+        assert "We received the request for an EHC needs assessment on 20 August 2024." in text
 
     @pytest.mark.parametrize("kind", [DecisionKind.REFUSE_AMEND, DecisionKind.AMENDED_PLAN,
                                       DecisionKind.CEASE_TO_MAINTAIN])
@@ -418,7 +418,7 @@ class TestDecisionTriggers:
         with pytest.raises(ValidationError) as caught:
             DecisionLetterCase.model_validate(data)
         message = str(caught.value)
-        assert f"request_received does not apply to a {kind.value} decision (found 2024-10-21)" in message
+        assert f"request_received does not apply to a {kind.value} decision (found 2024-08-20)" in message
         assert "expected review_meeting" in message
 
     def test_trigger_after_the_letter_is_refused(self) -> None:
