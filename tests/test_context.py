@@ -181,3 +181,46 @@ class TestPropertyOnlyTimelineDates:
         if contact.act_by:
             allowed.add(contact.act_by)
         assert _stated_dates(text) <= allowed, (text, allowed, plain_date(sent))
+
+
+class TestPredictionOnThePage:
+    """A document whose dates depend on predicted bank holidays says so (item 5)."""
+
+    def test_decision_letter_in_2029(self, profile: Profile) -> None:
+        """A decision letter sent 1 Mar 2029 warns that 2029's bank holidays are predicted."""
+        text = " ".join(_render("decision-letter", profile, {
+            "letter_date": D("2029-03-01"), "decision_made": None, "request_received": None,
+        }).split())
+        assert "This date depends on the bank holidays of 2029." in text
+        assert "The published list ends with 2028" in text
+
+    def test_certificate_within_the_list_has_none(self, profile: Profile) -> None:
+        """The shipped certificate (2024 dates) carries no prediction note."""
+        assert "predicted" not in _render("decline-certificate", profile, {})
+
+
+@st.composite
+def _request_letter_dates(draw: st.DrawFn) -> dict[str, date]:
+    sent = draw(st.dates(min_value=D("2014-09-01"), max_value=D("2031-06-30")))
+    contacted = sent + timedelta(days=draw(st.integers(0, 80)))
+    letter = contacted + timedelta(days=draw(st.integers(0, 20)))
+    return {"decision__letter_sent": sent, "contacted_adviser": contacted, "letter_date": letter,
+            "client__consent_given": contacted}
+
+
+class TestPropertyAdvocateLetter:
+    """The certificate-request letter states only its case's dates and the timeline's."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(_request_letter_dates())
+    def test_certificate_request(self, dates: dict[str, date]) -> None:
+        """Every date in the letter is a case date or one the timeline gives for it."""
+        text = _render("certificate-request", None, dates)
+        sent, letter = dates["decision__letter_sent"], dates["letter_date"]
+        contact = adviser_contact_deadline(sent)
+        allowed = {*dates.values(), contact.date, D("2017-05-14"),
+                   statutory_deadline("T7", letter, label="x", trigger="y").date,
+                   appeal_deadline(sent, certificate_issued=letter).date}
+        if contact.act_by:
+            allowed.add(contact.act_by)
+        assert _stated_dates(text) <= allowed, (text, allowed)
