@@ -32,16 +32,27 @@ from lxml import etree
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONT = "Arial"  # Liberation Sans on Linux has the same metrics
-BODY_PT = 12
+BODY_PT = 12  # the smallest size a family reads anywhere: body, tables, header and footer
 GREY = "F2F2F2"
 DARK = RGBColor(0x1F, 0x1F, 0x1F)
 ACCENT = "1D4E89"
+LANGUAGE = "en-GB"  # the PDF's /Lang: screen readers pick their voice from it
+BULLET = "\u2022"  # a real bullet character, so a PDF's bullets copy out as text
 
 # What paragraphs are added to: the document body, a table cell, a header or footer.
 Container = DocxDocument | BlockItemContainer
 
 
 # ---------------------------------------------------------------- low-level helpers
+
+def readable(size: float | None) -> float | None:
+    """The size to set on a run: None (inherit the 12 pt body) unless asked for larger.
+
+    Callers still say 10 or 9 where a line is of lesser weight; nothing a family reads is set
+    below BODY_PT (RNIB clear print, LETTERS.md §0).
+    """
+    return size if size is not None and size > BODY_PT else None
+
 
 def new_document() -> DocxDocument:
     doc = Document()
@@ -58,7 +69,9 @@ def new_document() -> DocxDocument:
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.1
-    for name, size in (("Heading 1", 15), ("Heading 2", 13)):
+    normal.paragraph_format.widow_control = True  # no lone first or last line of a paragraph
+    set_language(doc, LANGUAGE)
+    for name, size in (("Heading 1", 16), ("Heading 2", 14)):
         style = doc.styles[name]
         style.font.name = FONT
         style.font.size = Pt(size)
@@ -73,9 +86,11 @@ def new_document() -> DocxDocument:
         style.paragraph_format.space_before = Pt(12)
         style.paragraph_format.space_after = Pt(4)
         style.paragraph_format.keep_with_next = True
+        style.paragraph_format.keep_together = True
     bullet = doc.styles["List Bullet"]
     bullet.font.name = FONT
     bullet.paragraph_format.space_after = Pt(3)
+    bullet.paragraph_format.keep_together = True
     # A new document carries one empty paragraph; drop it so the body starts where we say.
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
@@ -91,8 +106,9 @@ def para(container: Container, text: str = "", *, bold: bool = False, size: floa
     if text:
         run = p.add_run(text)
         run.bold = bold or None
-        if size:
-            run.font.size = Pt(size)
+        larger = readable(size)
+        if larger:
+            run.font.size = Pt(larger)
     if align is not None:
         p.alignment = align
     if space_after is not None:
@@ -134,7 +150,25 @@ def case_notes_block(doc: DocxDocument) -> None:
 
 
 def heading(doc: DocxDocument, text: str, level: int = 2) -> None:
+    """A real Word heading (Heading 1 or 2): screen readers and the PDF's tags list it."""
     doc.add_paragraph(text, style=f"Heading {level}")
+
+
+def set_language(doc: DocxDocument, language: str) -> None:
+    """Set the document's default language (docDefaults), which LibreOffice writes as /Lang."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), language)
+    # The defaults under every style: 12 pt, so no text can inherit python-docx's 11 pt.
+    for name in ("w:sz", "w:szCs"):
+        size = rpr.find(qn(name))
+        if size is not None:
+            size.set(qn("w:val"), str(BODY_PT * 2))
 
 
 def field(paragraph: Paragraph, instruction: str, size: float) -> None:
@@ -144,7 +178,7 @@ def field(paragraph: Paragraph, instruction: str, size: float) -> None:
     run = OxmlElement("w:r")
     rpr = OxmlElement("w:rPr")
     sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), str(int(size * 2)))
+    sz.set(qn("w:val"), str(int(max(size, BODY_PT) * 2)))
     rpr.append(sz)
     run.append(rpr)
     text = OxmlElement("w:t")
@@ -154,9 +188,9 @@ def field(paragraph: Paragraph, instruction: str, size: float) -> None:
     paragraph._p.append(fld)
 
 
-def page_x_of_y(paragraph: Paragraph, size: float = 9) -> None:
+def page_x_of_y(paragraph: Paragraph, size: float = BODY_PT) -> None:
     for text, instr in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
-        paragraph.add_run(text).font.size = Pt(size)
+        paragraph.add_run(text).font.size = Pt(max(size, BODY_PT))
         field(paragraph, instr, size)
 
 
@@ -197,12 +231,24 @@ def set_widths(table: Table, widths_cm: Iterable[float]) -> None:
             cell.width = width
 
 
-def keep_together(table: Table) -> None:
+def no_split_rows(table: Table, *, header: bool = False) -> None:
+    """No row breaks across a page; with ``header``, the first row repeats on each new page."""
+    for index, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.append(OxmlElement("w:cantSplit"))
+        if header and index == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+            for cell in row.cells:  # the header row stays with the first row of data
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
+def keep_together(table: Table, *, header: bool = False) -> None:
     """Keep a table on one page: no row splits, and each row stays with the next."""
+    no_split_rows(table, header=header)
     rows = table.rows
     for index, row in enumerate(rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
         if index < len(rows) - 1:
             for cell in row.cells:
                 for p in cell.paragraphs:
@@ -213,8 +259,9 @@ def cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None 
     p: Paragraph = cell.paragraphs[0]
     run = p.add_run(text)
     run.bold = bold or None
-    if size:
-        run.font.size = Pt(size)
+    larger = readable(size)
+    if larger:
+        run.font.size = Pt(larger)
     p.paragraph_format.space_after = Pt(2)
     return p
 
@@ -264,7 +311,9 @@ def letterhead(section: Section, lines: Sequence[tuple[str, bool, float]]) -> No
         first = False
         run = p.add_run(text)
         run.bold = bold or None
-        run.font.size = Pt(size)
+        larger = readable(size)
+        if larger:
+            run.font.size = Pt(larger)
         if bold:
             run.font.color.rgb = RGBColor.from_string(ACCENT)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -286,8 +335,7 @@ def continuation_header(section: Section, text: str) -> None:
     header = section.header
     header.is_linked_to_previous = False
     p = header.paragraphs[0]
-    run = p.add_run(text)
-    run.font.size = Pt(9)
+    p.add_run(text)
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -296,8 +344,7 @@ def footers(section: Section, line: str) -> None:
     for footer in (section.first_page_footer, section.footer):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
-        run = p.add_run(line)
-        run.font.size = Pt(8)
+        p.add_run(line)
         p.paragraph_format.space_after = Pt(0)
         numbers = footer.add_paragraph()
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -322,6 +369,8 @@ def slim(data: bytes) -> bytes:
             blob = src.read(info.filename)
             if info.filename == "word/styles.xml":
                 blob = _prune_styles(blob, _used_styles(src))
+            elif info.filename == "word/numbering.xml":
+                blob = _unicode_bullets(blob)
             elif info.filename in ("[Content_Types].xml", "_rels/.rels",
                                    "word/_rels/document.xml.rels"):
                 blob = _drop_references(blob)
@@ -359,6 +408,25 @@ def _prune_styles(blob: bytes, used: set[str]) -> bytes:
     for sid, style in styles.items():
         if sid not in keep:
             root.remove(style)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return xml
+
+
+def _unicode_bullets(blob: bytes) -> bytes:
+    """Replace the Symbol-font private-use bullet (U+F0B7) with a real bullet in the body font.
+
+    A PDF made from the Symbol glyph copies out as U+F0B7, which screen readers cannot say.
+    """
+    root = etree.fromstring(blob)
+    for level in root.iter(qn("w:lvl")):
+        text = level.find(qn("w:lvlText"))
+        if text is None or text.get(qn("w:val")) not in ("\uf0b7", "\u00b7"):
+            continue
+        text.set(qn("w:val"), BULLET)
+        fonts = level.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        if fonts is not None:
+            for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+                fonts.set(qn(f"w:{attr}"), FONT)
     xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return xml
 
@@ -442,13 +510,12 @@ def decision_letter() -> None:
         p.add_run(f"{key}: ").bold = True
         p.add_run(value)
         p.paragraph_format.space_after = Pt(0)
-        for run in p.runs:
-            run.font.size = Pt(10)
-    set_widths(top, [9.6, 7.0])
+    set_widths(top, [8.4, 8.2])  # wide enough for "Email: name@council.gov.uk" at 12 pt
+    no_split_rows(top)
     para(doc, space_after=6)
 
     para(doc, "{{ recipient.salutation }}")
-    para(doc, "{{ subject }}", bold=True)
+    heading(doc, "{{ subject }}", level=1)
 
     heading(doc, "Our decision")
     para(doc, "{{ decision.sentence }}")
@@ -567,9 +634,10 @@ def decision_letter() -> None:
     para(doc, "If you have any questions about this letter, please contact {{ officer.name }} "
               "on {{ officer.phone }} or at {{ officer.email }}.")
 
-    para(doc, "Yours sincerely", space_after=30)
-    para(doc, "{{ officer.name }}", bold=True, space_after=0)
-    para(doc, "{{ officer.job_title }}", space_after=0)
+    # The signature block stays on one page: sign-off, name, title and "on behalf of".
+    para(doc, "Yours sincerely", space_after=30, keep_next=True)
+    para(doc, "{{ officer.name }}", bold=True, space_after=0, keep_next=True)
+    para(doc, "{{ officer.job_title }}", space_after=0, keep_next=True)
     para(doc, "On behalf of {{ la.name }}")
 
     tag(doc, "{%p if enclosures %}")
@@ -598,7 +666,7 @@ def certificate_header(doc: DocxDocument, title: str, subtitle: str, *,
     letterhead(section, SERVICE_LETTERHEAD)
     continuation_header(section, "{{ child.name }}  ·  " + reference)
     footers(section, footer)
-    para(doc, title, bold=True, size=18, space_after=0)
+    heading(doc, title, level=1)
     para(doc, subtitle, size=11, space_after=10)
 
 
@@ -633,6 +701,7 @@ def signature(doc: DocxDocument, who: str, role: str) -> None:
     cell_text(sign, "Signature", bold=True, size=10)
     rule_below(sign.add_paragraph())
     set_widths(table, [9.0, 7.6])
+    keep_together(table)
 
 
 def decline_certificate() -> None:
@@ -704,6 +773,7 @@ def mediation_certificate() -> None:
     closing = table.add_row()
     cell_text(closing.cells[0], "{%tr endfor %}")
     set_widths(table, [12.1, 4.5])
+    no_split_rows(table, header=True)
     para(doc, space_after=2)
     tag(doc, "{%p if certificate.agreement_ref %}")
     para(doc, "The matters agreed are set out in the record of agreement "
@@ -766,9 +836,10 @@ def agreement_record() -> None:
     cell_text(cells[2], "{{ a.who }}", size=10)
     cell_text(cells[3], "{{ a.type }}", size=10)
     cell_text(cells[4], "{{ a.deadline }}", bold=True, size=10)
-    cells[4].add_paragraph("{{ a.basis }}").runs[0].font.size = Pt(9)
+    cells[4].add_paragraph("{{ a.basis }}")
     cell_text(table.rows[3].cells[0], "{%tr endfor %}")
     set_widths(table, [1.1, 6.4, 3.0, 2.6, 3.5])
+    no_split_rows(table, header=True)
     para(doc, space_after=2)
     para(doc, "Actions that could be appealed must be done within the periods that apply to "
               "Tribunal orders (regulation 44), as if this agreement were an order of the "
@@ -816,7 +887,7 @@ def agreement_record() -> None:
         cell_text(row.cells[1], person, size=10)
         row.height = Cm(1.4)
     set_widths(sig, [5.2, 6.2, 5.2])
-    keep_together(sig)
+    keep_together(sig, header=True)
     save(doc, "agreement-record")
 
 
@@ -856,7 +927,7 @@ def advocate_letter_start(doc: DocxDocument) -> None:
     rich(doc, ("For the attention of: ", True), ("{{ fao }}", False), space_after=8)
     tag(doc, "{%p endif %}")
     para(doc, "{{ salutation }}")
-    para(doc, "{{ subject }}", bold=True)
+    heading(doc, "{{ subject }}", level=1)
     para(doc, "I am {{ advocate.name }}, {{ advocate.role }} at {{ advocate.organisation }}, and I "
               "am writing on behalf of {{ client.described }}. I act with the written consent of "
               "{{ client.name }}, given on {{ client.consent_given }} (copy enclosed). Please reply "
