@@ -200,3 +200,20 @@ class TestJourneyFile:
         path = self._load(tmp_path, {"events": {"contacted_adviser": "20/11/2024",
                                                 "declined_on": "26 November 2024"}})
         assert load_journey(path).events.contacted_adviser == date(2024, 11, 20)
+
+
+def test_lateness_on_the_documents_is_on_the_sheet(profile: Profile, tmp_path: Path) -> None:
+    """Contact with the adviser after the 2 months: the certificate's note is on the sheet too."""
+    data = tomllib.loads((JOURNEYS / "khan-declined.toml").read_text(encoding="utf-8"))
+    data["events"] = {"contacted_adviser": date(2024, 12, 3), "declined_on": date(2024, 12, 4)}
+    data["documents"]["decline-certificate"]["issued_on"] = date(2024, 12, 6)
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+    pack = _pack(path, profile, tmp_path / "out", today=date(2024, 12, 6))
+    note = ("Ms Sadia Khan contacted the mediation adviser on 3 December 2024, after Sunday 1 December "
+            "2024, the end of the 2 months")
+    certificate = next(item.docx for item in pack.issued if item.certificate_number)
+    assert note in docx_text(certificate)
+    sheet = docx_text(pack.key_dates)
+    assert "Please note about these dates" in sheet
+    assert note in sheet

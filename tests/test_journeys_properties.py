@@ -71,7 +71,7 @@ def _check(data: dict[str, Any]) -> tuple[Journey, list[Any], list[str]]:
 def _appeal_dates_agree(journey: Journey, documents: list[Any], today: date) -> None:
     """The certificate's appeal date is the timeline's, and so is the key dates sheet's."""
     timeline = journey_timeline(journey, documents, today=today)
-    sheet = journey_key_dates(journey, documents, today=today, la_name="Westminster City Council")
+    sheet = journey_key_dates(journey, documents, today=today, profile=PROFILE)
     assert sheet.appeal.date == timeline["appeal_deadline"].date
     for document in documents:
         if document.kind.numbered:

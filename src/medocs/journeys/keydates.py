@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from medocs.documents.kinds import build_context
 from medocs.documents.wording import wording_for
 from medocs.journeys.building import JourneyDocument
 from medocs.journeys.model import Journey
@@ -29,6 +30,7 @@ from medocs.models import (
     MediationCertificateCase,
     MediationNotArrangedCase,
 )
+from medocs.profiles import Profile
 from medocs.timeline.dates import long_date, plain_date
 from medocs.timeline.deadlines import Deadline, TimelineDates, agreement_action_deadline, compute_timeline
 
@@ -53,6 +55,7 @@ class KeyDates:
     who_what: dict[str, tuple[str, str]]
     appeal: Deadline
     certificate: JourneyDocument | None
+    notes: list[str]
 
 
 def _find(documents: list[JourneyDocument], model: type) -> Any:
@@ -134,15 +137,25 @@ def _action_deadlines(record: AgreementRecordCase | None, today: date
     return found
 
 
+def _case_notes(documents: list[JourneyDocument], profile: Profile, today: date) -> list[str]:
+    """What the documents say about the case's own dates (lateness, predicted holidays), once each."""
+    notes: list[str] = []
+    for document in documents:
+        context = build_context(document.kind, document.case, profile, today=today, certificate_number="")
+        notes += context.get("case_notes", [])
+    return list(dict.fromkeys(notes))
+
+
 def journey_key_dates(journey: Journey, documents: list[JourneyDocument], *, today: date,
-                      la_name: str) -> KeyDates:
+                      profile: Profile, la_name: str | None = None) -> KeyDates:
     """What the family's sheet says, from the journey's one timeline.
 
     Args:
         journey: the journey.
-        documents: its documents (their certificate and agreement record).
+        documents: its documents (their certificate, agreement record and case notes).
         today: the day the pack is made: deadlines before it are history, not 'next'.
-        la_name: the council's name.
+        profile: the organisation profile the documents are rendered with.
+        la_name: the council's name (default: the profile's).
     """
     timeline = journey_timeline(journey, documents, today=today)
     certificate = _certificate(documents)
@@ -159,8 +172,8 @@ def journey_key_dates(journey: Journey, documents: list[JourneyDocument], *, tod
         candidates[key], who_what[key] = deadline, action
     ahead = {key: d for key, d in sorted(candidates.items(), key=lambda item: item[1].date)
              if d.date >= today}
-    return KeyDates(_happened(journey, documents, la_name), ahead, who_what,
-                    timeline["appeal_deadline"], certificate)
+    return KeyDates(_happened(journey, documents, la_name or profile.la.name), ahead, who_what,
+                    timeline["appeal_deadline"], certificate, _case_notes(documents, profile, today))
 
 
 # ---------------------------------------------------------------- the .docx sheet
@@ -250,6 +263,10 @@ def key_dates_docx(journey: Journey, key_dates: KeyDates, *, certificate_number:
     else:
         document.add_paragraph(f"No date in this case is still ahead on {plain_date(today)}.")
 
+    if key_dates.notes:
+        document.add_heading("Please note about these dates", level=2)
+        for note in key_dates.notes:
+            document.add_paragraph(note)
     _appeal_facts(document, journey, key_dates, certificate_number)
     citations = sorted({r.citation for d in (key_dates.appeal, *key_dates.ahead.values()) for r in d.rule})
     law = document.add_paragraph()

@@ -123,7 +123,7 @@ def pack_journey(
         for document, target in zip(documents, docx, strict=True)
     ]
     number = next((item.certificate_number for item in issued if item.certificate_number), None)
-    key_dates = journey_key_dates(journey, documents, today=today, la_name=profile.la.name)
+    key_dates = journey_key_dates(journey, documents, today=today, profile=profile)
     write_atomic(sheet, key_dates_docx(journey, key_dates, certificate_number=number, today=today,
                                        large_print=large_print), force=force)
     written_calendar = None
