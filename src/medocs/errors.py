@@ -62,6 +62,11 @@ class RenderError(MedocsError, RuntimeError):
 class OutputExistsError(MedocsError, FileExistsError):
     """Raised when an output file exists and overwriting was not asked for."""
 
+    @classmethod
+    def at(cls, path: object, *, also: str = "") -> OutputExistsError:
+        """The one message for it: '<path> already exists: use --force to replace it' + ``also``."""
+        return cls(f"{path} already exists: use --force to replace it{also}")
+
 
 class OutputError(MedocsError, OSError):
     """Raised when an output file cannot be written (no such folder, no permission, disk full)."""

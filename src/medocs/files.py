@@ -56,19 +56,15 @@ def _temp_file(directory: Path, name: str) -> tuple[int, Path]:
             continue
 
 
-def _exists_message(path: Path) -> str:
-    return f"{path} exists already; not overwriting it (use --force to replace it)"
-
-
 def _publish_new(temp: Path, path: Path) -> None:
     """Give ``temp`` the name ``path`` only if ``path`` does not exist, atomically."""
     try:
         os.link(temp, path)  # fails if path exists: no window between check and rename
     except FileExistsError:
-        raise OutputExistsError(_exists_message(path)) from None
+        raise OutputExistsError.at(path) from None
     except OSError:  # hard links unsupported here (some network/FAT file systems)
         if os.path.lexists(path):
-            raise OutputExistsError(_exists_message(path)) from None
+            raise OutputExistsError.at(path) from None
         os.replace(temp, path)
     else:
         temp.unlink()
@@ -237,6 +233,6 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """
     path = Path(path)
     if not force and os.path.lexists(path):  # fail early; _publish_new re-checks atomically
-        raise OutputExistsError(_exists_message(path))
+        raise OutputExistsError.at(path)
     publish_file(stage_file(path, data), force=force)
     sync_directory(path.parent)

@@ -318,8 +318,7 @@ def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: Co
     replacing = on_disk is not None and on_disk == job.replaces_sha256
     force = force or replacing
     if exists and not force and not resume:
-        msg = f"{job.target} already exists: use --force to replace it"
-        raise OutputExistsError(msg)
+        raise OutputExistsError.at(job.target)
     done = job.issued_sha256
     if exists and not force and done is not None and on_disk == done:
         return replace(issued, sha256=done, status="skipped-already-done")
@@ -539,8 +538,7 @@ def issue_document(
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not force and not reissue:
         correcting = " (or --reissue to correct a certificate issued before)" if kind.numbered else ""
-        msg = f"{target} already exists: use --force to replace it{correcting}"
-        raise OutputExistsError(msg)
+        raise OutputExistsError.at(target, also=correcting)
     job: Job | MedocsError = Job(case, target)
     if register is not None:
         (job,) = reserve_numbers(kind, [Job(case, target)], profile, register, force=force,

@@ -48,6 +48,7 @@ from medocs.errors import MedocsError, OutputError, OutputExistsError, PdfError
 from medocs.files import remove_stale_temp_files, write_atomic
 from medocs.issuing import (
     Issued,
+    IssueStatus,
     Job,
     Prepared,
     finish_documents,
@@ -69,7 +70,7 @@ __all__ = [
     "run_batch",
 ]
 
-RowStatus = Literal["issued", "skipped-already-done", "error"]
+RowStatus = IssueStatus | Literal["error"]  # a row that failed has no document
 
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
@@ -408,7 +409,7 @@ def _convert_pdfs(rows: list[Row], out: Path, pool: PdfPool, force: bool, progre
             elif issued.status == "skipped-already-done":
                 todo[issued.docx] = row  # older than its .docx: made from a certificate since replaced
             else:
-                row.fail("(pdf)", str(OutputExistsError(f"{pdf} already exists: use --force to replace it")))
+                row.fail("(pdf)", str(OutputExistsError.at(pdf)))
             continue
         todo[issued.docx] = row
     if not todo:

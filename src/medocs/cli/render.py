@@ -58,8 +58,7 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
     target = output_path(out, doc_kind, getattr(case, "case_ref"))  # noqa: B009
     pdf_target = target.with_suffix(".pdf")
     if (pdf or pdf_a) and pdf_target.exists() and not force and not reissue:
-        msg = f"{pdf_target} already exists: use --force to replace it"
-        raise OutputExistsError(msg)
+        raise OutputExistsError.at(pdf_target)
     now = parse_date(today, field="--today") if today else today_in_england()
     register = Register(register_path_for(register_path, profile)) if doc_kind.numbered else None
     try:

@@ -81,8 +81,7 @@ def check_free(paths: list[Path | None], *, force: bool) -> None:
     """Raise OutputExistsError for the first of ``paths`` that exists, unless ``force``."""
     for path in paths:
         if path is not None and path.exists() and not force:
-            msg = f"{path} already exists: use --force to replace it"
-            raise OutputExistsError(msg)
+            raise OutputExistsError.at(path)
 
 
 def write_draft(
