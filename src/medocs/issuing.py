@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from markupsafe import escape
-from pydantic import BaseModel
 
 from medocs._version import __version__
 from medocs.documents.kinds import DocumentKind, build_context, kind_template
 from medocs.documents.rendering import CompiledTemplate
 from medocs.errors import MedocsError, OutputError, OutputExistsError
 from medocs.files import StagedFile, discard_file, publish_file, stage_file, stage_files, sync_directory
+from medocs.models import CaseModel
 from medocs.profiles import Profile
 from medocs.register import Completion, Entry, Register, Reservation, file_sha256
 from medocs.timeline.workdays import HOLIDAYS_DATA_VERSION
@@ -86,7 +86,7 @@ class Job:
         reissue_of: the number of the certificate this one supersedes, if it is a reissue.
     """
 
-    case: BaseModel
+    case: CaseModel
     target: Path
     number: str | None = None
     registered: bool = False
@@ -152,7 +152,7 @@ def _file_says(path: Path, number: str) -> str | None:
 
 
 def reserve_numbers(
-    kind: DocumentKind,
+    kind: DocumentKind[CaseModel],
     jobs: Sequence[Job],
     profile: Profile | None,
     register: Register,
@@ -194,7 +194,7 @@ def reserve_numbers(
         return out
     template = kind_template(kind, templates)
 
-    def source_digest(case: BaseModel) -> str:
+    def source_digest(case: CaseModel) -> str:
         context = build_context(kind, case, profile, today=today, certificate_number=_NUMBER_PLACEHOLDER)
         return _says_digest([*template.static_parts, *template.render_parts(context)], None)
 
@@ -244,7 +244,7 @@ def _against_existing(job: Job, source: str, register: Register, *, kind: str, r
         The job under the number it already has (done, or to finish), the error that stops
         it, or the hash of the certificate file its reissue will replace.
     """
-    case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every certificate case has one
+    case_ref = job.case.case_ref
     entry = register.find(case_ref, kind)
     if entry is None:
         return OutputExistsError(
@@ -305,10 +305,10 @@ def _target_sha256(job: Job) -> str | None:
     return file_sha256(job.target) if comparable and os.path.lexists(job.target) else None
 
 
-def _prepare(kind: DocumentKind, job: Job, profile: Profile | None, template: CompiledTemplate, *,
+def _prepare(kind: DocumentKind[CaseModel], job: Job, profile: Profile | None, template: CompiledTemplate, *,
              today: date, force: bool, resume: bool, generated_at: datetime) -> Issued | _Pending:
     """Render one job in memory, or say it is done already (its file is this document)."""
-    case_ref = str(getattr(job.case, "case_ref"))  # noqa: B009 - every case model has one
+    case_ref = job.case.case_ref
     context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
     issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context),
                     reissue_of=job.reissue_of)
@@ -367,7 +367,7 @@ class Prepared:
 
 
 def prepare_documents(
-    kind: DocumentKind,
+    kind: DocumentKind[CaseModel],
     jobs: Sequence[Job],
     profile: Profile | None,
     *,
@@ -458,7 +458,7 @@ def finish_documents(prepared: Prepared, *, register: Register | None) -> list[I
 
 
 def issue_documents(
-    kind: DocumentKind,
+    kind: DocumentKind[CaseModel],
     jobs: Sequence[Job],
     profile: Profile | None,
     *,
@@ -514,8 +514,8 @@ def _complete(pending: list[_Pending], register: Register | None,
 
 
 def issue_document(
-    kind: DocumentKind,
-    case: BaseModel,
+    kind: DocumentKind[CaseModel],
+    case: CaseModel,
     profile: Profile | None,
     *,
     target: Path,
@@ -549,8 +549,7 @@ def issue_document(
     # superseded file still at the target, an interrupted reissue is being finished.)
     finishing = job.replaces_sha256 is not None and _target_sha256(job) == job.replaces_sha256
     if reissue and job.issued_sha256 is not None and not finishing:
-        case_ref = str(getattr(case, "case_ref"))  # noqa: B009 - every case model has one
-        msg = (f"{case_ref}: certificate {job.number} was issued from these same details, "
+        msg = (f"{case.case_ref}: certificate {job.number} was issued from these same details, "
                "profile and template, so there is nothing to reissue; to make a copy of it, "
                "run again without --reissue")
         raise MedocsError(msg)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,6 +28,7 @@ __all__ = [
     "AgreementChaseCase",
     "AgreementRecordCase",
     "Attendee",
+    "CaseModel",
     "CertificateRequestCase",
     "Child",
     "Client",
@@ -56,6 +57,19 @@ CaseRef = Annotated[
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class CaseModel(_Model):
+    """The case of one document: what every document kind's model is.
+
+    Each model declares its own ``case_ref`` (it names the document's file and its register
+    entry) and ``child`` where its column order wants them; this class only tells type
+    checkers they are there.
+    """
+
+    if TYPE_CHECKING:
+        case_ref: str
+        child: Child
 
 
 class DecisionKind(StrEnum):
@@ -149,7 +163,7 @@ DECISION_TRIGGERS: dict[str, frozenset[DecisionKind]] = {
 }
 
 
-class DecisionLetterCase(_Model):
+class DecisionLetterCase(CaseModel):
     """An LA decision letter: the decision, its reasons, and who it goes to."""
 
     case_ref: CaseRef
@@ -208,7 +222,7 @@ def _check_young_person(recipient: Recipient, child: Child, on: date, on_field: 
             raise ValueError(problem)
 
 
-class DeclineCertificateCase(_Model):
+class DeclineCertificateCase(CaseModel):
     """A certificate under CFA s.55(4), or the deemed certificate when mediation was not arranged."""
 
     case_ref: CaseRef
@@ -269,7 +283,7 @@ class MediatedIssue(_Model):
     outcome: IssueOutcome
 
 
-class MediationCertificateCase(_Model):
+class MediationCertificateCase(CaseModel):
     """A certificate under CFA s.55(5), issued by the mediator after mediation."""
 
     case_ref: CaseRef
@@ -345,7 +359,7 @@ class Attendee(_Model):
     role: Text
 
 
-class AgreementRecordCase(_Model):
+class AgreementRecordCase(CaseModel):
     """The written record of an agreement reached at mediation (reg 42)."""
 
     case_ref: CaseRef
@@ -440,7 +454,7 @@ def _not_before(value: date | None, info: ValidationInfo, *earlier: str) -> date
     return value
 
 
-class _AdvocateLetter(_Model):
+class _AdvocateLetter(CaseModel):
     """What every advocate's letter has: who writes, for whom, about which decision.
 
     ``after`` lists, for each date field, the earlier fields it may not precede; the check

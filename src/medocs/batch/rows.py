@@ -24,13 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import BaseModel
-
 from medocs.batch.columns import RowConverter, batch_columns, cell_text
 from medocs.batch.tables import TableRow, TableStream
 from medocs.documents.kinds import KINDS, DocumentKind
 from medocs.errors import CaseValidationError, MedocsError
 from medocs.loading import validate_case
+from medocs.models import CaseModel
 from medocs.naming import name_fields, output_path
 
 __all__ = [
@@ -116,7 +115,7 @@ class Row:
 
     number: int
     case_ref: str
-    case: BaseModel | None = None  # only while it is checked
+    case: CaseModel | None = None  # only while it is checked
     target: str | None = None  # the .docx to write (a str is much smaller than a Path)
     problems: list[RowError] = field(default_factory=list)
     case_at: int = -1  # where the valid case is in the spill; -1: none
@@ -156,7 +155,7 @@ def _field_names(names: frozenset[str], message: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _validate(row: Row, cells: dict[str, Any], kind: DocumentKind, converter: RowConverter,
+def _validate(row: Row, cells: dict[str, Any], kind: DocumentKind[CaseModel], converter: RowConverter,
               where: str, names: frozenset[str] = frozenset()) -> None:
     converted = converter.convert(cells)
     unreadable = set()
@@ -251,7 +250,7 @@ def checked_rows(table_rows: Iterator[TableRow], check: RowCheck, pool: ProcessP
         yield from in_flight.popleft().result()
 
 
-def plan_rows(table: TableStream, kind: DocumentKind, out: Path, pattern: str, spill: Spill,
+def plan_rows(table: TableStream, kind: DocumentKind[CaseModel], out: Path, pattern: str, spill: Spill,
               pool: ProcessPoolExecutor | None, jobs: int, in_flight_per_job: int) -> list[Row]:
     """Validate every row, then mark duplicate case_refs and colliding file names.
 

@@ -55,6 +55,7 @@ from medocs.issuing import (
     prepare_documents,
     reserve_numbers,
 )
+from medocs.models import CaseModel
 from medocs.naming import DEFAULT_PATTERN
 from medocs.pdf.pool import PdfPool
 from medocs.profiles import Profile
@@ -313,7 +314,7 @@ def _chunks(rows: Sequence[Row], jobs: int) -> list[Sequence[Row]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def _numbered(chunk: Sequence[Row], kind: DocumentKind, settings: _Settings,
+def _numbered(chunk: Sequence[Row], kind: DocumentKind[CaseModel], settings: _Settings,
               register: Register | None, spill: Spill) -> list[tuple[int, Job]]:
     """The chunk's jobs with their certificate numbers, reserved in row order in one transaction.
 
@@ -356,7 +357,7 @@ def _ready() -> None:
     """A task that only makes a worker process start."""
 
 
-def _issue_all(rows: Sequence[Row], kind: DocumentKind, settings: _Settings,
+def _issue_all(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: _Settings,
                pool: ProcessPoolExecutor | None, jobs: int, progress: Progress,
                spill: Spill) -> Iterable[tuple[int, Issued | MedocsError]]:
     """Issue the rows chunk by chunk; the numbers of a chunk are reserved just before it goes.
@@ -529,7 +530,7 @@ def _replace_report(path: Path, data: bytes) -> None:
 
 
 def run_batch(
-    kind: DocumentKind,
+    kind: DocumentKind[CaseModel],
     source: Path,
     *,
     out: Path,

@@ -124,8 +124,8 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
     try:
         case = collect_case(kind, answers, prompter=prompter, today=now, where=where,
                             from_file=case_file is not None, after_each=check_letter)
-        target = outputs_for(out, doc_kind, getattr(case, "case_ref"), fmt)  # noqa: B009
-        check_letter({"case_ref": getattr(case, "case_ref")})  # noqa: B009
+        target = outputs_for(out, doc_kind, case.case_ref, fmt)
+        check_letter({"case_ref": case.case_ref})
         if prompter is not None:
             click.echo("\nThe letter gives these dates:")
             for line in dates_summary(letter_deadlines(case, today=now)):

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel
+from typing import Any, Generic, TypeVar
 
 from medocs.documents.advocacy import (
     agreement_chase_context,
@@ -34,6 +32,7 @@ from medocs.loading import load_case
 from medocs.models import (
     AgreementChaseCase,
     AgreementRecordCase,
+    CaseModel,
     CertificateRequestCase,
     DecisionLetterCase,
     DeclineCertificateCase,
@@ -45,6 +44,7 @@ from medocs.profiles import Profile, load_profile
 
 __all__ = [
     "KINDS",
+    "CaseT",
     "DocumentKind",
     "build_context",
     "data_dir",
@@ -119,13 +119,17 @@ _AGREEMENT_REQUIRED = {
 }
 
 
+CaseT = TypeVar("CaseT", bound=CaseModel, covariant=True)
+_Case = TypeVar("_Case", bound=CaseModel)  # the same in a function's parameters
+
+
 @dataclass(frozen=True)
-class DocumentKind:
-    """One kind of document medocs produces."""
+class DocumentKind(Generic[CaseT]):
+    """One kind of document medocs produces, for cases of the model ``CaseT``."""
 
     name: str
     title: str
-    model: type[BaseModel]
+    model: type[CaseT]
     template: str
     context: Callable[..., dict[str, Any]]
     numbered: bool
@@ -135,7 +139,7 @@ class DocumentKind:
     needs_profile: bool = True
 
 
-KINDS: dict[str, DocumentKind] = {
+KINDS: dict[str, DocumentKind[CaseModel]] = {
     kind.name: kind
     for kind in (
         DocumentKind("decision-letter", "LA decision letter", DecisionLetterCase,
@@ -173,7 +177,7 @@ KINDS: dict[str, DocumentKind] = {
 }
 
 
-def document_kind(name: str) -> DocumentKind:
+def document_kind(name: str) -> DocumentKind[CaseModel]:
     """Return the document kind called ``name``, or raise MedocsError listing the kinds."""
     try:
         return KINDS[name]
@@ -191,14 +195,14 @@ def data_dir(name: str) -> Path:
     return package.parents[1] / name
 
 
-def template_path(kind: DocumentKind, templates: Path | None = None) -> Path:
+def template_path(kind: DocumentKind[CaseModel], templates: Path | None = None) -> Path:
     """The template file for ``kind``: from ``templates`` if given, else the shipped one."""
     return (templates or data_dir("templates")) / kind.template
 
 
 def build_context(
-    kind: DocumentKind,
-    case: BaseModel,
+    kind: DocumentKind[_Case],
+    case: _Case,
     profile: Profile | None,
     *,
     today: date,
@@ -229,8 +233,8 @@ def example_context(name: str) -> dict[str, Any]:
 
 
 def render_document(
-    kind: DocumentKind,
-    case: BaseModel,
+    kind: DocumentKind[_Case],
+    case: _Case,
     profile: Profile | None,
     *,
     today: date,

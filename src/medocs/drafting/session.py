@@ -39,7 +39,7 @@ from medocs.drafting.questions import (
 )
 from medocs.errors import CaseValidationError, DateInputError
 from medocs.loading import DATE_ERRORS, read_case_data, text_date_problem, validate_case
-from medocs.models import Action, field_problems
+from medocs.models import Action, CaseModel, MediationRequestCase, field_problems
 from medocs.profiles import Profile, letter_addressees
 from medocs.timeline.dates import impossible_date, long_date, parse_date, plain_date
 from medocs.timeline.deadlines import Deadline
@@ -184,7 +184,7 @@ class _Session:
     missing: list[Question] = field(default_factory=list)
 
     @property
-    def model(self) -> type[BaseModel]:
+    def model(self) -> type[CaseModel]:
         return KINDS[self.kind_name].model
 
     def default(self, question: Question) -> Any:
@@ -407,7 +407,7 @@ def collect_case(
     where: str = "case file",
     from_file: bool = False,
     after_each: Callable[[Mapping[str, Any]], None] | None = None,
-) -> BaseModel:
+) -> CaseModel:
     """Ask for every field the case lacks (or, with no prompter, list them), then validate.
 
     Args:
@@ -487,7 +487,7 @@ def _fail_if_incomplete(kind_name: str, session: _Session, where: str) -> None:
     raise CaseValidationError(msg)
 
 
-def _validated(kind_name: str, session: _Session, where: str) -> BaseModel:
+def _validated(kind_name: str, session: _Session, where: str) -> CaseModel:
     """Validate the answers; when asking, ask again for each field still wrong."""
     questions = questions_for(kind_name)
     while True:
@@ -531,15 +531,15 @@ def confirm(prompter: Prompter, question: str, *, default: bool = True) -> bool:
         prompter.say("  ! Please answer yes or no.")
 
 
-def saved_case_data(kind_name: str, case: BaseModel) -> dict[str, Any]:
+def saved_case_data(kind_name: str, case: CaseModel) -> dict[str, Any]:
     """The case to save for the next letter: every answer except the letter's own date.
 
     A request for mediation also records ``mediation_requested`` (the LA was told on the
     letter's date), which a later mediation-not-arranged letter needs.
     """
     data = case.model_dump(mode="python", exclude=set(PER_LETTER))
-    if kind_name == "mediation-request":
-        data["mediation_requested"] = getattr(case, "letter_date")  # noqa: B009
+    if isinstance(case, MediationRequestCase):
+        data["mediation_requested"] = case.letter_date
     order = {name: index for index, name in enumerate(ORDER[kind_name])}
     return {key: data[key] for key in sorted(data, key=lambda key: order.get(key, len(order)))
             if data[key] not in ((), [], None)}

@@ -13,7 +13,6 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from pydantic import BaseModel
 
 from medocs.documents.advocacy import letter_deadlines
 from medocs.documents.kinds import DocumentKind, build_context, render_document
@@ -22,6 +21,7 @@ from medocs.drafting.session import saved_case_data
 from medocs.errors import OutputExistsError
 from medocs.files import write_atomic
 from medocs.issuing import issue_document
+from medocs.models import CaseModel
 from medocs.naming import output_path
 from medocs.timeline.ics import timeline_ics
 
@@ -62,7 +62,7 @@ def email_text(docx: bytes, *, to: str, subject: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def outputs_for(out: Path, kind: DocumentKind, case_ref: str, fmt: str) -> Path:
+def outputs_for(out: Path, kind: DocumentKind[CaseModel], case_ref: str, fmt: str) -> Path:
     """Where the letter goes: ``out`` if it names a file, else ``{case_ref}-{kind}`` inside it."""
     suffix = ".txt" if fmt == "txt" else ".docx"
     if out.suffix.lower() in (".txt", ".docx"):
@@ -85,8 +85,8 @@ def check_free(paths: list[Path | None], *, force: bool) -> None:
 
 
 def write_draft(
-    kind: DocumentKind,
-    case: BaseModel,
+    kind: DocumentKind[CaseModel],
+    case: CaseModel,
     *,
     target: Path,
     fmt: str,
@@ -130,8 +130,8 @@ def write_draft(
                        force=force or replace_letter)
     written.append(target)
     if ics is not None:
-        child = getattr(case, "child").name  # noqa: B009 - every advocate's case has one
-        calendar = timeline_ics(deadlines, identity=getattr(case, "case_ref"),  # noqa: B009
+        child = case.child.name
+        calendar = timeline_ics(deadlines, identity=case.case_ref,
                                 stamp=stamp, title_prefix=child, calendar_name=f"{child}: SEND deadlines")
         ics.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(ics, calendar.encode("utf-8"), force=force)
