@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import click
 from click.shell_completion import CompletionItem
 
+from medocs.api import register_file
 from medocs.documents.kinds import KINDS
 from medocs.profiles import Profile, load_profile
-from medocs.register import default_register_path
 
 
 @contextlib.contextmanager
@@ -93,8 +93,7 @@ def optional_profile(path: Path | None) -> Profile | None:
     return load_profile(chosen) if chosen is not None else None
 
 
-def register_path_for(option: Path | None, profile: Profile | None) -> Path:
-    return option or (profile.register_file if profile else None) or default_register_path()
+register_path_for = register_file  # the one rule, shared with medocs.render
 
 
 def echo_warnings(lines: tuple[str, ...] | list[str]) -> None:

@@ -6,22 +6,17 @@ from pathlib import Path
 
 import click
 
+from medocs import api
 from medocs.cli.common import (
     KIND,
     PROFILE_HELP,
     echo_warnings,
     optional_profile,
-    register_path_for,
     require_profile,
     today_in_england,
 )
 from medocs.documents.kinds import document_kind
-from medocs.errors import OutputExistsError
-from medocs.issuing import issue_document
 from medocs.loading import load_case
-from medocs.naming import output_path
-from medocs.pdf.pool import convert
-from medocs.register import Register
 from medocs.timeline.dates import parse_date
 
 
@@ -55,25 +50,18 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
     doc_kind = document_kind(kind)
     profile = require_profile(profile_path) if doc_kind.needs_profile else optional_profile(profile_path)
     case = load_case(case_file, doc_kind.model)
-    target = output_path(out, doc_kind, getattr(case, "case_ref"))  # noqa: B009
-    pdf_target = target.with_suffix(".pdf")
-    if (pdf or pdf_a) and pdf_target.exists() and not force and not reissue:
-        raise OutputExistsError.at(pdf_target)
     now = parse_date(today, field="--today") if today else today_in_england()
-    register = Register(register_path_for(register_path, profile)) if doc_kind.numbered else None
-    try:
-        issued = issue_document(doc_kind, case, profile, target=target, today=now,
-                                templates=templates, force=force, register=register,
-                                reissue=reissue)
-    finally:
-        if register is not None:
-            register.close()
-    echo_warnings(issued.warnings)
-    click.echo(f"wrote {issued.docx}" + (f" (certificate {issued.certificate_number})"
-                                          if issued.certificate_number else ""))
-    if issued.replaced and not (pdf or pdf_a) and pdf_target.exists():
-        click.echo(f"warning: {pdf_target} is still the PDF of the certificate this one replaces; "
-                   "add --pdf to make it again", err=True)
-    if pdf or pdf_a:
-        (written,) = convert([issued.docx], target.parent, pdf_a=pdf_a)
-        click.echo(f"wrote {written}")
+    rendered = api.render(doc_kind, case, out=out, today=now,
+                          profile=profile, templates=templates, pdf=pdf, pdf_a=pdf_a, force=force,
+                          register=register_path, reissue=reissue, written=_say_written)
+    if rendered.pdf is not None:
+        click.echo(f"wrote {rendered.pdf}")
+
+
+def _say_written(rendered: api.Rendered) -> None:
+    echo_warnings(rendered.warnings)
+    number = rendered.certificate_number
+    click.echo(f"wrote {rendered.docx}" + (f" (certificate {number})" if number else ""))
+    if rendered.stale_pdf is not None:
+        click.echo(f"warning: {rendered.stale_pdf} is still the PDF of the certificate this one "
+                   "replaces; add --pdf to make it again", err=True)
