@@ -12,16 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from medocs.documents.kinds import KINDS
-from medocs.errors import PdfError
-from medocs.issuing import issue_document
+import medocs
 from medocs.journeys.building import build_documents, last_dated
 from medocs.journeys.model import load_journey
 from medocs.journeys.packing import pack_journey
-from medocs.loading import load_case
-from medocs.naming import output_path
-from medocs.pdf.pool import convert, find_soffice
-from medocs.profiles import load_profile
 from medocs.register import Register
 
 SAMPLES = Path(__file__).resolve().parent
@@ -29,7 +23,7 @@ OUT = Path("out")
 
 
 def main() -> None:
-    profile = load_profile(SAMPLES / "westminster.toml")
+    profile = medocs.load_profile(SAMPLES / "westminster.toml")
     written: list[Path] = []
     children = set()
     with Register(OUT / "demo-register.sqlite") as register:
@@ -46,26 +40,23 @@ def main() -> None:
                 print(f"  {item.docx}{number}")
             print(f"  {packed.key_dates}" + (f"\n  {packed.calendar}" if packed.calendar else ""))
             written += [*(item.docx for item in packed.issued), packed.key_dates]
-        today = datetime.now(tz=ZoneInfo("Europe/London")).date()
-        print("\nOther examples:")
-        for kind in KINDS.values():
-            for case_file in sorted(SAMPLES.glob(f"{Path(kind.sample).stem}*.toml")):
-                case = load_case(case_file, kind.model)
-                if case.child.name in children:  # type: ignore[attr-defined]
-                    continue  # shown in its journey's pack
-                target = output_path(OUT, kind, case.case_ref)  # type: ignore[attr-defined]
-                issued = issue_document(kind, case, profile, target=target, today=today,
-                                        force=True, register=register)
-                print(f"  {kind.name:<22} {case_file.name:<36} -> {issued.docx}")
-                written.append(issued.docx)
+    today = datetime.now(tz=ZoneInfo("Europe/London")).date()
+    print("\nOther examples:")
+    for kind in medocs.KINDS.values():
+        for case_file in sorted(SAMPLES.glob(f"{Path(kind.sample).stem}*.toml")):
+            case = medocs.load_case(case_file, kind.model)
+            if case.child.name in children:
+                continue  # shown in its journey's pack
+            result = medocs.render(kind, case, out=OUT, profile=profile, today=today, force=True,
+                                   register=OUT / "demo-register.sqlite")
+            print(f"  {kind.name:<22} {case_file.name:<36} -> {result.docx}")
+            written.append(result.docx)
+    print(f"\nConverting {len(written)} documents to PDF with LibreOffice...")
     try:
-        find_soffice()
-    except PdfError as exc:
-        print(f"\nNo PDFs: {exc}")
-    else:
-        print(f"\nConverting {len(written)} documents to PDF with LibreOffice...")
         for folder in sorted({path.parent for path in written}):
-            convert([path for path in written if path.parent == folder], folder)
+            medocs.to_pdf([path for path in written if path.parent == folder], folder)
+    except medocs.PdfError as exc:
+        print(f"No PDFs: {exc}")
     print(f"\nDone: {len(written)} documents in {OUT.resolve()}/")
     print("Try: .venv/bin/medocs pack --check samples/journeys/khan-declined.toml "
           "--profile samples/westminster.toml")

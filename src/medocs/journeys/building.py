@@ -19,7 +19,7 @@ from medocs.documents.kinds import DocumentKind, document_kind
 from medocs.errors import CaseValidationError, DateInputError
 from medocs.journeys.model import Journey
 from medocs.loading import validate_case
-from medocs.models import AgreementRecordCase
+from medocs.models import AgreementRecordCase, CaseModel
 from medocs.profiles import Profile, letter_addressees
 from medocs.timeline.dates import parse_date
 from medocs.timeline.deadlines import agreement_action_deadline
@@ -31,8 +31,8 @@ __all__ = ["JourneyDocument", "build_documents", "last_dated", "late_actions"]
 class JourneyDocument:
     """One document of a journey: its kind, its validated case, and where it was written."""
 
-    kind: DocumentKind
-    case: BaseModel
+    kind: DocumentKind[CaseModel]
+    case: CaseModel
     where: str
 
     @property
