@@ -44,15 +44,45 @@ __all__ = [
     "MediationRequestCase",
     "OrderType",
     "Recipient",
+    "about",
     "field_problems",
     "school_leaving_date",
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
+
+
+def about(title: str, description: str, example: Any = None, **field: Any) -> Any:
+    """What a field means, for people: its title, description and an example value.
+
+    ``medocs.fields`` reads these for ``medocs fields``, the questions of ``medocs draft``, the
+    batch columns and the web form, so each is written once, here. In a model used under
+    several names (``Addressee`` as ``la`` and ``adviser``), ``{who}`` in a title or
+    description stands for the title of the field that holds it, and the holder's example (a
+    dict) gives the examples of its parts.
+    """
+    return Field(title=title, description=description,
+                 examples=None if example is None else [example], **field)
+
+
 CaseRef = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    about("Your reference for this case", "A short reference of your own for this family's "
+          "case. It names the files written.", "KHAN-2024"),
 ]
+LetterDate = Annotated[date, about(
+    "Date of this letter", "The date the letter is sent. Deadlines that start when the LA or the "
+    "adviser is told count from this date.", date(2024, 10, 21))]
+ContactedAdviser = Annotated[date, about(
+    "Date the family contacted the mediation adviser", "The date the parent or young person "
+    "first contacted the mediation adviser about this decision (they must do so within 2 months "
+    "of the decision letter, regulation 33).", date(2024, 10, 16))]
+_ISSUES = ("The mediation issues", "What the family wants to talk about at mediation: one issue "
+           "per line.", ("Whether an EHC needs assessment is necessary",))
+_HEALTH = ("Health care provision wanted", "If the issues include health care provision, or its "
+           "absence, the health care provision the family would like: one per line (regulation "
+           "32(e)).", ("A speech and language therapy assessment by an NHS therapist",))
 
 
 class _Model(BaseModel):
@@ -87,8 +117,11 @@ class DecisionKind(StrEnum):
 class Child(_Model):
     """The child or young person the EHC decision is about."""
 
-    name: Text
-    date_of_birth: date
+    name: Annotated[Text, about("Child's full name",
+                                "The child or young person the decision is about.", "Amara Khan")]
+    date_of_birth: Annotated[date, about(
+        "Child's date of birth", "The date of birth of the child or young person, as on the EHC "
+        "paperwork.", date(2017, 5, 14))]
 
 
 def school_leaving_date(date_of_birth: date) -> date:
@@ -142,9 +175,13 @@ class Recipient(_Model):
 class DecisionRef(_Model):
     """The LA decision a certificate or agreement is about, and the date its letter was sent."""
 
-    kind: DecisionKind
-    letter_sent: date
-    la_reference: Text | None = None
+    kind: Annotated[DecisionKind, about("Which decision", "The LA's decision that the family may "
+                                        "appeal.", DecisionKind.REFUSE_ASSESSMENT)]
+    letter_sent: Annotated[date, about(
+        "Date the decision letter was sent", "The date on the LA's decision letter: the appeal "
+        "clock runs from the date it was sent, not the date it arrived.", date(2024, 10, 1))]
+    la_reference: Annotated[Text | None, about(
+        "The LA's reference", "The reference on the LA's decision letter.", "WCC-EHC-2024-0417")] = None
 
 
 # What each decision answers (RULES.md L1-L14): the field that holds the date of that event,
@@ -336,13 +373,21 @@ class OrderType(StrEnum):
 class Action(_Model):
     """One agreed action: what, who, and which deadline applies (reg 42(2), (3) or (5))."""
 
-    action: Text
-    who: Text
-    appealable: bool
-    order_type: OrderType | None = None
-    agreed_deadline: date | None = Field(
-        default=None, description="a different timescale agreed in writing (reg 42(5))"
-    )
+    action: Annotated[Text, about("What was agreed", "The action, in the words of the agreement.",
+                                  "Arrange an educational psychologist's observation in class")]
+    who: Annotated[Text, about("Who agreed to do it", "The organisation that must do it.",
+                               "Westminster City Council")]
+    appealable: Annotated[bool, about(
+        "Could it have been appealed to the Tribunal?", "Yes for things like an assessment, "
+        "issuing a plan or changing Section F; no for things like a visit or a report. It decides "
+        "the deadline (regulation 42(2) or (3)).", False)]
+    order_type: Annotated[OrderType | None, about(
+        "What kind of action", "For an action that could have been appealed: which Tribunal time "
+        "limit applies (regulation 44). Leave empty if a deadline was agreed in writing.",
+        OrderType.AMEND_PLAN)] = None
+    agreed_deadline: Annotated[date | None, about(
+        "Deadline agreed in writing", "Only if the agreement set its own date for this action "
+        "(regulation 42(5)).", date(2025, 4, 11))] = None
 
     @model_validator(mode="after")
     def _type_given(self) -> Action:
@@ -412,32 +457,62 @@ class AgreementRecordCase(CaseModel):
 class Advocate(_Model):
     """Who writes the letter: the advocate or supporter, and how to reach them."""
 
-    name: Text
-    role: Text
-    organisation: Text
-    address: tuple[Text, ...] = Field(min_length=1, max_length=8)
-    email: Text
-    phone: Text
+    name: Annotated[Text, about("Your full name", "You write the letter: your name as it should be "
+                                "signed.", "Joanna Mensah")]
+    role: Annotated[Text, about("Your role", "The capacity you write in.", "Volunteer SEND advocate")]
+    organisation: Annotated[Text, about("Your organisation", "The organisation you work or "
+                                        "volunteer for.", "Westway Parent Advocacy")]
+    address: tuple[Text, ...] = about("Your postal address", "Your organisation's address, one line "
+                                      "at a time.", ("Unit 4, 12 Acklam Road",),
+                                      min_length=1, max_length=8)
+    email: Annotated[Text, about("Your email address", "Where replies and the certificate should go.",
+                                 "joanna.mensah@westway-advocacy.example")]
+    phone: Annotated[Text, about("Your telephone number", "A number the LA or the adviser can call "
+                                 "you on.", "020 7946 0321")]
 
 
 class Client(_Model):
     """The parent or young person the advocate writes for, and when they gave consent."""
 
-    name: Text
-    is_young_person: bool = False
-    relationship: Text = "parent"
-    consent_given: date
+    name: Annotated[Text, about(
+        "Name of the parent or young person you act for", "The person with the right of appeal: "
+        "the parent, or the young person themselves once they are over compulsory school age.",
+        "Ms Sadia Khan")]
+    is_young_person: Annotated[bool, about(
+        "Is that person the young person themselves?", "Answer yes if the young person makes "
+        "their own decisions and you act for them directly.", False)] = False
+    relationship: Annotated[Text, about(
+        "Their relationship to the child", "How the parent is related to the child, as the letter "
+        "should say it.", "mother")] = "parent"
+    consent_given: Annotated[date, about(
+        "Date they gave written consent", "The date the parent or young person gave you written "
+        "consent to act for them. Enclose a copy with the letter.", date(2024, 10, 14))]
 
 
 class Addressee(_Model):
     """An organisation written to and, where known, the person it is for the attention of."""
 
-    organisation: Text
-    name: Text | None = None
-    job_title: Text | None = None
-    salutation: Text | None = None
-    address: tuple[Text, ...] = Field(default=(), max_length=8)
-    email: Text
+    organisation: Annotated[Text, about("{who}: organisation", "The organisation of {who}.")]
+    name: Annotated[Text | None, about(
+        "{who}: person to write to", "The person the letter is for the attention of. Leave empty "
+        "if you do not know a name: the letter then starts 'Dear Sir or Madam'.")] = None
+    job_title: Annotated[Text | None, about("{who}: their job title",
+                                            "The job title of that person.")] = None
+    salutation: Annotated[Text | None, about("{who}: how to greet them", "The name after 'Dear', "
+                                             "as that person would like it.")] = None
+    address: tuple[Text, ...] = about("{who}: postal address", "The postal address, one line at a "
+                                      "time (the letter goes by email).", default=(), max_length=8)
+    email: Annotated[Text, about("{who}: email address",
+                                 "The email address the letter will be sent to.")]
+
+
+_LA = about("The local authority", "The local authority written to.", {
+    "organisation": "Westminster City Council", "name": "Daniel Okafor",
+    "job_title": "SEND Disagreement Resolution Lead", "salutation": "Mr Okafor",
+    "address": ("64 Victoria Street",), "email": "send.mediation@westminster.gov.uk"})
+_ADVISER = about("The mediation adviser", "The mediation adviser written to.", {
+    "organisation": "Global Mediation", "name": "Ruth Adeyemi", "job_title": "Mediation Adviser",
+    "salutation": "Ms Adeyemi", "address": ("1 Example Road",), "email": "info@globalmediation.co.uk"})
 
 
 def _not_before(value: date | None, info: ValidationInfo, *earlier: str) -> date | None:
@@ -495,12 +570,12 @@ class MediationRequestCase(_AdvocateLetter):
         "letter_date": ("decision.letter_sent", "contacted_adviser", "client.consent_given"),
     }
 
-    la: Addressee
-    adviser: Addressee
-    contacted_adviser: date
-    issues: tuple[Text, ...] = Field(min_length=1, max_length=30)
-    health_provision: tuple[Text, ...] = Field(default=(), max_length=30)
-    letter_date: date
+    la: Annotated[Addressee, _LA]
+    adviser: Annotated[Addressee, _ADVISER]
+    contacted_adviser: ContactedAdviser
+    issues: tuple[Text, ...] = about(*_ISSUES, min_length=1, max_length=30)
+    health_provision: tuple[Text, ...] = about(*_HEALTH, default=(), max_length=30)
+    letter_date: LetterDate
     case_ref: CaseRef
 
 
@@ -509,11 +584,12 @@ class CertificateRequestCase(_AdvocateLetter):
 
     after: ClassVar[dict[str, tuple[str, ...]]] = MediationRequestCase.after
 
-    adviser: Addressee
-    la_name: Text
-    contacted_adviser: date
+    adviser: Annotated[Addressee, _ADVISER]
+    la_name: Annotated[Text, about("The local authority", "The local authority that made the "
+                                   "decision.", "Westminster City Council")]
+    contacted_adviser: ContactedAdviser
     certificate_to: Text | None = None
-    letter_date: date
+    letter_date: LetterDate
     case_ref: CaseRef
 
 
@@ -527,13 +603,15 @@ class MediationNotArrangedCase(_AdvocateLetter):
                         "client.consent_given"),
     }
 
-    la: Addressee
-    adviser: Addressee
-    contacted_adviser: date
-    mediation_requested: date
-    issues: tuple[Text, ...] = Field(default=(), max_length=30)
-    health_provision: tuple[Text, ...] = Field(default=(), max_length=30)
-    letter_date: date
+    la: Annotated[Addressee, _LA]
+    adviser: Annotated[Addressee, _ADVISER]
+    contacted_adviser: ContactedAdviser
+    mediation_requested: Annotated[date, about(
+        "Date the LA was told mediation is wanted", "The date the LA was told the family wishes "
+        "to go to mediation: the 30 days to arrange it start then.", date(2024, 10, 21))]
+    issues: tuple[Text, ...] = about(*_ISSUES, default=(), max_length=30)
+    health_provision: tuple[Text, ...] = about(*_HEALTH, default=(), max_length=30)
+    letter_date: LetterDate
     case_ref: CaseRef
 
 
@@ -546,12 +624,17 @@ class AgreementChaseCase(_AdvocateLetter):
         "reply_by": ("letter_date",),
     }
 
-    la: Addressee
-    agreement_date: date
-    mediator: Text | None = None
-    actions: tuple[Action, ...] = Field(min_length=1, max_length=30)
-    letter_date: date
-    reply_by: date | None = None
+    la: Annotated[Addressee, _LA]
+    agreement_date: Annotated[date, about(
+        "Date of the mediation agreement", "The date of the written agreement reached at mediation "
+        "(regulation 42).", date(2025, 3, 18))]
+    mediator: Annotated[Text | None, about("The mediator's name", "Who mediated.", "Helen Marsh")] = None
+    actions: tuple[Action, ...] = about(
+        "The agreed actions that are late", "Each action agreed at mediation that has not been "
+        "done by its deadline.", min_length=1, max_length=30)
+    letter_date: LetterDate
+    reply_by: Annotated[date | None, about("Reply by", "The date you ask the LA to reply by.",
+                                           date(2025, 4, 28))] = None
     case_ref: CaseRef
 
 

@@ -14,25 +14,25 @@ The scheme, which ``medocs fields KIND`` prints for each kind:
 * An empty cell is a missing value: the field's default, or an error if it is required.
 
 JSONL lines may be nested objects like a JSON case file; ``tables`` flattens them to the
-same columns. This module knows the models' shapes only through pydantic's field info.
+same columns. This module knows the models' shapes only through ``medocs.fields``, the one
+reader of the models (which the questions of ``medocs draft`` read too).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import types
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from medocs.batch.tables import CellProblem
 from medocs.errors import DateInputError
+from medocs.fields import Leaf, ListOf, ModelField, Node, Record, field_docs, record
 from medocs.timeline.dates import impossible_date, parse_date
 
 __all__ = ["Column", "Converted", "RowConverter", "batch_columns", "cell_text"]
@@ -44,89 +44,21 @@ _GOT = re.compile(r" \(got .*\)$")
 
 
 @dataclass(frozen=True)
-class _Leaf:
-    kind: str  # 'text', 'date', 'bool', 'choice' or 'number'
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Field:
-    node: _Node
-    required: bool
-    default: Any
-
-
-@dataclass(frozen=True)
-class _Record:
-    fields: dict[str, _Field]
-
-
-@dataclass(frozen=True)
-class _List:
-    item: _Node
-    min_items: int
-    max_items: int | None
-
-
-_Node = _Leaf | _Record | _List
-
-
-def _length_limits(metadata: Sequence[Any]) -> tuple[int, int | None]:
-    low = next((m.min_length for m in metadata if getattr(m, "min_length", None) is not None), 0)
-    high = next((m.max_length for m in metadata if getattr(m, "max_length", None) is not None), None)
-    return low, high
-
-
-def _node(annotation: Any, metadata: Sequence[Any] = ()) -> _Node:
-    """The shape of one annotation: record, list or leaf."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        inner, *extra = get_args(annotation)
-        return _node(inner, [*metadata, *extra])
-    if origin in (Union, types.UnionType):
-        options = [arg for arg in get_args(annotation) if arg is not type(None)]
-        return _node(options[0], metadata) if len(options) == 1 else _Leaf("text")
-    if origin in (tuple, list) and get_args(annotation):
-        low, high = _length_limits(metadata)
-        return _List(_node(get_args(annotation)[0]), low, high)
-    if origin is Literal:
-        return _Leaf("choice", tuple(str(arg) for arg in get_args(annotation)))
-    if isinstance(annotation, type):
-        if issubclass(annotation, BaseModel):
-            return _record(annotation)
-        if issubclass(annotation, Enum):
-            return _Leaf("choice", tuple(str(member.value) for member in annotation))
-        if issubclass(annotation, date):
-            return _Leaf("date")
-        if issubclass(annotation, bool):
-            return _Leaf("bool")
-        if issubclass(annotation, int | float):
-            return _Leaf("number")
-    return _Leaf("text")
-
-
-def _record(model: type[BaseModel]) -> _Record:
-    fields = {}
-    for name, info in model.model_fields.items():
-        default = None if info.default is PydanticUndefined else info.default
-        fields[name] = _Field(_node(info.annotation, info.metadata), info.is_required(), default)
-    return _Record(fields)
-
-
-@dataclass(frozen=True)
 class Column:
     """One batch column of a kind, as ``medocs fields`` lists it.
 
     Attributes:
         name: the header, ``N`` standing for the item number of a list: ``issues.N.issue``.
         hint: what goes in it, e.g. ``'date (2025-03-01 or 1/3/2025), required'``.
+        meaning: what it is, from the model (``medocs.models.about``), or '' if it says nothing.
     """
 
     name: str
     hint: str
+    meaning: str = ""
 
 
-def _leaf_hint(leaf: _Leaf) -> str:
+def _leaf_hint(leaf: Leaf) -> str:
     if leaf.kind == "date":
         return "date (2025-03-01 or 1/3/2025)"
     if leaf.kind == "bool":
@@ -136,7 +68,7 @@ def _leaf_hint(leaf: _Leaf) -> str:
     return leaf.kind
 
 
-def _field_note(field: _Field, in_list: bool) -> str:
+def _field_note(field: ModelField, in_list: bool) -> str:
     if not field.required:
         note = "optional"
     else:
@@ -147,8 +79,8 @@ def _field_note(field: _Field, in_list: bool) -> str:
     return note
 
 
-def _columns(node: _Node, name: str, notes: list[str], lists: list[_List], out: list[Column]) -> None:
-    if isinstance(node, _Leaf):
+def _columns(node: Node, name: str, notes: list[str], lists: list[ListOf], out: list[Column]) -> None:
+    if isinstance(node, Leaf):
         for listed in lists:  # what the N stands for, e.g. issues.1.issue, issues.2.issue, …
             count = f"up to {listed.max_items}" if listed.max_items else "as many as needed"
             if listed.min_items:
@@ -156,15 +88,15 @@ def _columns(node: _Node, name: str, notes: list[str], lists: list[_List], out: 
             first, second = (re.sub(r"\.N(?=\.|$)", f".{n}", name, count=1) for n in (1, 2))
             notes = [*notes, f"list: {first}, {second}, … ({count})"]
         out.append(Column(name, "; ".join([_leaf_hint(node), *notes])))
-    elif isinstance(node, _List):
+    elif isinstance(node, ListOf):
         _columns(node.item, f"{name}.N", notes, [*lists, node], out)
     else:
         for field_name, field in node.fields.items():
             child = f"{name}.{field_name}" if name else field_name
-            if isinstance(field.node, _Leaf):
+            if isinstance(field.node, Leaf):
                 extra = [_field_note(field, bool(lists))]
             else:  # a record or list says only when it may be left out altogether
-                optional = not field.required or (isinstance(field.node, _List) and not field.node.min_items)
+                optional = not field.required or (isinstance(field.node, ListOf) and not field.node.min_items)
                 extra = ["optional"] if optional else []
             _columns(field.node, child, [*notes, *extra], lists, out)
 
@@ -179,7 +111,10 @@ def batch_columns(model: type[BaseModel]) -> list[Column]:
         One column per leaf field; list fields are named with ``N`` for the item number.
     """
     out: list[Column] = []
-    _columns(_record(model), "", [], [], out)
+    _columns(record(model), "", [], [], out)
+    meanings = {doc.name: doc.label for doc in field_docs(model) if doc.label}
+    out = [replace(column, meaning=meanings.get(column.name.removesuffix(".N"), ""))
+           for column in out]
     return out
 
 
@@ -242,7 +177,7 @@ def _choice(raw: Any, choices: tuple[str, ...]) -> Any:
     return key if key in choices else text
 
 
-def _convert(leaf: _Leaf, raw: Any, column: str) -> Any:
+def _convert(leaf: Leaf, raw: Any, column: str) -> Any:
     if leaf.kind == "date":
         return _date(raw, column)
     if leaf.kind == "bool":
@@ -300,27 +235,27 @@ class RowConverter:
         Args:
             model: a document kind's case model.
         """
-        self._root = _record(model)
+        self._root = record(model)
         self._known = [column.name for column in batch_columns(model)]
-        self._resolved: dict[str, tuple[tuple[str | int, ...], _Leaf] | None] = {}
+        self._resolved: dict[str, tuple[tuple[str | int, ...], Leaf] | None] = {}
 
-    def _resolve(self, name: str) -> tuple[tuple[str | int, ...], _Leaf] | None:
+    def _resolve(self, name: str) -> tuple[tuple[str | int, ...], Leaf] | None:
         if name in self._resolved:
             return self._resolved[name]
-        node: _Node = self._root
+        node: Node = self._root
         path: list[str | int] = []
-        found: tuple[tuple[str | int, ...], _Leaf] | None = None
+        found: tuple[tuple[str | int, ...], Leaf] | None = None
         for segment in name.split("."):
-            if isinstance(node, _Record) and segment in node.fields:
+            if isinstance(node, Record) and segment in node.fields:
                 node = node.fields[segment].node
                 path.append(segment)
-            elif isinstance(node, _List) and segment.isdigit() and int(segment) >= 1:
+            elif isinstance(node, ListOf) and segment.isdigit() and int(segment) >= 1:
                 node = node.item
                 path.append(int(segment))
             else:
                 break
         else:
-            if isinstance(node, _Leaf):
+            if isinstance(node, Leaf):
                 found = (tuple(path), node)
         self._resolved[name] = found
         return found

@@ -53,4 +53,4 @@ def fields(kind: str) -> None:
     click.echo(f"\nBatch columns (the header row of a .csv or .xlsx for 'medocs batch {kind}'; "
                "N numbers the items of a list from 1):")
     for column in batch_columns(document_kind(kind).model):
-        click.echo(f"{column.name}  {column.hint}")
+        click.echo(f"{column.name}  {column.hint}" + (f"  ({column.meaning})" if column.meaning else ""))

@@ -1,33 +1,30 @@
 """What ``medocs draft`` asks: each letter's questions, what they mean, examples, defaults.
 
-The questions come from the letter's case model (which fields, their types, which are
-optional) and from the help table here; ``drafting`` asks them and checks the answers.
+The questions come from the letter's case model, read through ``medocs.fields``: which
+fields, their types, which are optional, and what each means with an example (written once,
+on the models); ``drafting`` asks them and checks the answers.
 """
 
 from __future__ import annotations
 
 import re
-import types
-import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
-
-from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from medocs.documents.kinds import KINDS
 from medocs.documents.wording import wording_for
+from medocs.fields import Leaf, ListOf, ModelField, Record, meaning_of, record
 from medocs.models import Action, DecisionKind, OrderType
+from medocs.timeline.dates import plain_date
 from medocs.timeline.deadlines import reg44_period
 
 __all__ = [
     "ASK_IF",
     "DATE_FORMS",
     "DYNAMIC_DEFAULTS",
-    "HELP",
     "KIND_DEFAULTS",
     "NOT_ASKED",
     "ORDER",
@@ -35,6 +32,7 @@ __all__ = [
     "SUGGESTIONS",
     "Question",
     "action_questions",
+    "label_of",
     "questions_for",
     "replace_path",
 ]
@@ -80,114 +78,10 @@ class Question:
 
 
 # ---------------------------------------------------------------- what each field means
-
-def _addressee_help(key: str, who: str, examples: tuple[str, str, str, str, str, str]
-                    ) -> dict[str, tuple[str, str, str]]:
-    organisation, name, job_title, salutation, address, email = examples
-    return {
-        f"{key}.organisation": (f"{who}: organisation", f"The organisation of {who.lower()}.",
-                                organisation),
-        f"{key}.name": (f"{who}: person to write to",
-                        "The person the letter is for the attention of. Leave empty if you do not "
-                        "know a name: the letter then starts 'Dear Sir or Madam'.", name),
-        f"{key}.job_title": (f"{who}: their job title", "The job title of that person.", job_title),
-        f"{key}.salutation": (f"{who}: how to greet them",
-                              "The name after 'Dear', as that person would like it.", salutation),
-        f"{key}.address": (f"{who}: postal address",
-                           "The postal address, one line at a time (the letter goes by email).",
-                           address),
-        f"{key}.email": (f"{who}: email address", "The email address the letter will be sent to.",
-                         email),
-    }
-
-
-HELP: dict[str, tuple[str, str, str]] = {
-    "letter_date": ("Date of this letter", "The date the letter is sent. Deadlines that start "
-                    "when the LA or the adviser is told count from this date.", "21 October 2024"),
-    "case_ref": ("Your reference for this case", "A short reference of your own for this family's "
-                 "case. It names the files written.", "KHAN-2024"),
-    "advocate.name": ("Your full name", "You write the letter: your name as it should be signed.",
-                      "Joanna Mensah"),
-    "advocate.role": ("Your role", "The capacity you write in.", "Volunteer SEND advocate"),
-    "advocate.organisation": ("Your organisation", "The organisation you work or volunteer for.",
-                              "Westway Parent Advocacy"),
-    "advocate.address": ("Your postal address", "Your organisation's address, one line at a time.",
-                         "Unit 4, 12 Acklam Road"),
-    "advocate.email": ("Your email address", "Where replies and the certificate should go.",
-                       "joanna.mensah@westway-advocacy.example"),
-    "advocate.phone": ("Your telephone number", "A number the LA or the adviser can call you on.",
-                       "020 7946 0321"),
-    "client.name": ("Name of the parent or young person you act for",
-                    "The person with the right of appeal: the parent, or the young person "
-                    "themselves once they are over compulsory school age.", "Ms Sadia Khan"),
-    "client.is_young_person": ("Is that person the young person themselves?",
-                               "Answer yes if the young person makes their own decisions and you "
-                               "act for them directly.", "no"),
-    "client.relationship": ("Their relationship to the child",
-                            "How the parent is related to the child, as the letter should say it.",
-                            "mother"),
-    "client.consent_given": ("Date they gave written consent",
-                             "The date the parent or young person gave you written consent to act "
-                             "for them. Enclose a copy with the letter.", "14 October 2024"),
-    "child.name": ("Child's full name", "The child or young person the decision is about.",
-                   "Amara Khan"),
-    "child.date_of_birth": ("Child's date of birth", "The date of birth of the child or young "
-                            "person, as on the EHC paperwork.", "14 May 2017"),
-    "decision.kind": ("Which decision", "The LA's decision that the family may appeal.",
-                      "1 (refuse_assessment)"),
-    "decision.letter_sent": ("Date the decision letter was sent",
-                             "The date on the LA's decision letter: the appeal clock runs from the "
-                             "date it was sent, not the date it arrived.", "1 October 2024"),
-    "decision.la_reference": ("The LA's reference",
-                              "The reference on the LA's decision letter.", "WCC-EHC-2024-0417"),
-    **_addressee_help("la", "The local authority", (
-        "Westminster City Council", "Daniel Okafor", "SEND Disagreement Resolution Lead",
-        "Mr Okafor", "64 Victoria Street", "send.mediation@westminster.gov.uk")),
-    **_addressee_help("adviser", "The mediation adviser", (
-        "Global Mediation", "Ruth Adeyemi", "Mediation Adviser", "Ms Adeyemi",
-        "1 Example Road", "info@globalmediation.co.uk")),
-    "la_name": ("The local authority", "The local authority that made the decision.",
-                "Westminster City Council"),
-    "contacted_adviser": ("Date the family contacted the mediation adviser",
-                          "The date the parent or young person first contacted the mediation "
-                          "adviser about this decision (they must do so within 2 months of the "
-                          "decision letter, regulation 33).", "16 October 2024"),
-    "mediation_requested": ("Date the LA was told mediation is wanted",
-                            "The date the LA was told the family wishes to go to mediation: the "
-                            "30 days to arrange it start then.", "21 October 2024"),
-    "issues": ("The mediation issues",
-               "What the family wants to talk about at mediation: one issue per line.",
-               "Whether an EHC needs assessment is necessary"),
-    "health_provision": ("Health care provision wanted",
-                         "If the issues include health care provision, or its absence, the health "
-                         "care provision the family would like: one per line (regulation 32(e)).",
-                         "A speech and language therapy assessment by an NHS therapist"),
-    "agreement_date": ("Date of the mediation agreement",
-                       "The date of the written agreement reached at mediation (regulation 42).",
-                       "18 March 2025"),
-    "mediator": ("The mediator's name", "Who mediated.", "Helen Marsh"),
-    "actions": ("The agreed actions that are late", "Each action agreed at mediation that has not "
-                "been done by its deadline.", ""),
-    "actions.action": ("What was agreed", "The action, in the words of the agreement.",
-                       "Arrange an educational psychologist's observation in class"),
-    "actions.who": ("Who agreed to do it", "The organisation that must do it.",
-                    "Westminster City Council"),
-    "actions.appealable": ("Could it have been appealed to the Tribunal?",
-                           "Yes for things like an assessment, issuing a plan or changing "
-                           "Section F; no for things like a visit or a report. It decides the "
-                           "deadline (regulation 42(2) or (3)).", "no"),
-    "actions.order_type": ("What kind of action",
-                           "For an action that could have been appealed: which Tribunal time limit "
-                           "applies (regulation 44). Leave empty if a deadline was agreed in "
-                           "writing.", "6 (amend_plan)"),
-    "actions.agreed_deadline": ("Deadline agreed in writing",
-                                "Only if the agreement set its own date for this action "
-                                "(regulation 42(5)).", "11 April 2025"),
-    "reply_by": ("Reply by", "The date you ask the LA to reply by.", "28 April 2025"),
-}
+# (the models say it: medocs.models.about, read through medocs.fields)
 
 # Choices shown as numbered lists, with words people recognise.
-_CHOICE_WORDS: dict[type[StrEnum], Callable[[Any], str]] = {
+_CHOICE_WORDS: dict[type[Enum], Callable[[Any], str]] = {
     DecisionKind: lambda kind: wording_for(kind).title,
     OrderType: lambda order: reg44_period(order.value).label.capitalize(),
 }
@@ -237,68 +131,61 @@ KIND_DEFAULTS: dict[tuple[str, str], Callable[[Mapping[str, Any], date], Any]] =
 
 # ---------------------------------------------------------------- questions from the model
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The annotation without ``| None``, and whether None was allowed."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return args[0], len(args) < len(typing.get_args(annotation))
-    return annotation, False
+def _example(value: Any, leaf: Any) -> str:
+    """An example as a person types it: '14 May 2017', 'no', '6 (amend_plan)'."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        value = value[0] if value else ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return plain_date(value)
+    if isinstance(value, StrEnum):
+        return f"{list(type(value)).index(value) + 1} ({value.value})"
+    return str(value)
 
 
-def _base(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
-
-
-def _kind_of(annotation: Any) -> tuple[str, Any]:
-    base = _base(annotation)
-    if typing.get_origin(base) is tuple:
-        item = _base(typing.get_args(base)[0])
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return "actions", item
-        return "list", item
-    if base is date:
-        return "date", base
-    if base is bool:
-        return "bool", base
-    if isinstance(base, type) and issubclass(base, StrEnum):
-        return "choice", base
-    if isinstance(base, type) and issubclass(base, BaseModel):
-        return "section", base
-    return "text", base
-
-
-def _field_questions(model: type[BaseModel], prefix: tuple[str, ...], kind_name: str
-                     ) -> list[Question]:
+def _field_questions(node: Record, prefix: tuple[str, ...], holder: ModelField | None) -> list[Question]:
     questions: list[Question] = []
-    for name, info in model.model_fields.items():
-        path = (*prefix, name)
-        questions += _question(path, info.annotation, info, kind_name)
+    for name, field in node.fields.items():
+        questions += _question((*prefix, name), field, holder)
     return questions
 
 
-def _question(path: tuple[str, ...], annotation: Any, info: Any, kind_name: str) -> list[Question]:
-    inner, optional = _unwrap(annotation)
-    kind, target = _kind_of(inner)
-    if kind == "section":
-        return _field_questions(target, path, kind_name)
-    help_key = ".".join(part for part in path)
-    label, meaning, example = HELP[help_key]
-    has_default = info.default is not PydanticUndefined
-    min_items = any(getattr(rule, "min_length", 0) for rule in info.metadata)
-    required = (not has_default and not optional) or (kind in ("list", "actions") and min_items)
-    default = info.default if has_default and info.default not in (None, ()) else None
+def _question(path: tuple[str, ...], field: ModelField, holder: ModelField | None) -> list[Question]:
+    node = field.node
+    if isinstance(node, Record):
+        return _field_questions(node, path, field)
+    if isinstance(node, ListOf):
+        kind, leaf = ("actions", None) if isinstance(node.item, Record) else ("list", node.item)
+    else:
+        kind, leaf = (node.kind if node.kind in ("date", "bool", "choice") else "text"), node
+    label, meaning, example = meaning_of(field, holder, path[-1])
+    if not label:
+        msg = f"{'.'.join(path)} has no title in medocs.models (about(...)): nothing to ask"
+        raise LookupError(msg)
+    required = field.required or (isinstance(node, ListOf) and node.min_items > 0)
+    default = field.default if field.default not in (None, ()) else None
     choices: tuple[tuple[str, str], ...] = ()
-    if kind == "choice":
-        words = _CHOICE_WORDS.get(target, _enum_value)
-        choices = tuple((member.value, words(member)) for member in target)
-    return [Question(path, label, meaning, example, kind, bool(required), default, choices)]
+    if isinstance(leaf, Leaf) and leaf.enum is not None and kind == "choice":
+        words = _CHOICE_WORDS.get(leaf.enum, _enum_value)
+        choices = tuple((member.value, words(member)) for member in leaf.enum)
+    return [Question(path, label, meaning, _example(example, leaf), kind, bool(required), default,
+                     choices)]
 
 
 def _enum_value(member: Any) -> str:
     return str(member.value)
+
+
+def label_of(name: str) -> str:
+    """The question a dotted field name of an advocate's letter is asked with (else the name)."""
+    for kind_name in ORDER:
+        for question in questions_for(kind_name):
+            if question.name == name:
+                return question.label
+    return name
 
 
 def questions_for(kind_name: str) -> list[Question]:
@@ -307,22 +194,19 @@ def questions_for(kind_name: str) -> list[Question]:
     The agreed actions of a chase letter are one question of kind 'actions'; its item
     questions are ``action_questions()``.
     """
-    model = KINDS[kind_name].model
+    fields = record(KINDS[kind_name].model).fields
     questions: list[Question] = []
     for name in ORDER[kind_name]:
-        questions += _question((name,), model.model_fields[name].annotation,
-                               model.model_fields[name], kind_name)
+        questions += _question((name,), fields[name], None)
     return questions
 
 
 def action_questions() -> list[Question]:
     """The questions about one agreed action (the ``Action`` model)."""
-    return [replace_path(q, q.path[1:]) for q in _field_questions(Action, ("actions",), "")]
+    return _field_questions(record(Action), (), None)
 
 
 def replace_path(question: Question, path: tuple[str, ...]) -> Question:
     """The same question, stored at ``path`` inside its section."""
     return Question(path, question.label, question.meaning, question.example, question.kind,
                     question.required, question.default, question.choices)
-
-

@@ -27,7 +27,6 @@ from medocs.drafting.questions import (
     ASK_IF,
     DATE_FORMS,
     DYNAMIC_DEFAULTS,
-    HELP,
     KIND_DEFAULTS,
     NOT_ASKED,
     ORDER,
@@ -35,6 +34,7 @@ from medocs.drafting.questions import (
     SUGGESTIONS,
     Question,
     action_questions,
+    label_of,
     questions_for,
 )
 from medocs.errors import CaseValidationError, DateInputError
@@ -156,7 +156,7 @@ def _readable(message: str) -> str:
     match = _BEFORE.match(message)
     if match is None:
         return message
-    label = HELP.get(match[2], (match[2],))[0]
+    label = label_of(match[2])
     return (f"{plain_date(date.fromisoformat(match[1]))} is before the {label[0].lower()}{label[1:]} "
             f"({plain_date(date.fromisoformat(match[3]))}): please check both dates.")
 
