@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from medocs.timeline.order import order_problem
+
 __all__ = [
     "Action",
     "Addressee",
@@ -83,6 +85,14 @@ _ISSUES = ("The mediation issues", "What the family wants to talk about at media
 _HEALTH = ("Health care provision wanted", "If the issues include health care provision, or its "
            "absence, the health care provision the family would like: one per line (regulation "
            "32(e)).", ("A speech and language therapy assessment by an NHS therapist",))
+
+
+def _check_order(**events: tuple[date | None, str]) -> None:
+    """Raise ValueError naming the fields of the first two events out of order (EVENT_ORDER)."""
+    problem = order_problem({event: day for event, (day, _) in events.items()},
+                            {event: name for event, (_, name) in events.items()})
+    if problem is not None:
+        raise ValueError(problem)
 
 
 class _Model(BaseModel):
@@ -276,31 +286,20 @@ class DeclineCertificateCase(CaseModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DeclineCertificateCase:
-        sent = self.decision.letter_sent
-        if self.contacted_adviser < sent:
-            msg = (
-                f"contacted_adviser ({self.contacted_adviser}) is before the decision letter "
-                f"was sent ({sent})"
-            )
+        if self.variant == "declined" and self.declined_on is None:
+            msg = "declined_on is required: the date the adviser was told mediation is not wanted"
             raise ValueError(msg)
-        if self.variant == "declined":
-            if self.declined_on is None:
-                msg = "declined_on is required: the date the adviser was told mediation is not wanted"
-                raise ValueError(msg)
-            start, start_name = self.declined_on, "declined_on"
-        else:
-            if self.mediation_requested is None or self.la_told_adviser is None:
-                msg = "mediation_requested and la_told_adviser are required when variant is not_arranged"
-                raise ValueError(msg)
-            start, start_name = self.la_told_adviser, "la_told_adviser"
-        if start < sent:
-            msg = (f"{start_name} ({start}) is before decision.letter_sent, the date the decision "
-                   f"letter was sent ({sent})")
+        if self.variant != "declined" and (self.mediation_requested is None
+                                           or self.la_told_adviser is None):
+            msg = "mediation_requested and la_told_adviser are required when variant is not_arranged"
             raise ValueError(msg)
-        if self.issued_on < start:
-            msg = (f"issued_on ({self.issued_on}) is before {start_name} ({start}), "
-                   "the date that starts the certificate")
-            raise ValueError(msg)
+        declined = self.variant == "declined"
+        _check_order(decision_sent=(self.decision.letter_sent, "decision.letter_sent"),
+                     adviser_contacted=(self.contacted_adviser, "contacted_adviser"),
+                     declined_on=(self.declined_on if declined else None, "declined_on"),
+                     adviser_told_not_arranged=(None if declined else self.la_told_adviser,
+                                                "la_told_adviser"),
+                     certificate_issued=(self.issued_on, "issued_on"))
         _check_young_person(self.recipient, self.child, self.issued_on, "issued_on")
         return self
 
@@ -343,17 +342,10 @@ class MediationCertificateCase(CaseModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> MediationCertificateCase:
-        sent = self.decision.letter_sent
-        if min(self.mediation_dates) < sent:
-            msg = (
-                f"mediation_dates: {min(self.mediation_dates)} is before decision.letter_sent, "
-                f"the date the decision letter was sent ({sent})"
-            )
-            raise ValueError(msg)
-        if self.issued_on < self.mediation_ended:
-            msg = (f"issued_on ({self.issued_on}) is before mediation ended "
-                   f"({self.mediation_ended}, the last of mediation_dates)")
-            raise ValueError(msg)
+        _check_order(decision_sent=(self.decision.letter_sent, "decision.letter_sent"),
+                     mediation_started=(min(self.mediation_dates), "the first of mediation_dates"),
+                     mediation_ended=(self.mediation_ended, "the last of mediation_dates"),
+                     certificate_issued=(self.issued_on, "issued_on"))
         _check_young_person(self.recipient, self.child, self.issued_on, "issued_on")
         return self
 
@@ -427,18 +419,9 @@ class AgreementRecordCase(CaseModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> AgreementRecordCase:
-        if self.agreement_date < self.mediation_ended:
-            msg = (
-                f"agreement_date ({self.agreement_date}) is before mediation_ended "
-                f"({self.mediation_ended})"
-            )
-            raise ValueError(msg)
-        if self.mediation_ended < self.decision.letter_sent:
-            msg = (
-                f"mediation_ended ({self.mediation_ended}) is before decision.letter_sent, the "
-                f"date the decision letter was sent ({self.decision.letter_sent})"
-            )
-            raise ValueError(msg)
+        _check_order(decision_sent=(self.decision.letter_sent, "decision.letter_sent"),
+                     mediation_ended=(self.mediation_ended, "mediation_ended"),
+                     agreement_date=(self.agreement_date, "agreement_date"))
         if not self.la_is_party and not self.icb:
             msg = "icb is required when the LA is not a party to the agreement"
             raise ValueError(msg)

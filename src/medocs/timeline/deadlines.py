@@ -14,6 +14,7 @@ from typing import Any
 
 from medocs.errors import DateInputError
 from medocs.timeline.dates import EARLIEST, LATEST, in_range, long_date, plain_date
+from medocs.timeline.order import order_problem
 from medocs.timeline.rules import Counting, Period, Rule, Status, rule
 from medocs.timeline.workdays import (
     LAST_PROCLAIMED_YEAR,
@@ -418,19 +419,10 @@ class TimelineDates:
     today: date | None = field(default=None, compare=False)
 
     def check_order(self) -> None:
-        """Raise DateInputError when two dates are in an impossible order."""
-        pairs = (
-            ("certificate_issued", "decision_sent", "a certificate follows the decision"),
-            ("declined_on", "decision_sent", "mediation can only be declined after the decision"),
-            ("mediation_requested", "decision_sent", "mediation is requested after the decision"),
-            ("mediation_ended", "mediation_requested", "mediation ends after it is requested"),
-            ("agreement_date", "mediation_ended", "an agreement is made when mediation ends"),
-        )
-        for later, earlier, why in pairs:
-            late, early = getattr(self, later), getattr(self, earlier)
-            if late is not None and early is not None and late < early:
-                msg = f"{later} ({late}) is before {earlier} ({early}): {why}"
-                raise DateInputError(msg)
+        """Raise DateInputError when two dates are in an impossible order (``EVENT_ORDER``)."""
+        problem = order_problem({f.name: getattr(self, f.name) for f in fields(self)})
+        if problem is not None:
+            raise DateInputError(problem)
 
     def given(self) -> list[str]:
         """The names of the event dates that were given."""
