@@ -246,7 +246,7 @@ def render_document(
     return kind_template(kind, templates).render(context)
 
 
-def kind_template(kind: DocumentKind, templates: Path | None = None) -> CompiledTemplate:
+def kind_template(kind: DocumentKind[CaseModel], templates: Path | None = None) -> CompiledTemplate:
     """The compiled template of ``kind``, refused if it leaves out an item the kind must show.
 
     Every path that writes a document (render, batch, draft, ``render_document``) takes its
