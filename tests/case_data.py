@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Mapping
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from hypothesis import strategies as st
 
 from medocs.documents.kinds import data_dir
 from medocs.loading import read_case_data
@@ -25,6 +28,16 @@ def sample_data(sample: str, changes: Mapping[str, object]) -> dict[str, Any]:
         else:
             target[name or section] = value
     return data
+
+
+@st.composite
+def advocate_letter_dates(draw: st.DrawFn) -> dict[str, date]:
+    """Random dates for an advocate's letter: decision sent, adviser contacted, letter, consent."""
+    sent = draw(st.dates(min_value=date(2014, 9, 1), max_value=date(2028, 6, 30)))
+    contacted = sent + timedelta(days=draw(st.integers(0, 70)))
+    letter = contacted + timedelta(days=draw(st.integers(0, 60)))
+    return {"decision__letter_sent": sent, "contacted_adviser": contacted, "letter_date": letter,
+            "client__consent_given": contacted}
 
 
 def template_with(source: Path, target: Path, old: str, new: str) -> Path:

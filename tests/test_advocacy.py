@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
-from case_data import sample_data
+from case_data import advocate_letter_dates, sample_data
 from click.testing import CliRunner, Result
 from docx_text import docx_text
 from hypothesis import given, settings
@@ -97,20 +97,11 @@ class TestBeforeTheCertificate:
         assert "1 December 2025" not in shown
 
 
-@st.composite
-def _letter_dates(draw: st.DrawFn) -> dict[str, Any]:
-    sent = draw(st.dates(min_value=D("2014-09-01"), max_value=D("2028-06-30")))
-    contacted = sent + timedelta(days=draw(st.integers(0, 70)))
-    letter = contacted + timedelta(days=draw(st.integers(0, 60)))
-    return {"decision__letter_sent": sent, "contacted_adviser": contacted, "letter_date": letter,
-            "client__consent_given": contacted}
-
-
 class TestPropertyNeverLater:
     """Over random dates, no pre-certificate letter states a date later than a same-day certificate gives."""
 
     @settings(max_examples=150, deadline=None)
-    @given(_letter_dates(), st.integers(0, 90))
+    @given(advocate_letter_dates(), st.integers(0, 90))
     def test_certificate_request(self, changes: dict[str, Any], later_days: int) -> None:
         """appeal_if_issued is the same-day-certificate date and never after a later certificate's."""
         case = CertificateRequestCase.model_validate(_data("certificate-request.toml", changes))
@@ -121,7 +112,7 @@ class TestPropertyNeverLater:
         assert stated <= appeal_deadline(sent, certificate_issued=later).date
 
     @settings(max_examples=150, deadline=None)
-    @given(_letter_dates(), st.integers(31, 60))
+    @given(advocate_letter_dates(), st.integers(31, 60))
     def test_mediation_not_arranged(self, changes: dict[str, Any], waited: int) -> None:
         """The not-arranged letter's appeal date is the same-day-certificate date too."""
         letter: date = changes["letter_date"]

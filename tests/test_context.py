@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from case_data import sample_data
+from case_data import advocate_letter_dates, sample_data
 from click.testing import CliRunner
 from docx_text import docx_text
 from hypothesis import given, settings
@@ -199,20 +199,11 @@ class TestPredictionOnThePage:
         assert "predicted" not in _render("decline-certificate", profile, {})
 
 
-@st.composite
-def _request_letter_dates(draw: st.DrawFn) -> dict[str, date]:
-    sent = draw(st.dates(min_value=D("2014-09-01"), max_value=D("2031-06-30")))
-    contacted = sent + timedelta(days=draw(st.integers(0, 80)))
-    letter = contacted + timedelta(days=draw(st.integers(0, 20)))
-    return {"decision__letter_sent": sent, "contacted_adviser": contacted, "letter_date": letter,
-            "client__consent_given": contacted}
-
-
 class TestPropertyAdvocateLetter:
     """The certificate-request letter states only its case's dates and the timeline's."""
 
     @settings(max_examples=60, deadline=None)
-    @given(_request_letter_dates())
+    @given(advocate_letter_dates())
     def test_certificate_request(self, dates: dict[str, date]) -> None:
         """Every date in the letter is a case date or one the timeline gives for it."""
         text = _render("certificate-request", None, dates)
