@@ -390,7 +390,6 @@ def _appeal_adjustment(raw: date) -> tuple[date, str, tuple[str, ...], tuple[str
                 f"ended before that period. Do not rely on any date later than "
                 f"{plain_date(final)}."
             )
-            steps.append(note)
             notes.append(note)
     steps.append(_RECEIVED_BY_5PM)
     notes += _prediction_notes(raw, final)
