@@ -478,3 +478,24 @@ class TestPredictedBankHolidays:
         deadline = appeal_deadline(sent, certificate_issued=certificate)
         predicted = max(deadline.date, deadline.raw_date).year > LAST_PROCLAIMED_YEAR
         assert any("predicted" in n for n in deadline.notes) == predicted
+
+
+class TestCertificateLimbAlone:
+    """The certificate date alone gives the certificate limb (issue 12 item 3)."""
+
+    @given(DATES, st.integers(0, 120))
+    def test_never_later_than_the_full_deadline(self, sent: date, days: int) -> None:
+        """Whatever the decision date, the certificate limb alone is never after the full deadline."""
+        certificate = sent + timedelta(days=days)
+        alone = compute_timeline(TimelineDates(certificate_issued=certificate))
+        full = appeal_deadline(sent, certificate_issued=certificate)
+        deadline = alone["appeal_deadline_certificate_only"]
+        assert deadline.date <= full.date
+        assert any("--decision-sent" in w for w in deadline.warnings)
+
+    @given(DATES)
+    def test_every_single_date_gives_a_deadline(self, day: date) -> None:
+        """Each event date alone gives at least one deadline."""
+        for name in TimelineDates.__dataclass_fields__:
+            if name != "today":
+                assert compute_timeline(TimelineDates(**{name: day}))
