@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from medocs.errors import DateInputError
@@ -483,6 +483,7 @@ class TestPredictedBankHolidays:
 class TestCertificateLimbAlone:
     """The certificate date alone gives the certificate limb (issue 12 item 3)."""
 
+    @settings(deadline=None)  # the first call loads the holiday tables
     @given(DATES, st.integers(0, 120))
     def test_never_later_than_the_full_deadline(self, sent: date, days: int) -> None:
         """Whatever the decision date, the certificate limb alone is never after the full deadline."""
@@ -493,6 +494,7 @@ class TestCertificateLimbAlone:
         assert deadline.date <= full.date
         assert any("--decision-sent" in w for w in deadline.warnings)
 
+    @settings(deadline=None)
     @given(DATES)
     def test_every_single_date_gives_a_deadline(self, day: date) -> None:
         """Each event date alone gives at least one deadline."""
