@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -48,6 +48,7 @@ class TestSchoolLeavingDate:
         """The school leaving date for each birthday matches the hand-checked calendar."""
         assert school_leaving_date(D(born)) == D(leaving)
 
+    @settings(deadline=None)
     @given(st.dates(min_value=date(1980, 1, 1), max_value=date(2080, 12, 31)))
     def test_is_a_late_june_friday_of_the_right_year(self, born: date) -> None:
         """Always a Friday from 24 to 30 June, in the school year in which the child turns 16."""
@@ -127,6 +128,7 @@ class TestYoungPersonMustBeOverSchoolAge:
         assert "recipient.is_young_person is true" in result.output
         assert not list(out.glob("*.docx")) if out.exists() else True
 
+    @settings(deadline=None)
     @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2020, 12, 31)),
            st.integers(-400, 400))
     def test_accepted_exactly_after_the_leaving_date(self, born: date, offset: int) -> None:

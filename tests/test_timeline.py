@@ -142,6 +142,7 @@ class TestAppealDeadline:
         assert deadline.notes == ()
         assert not any("rely" in step for step in deadline.explanation)
 
+    @settings(deadline=None)
     @given(DATES, st.one_of(st.none(), st.integers(0, 120)))
     def test_no_date_after_the_deadline_is_named(self, sent: date, certificate_days: int | None) -> None:
         """No explanation, warning or note of an appeal deadline names a day after its date."""
@@ -470,6 +471,7 @@ class TestPredictedBankHolidays:
         assert result.exit_code == 0
         assert "bank holidays of 2029" in result.output
 
+    @settings(deadline=None)
     @given(st.dates(min_value=date(2026, 1, 1), max_value=date(2032, 12, 31)),
            st.one_of(st.none(), st.integers(0, 120)))
     def test_note_exactly_when_a_later_year_is_involved(self, sent: date, days: int | None) -> None:
