@@ -171,6 +171,19 @@ def set_language(doc: DocxDocument, language: str) -> None:
             size.set(qn("w:val"), str(BODY_PT * 2))
 
 
+# The Tribunal's rules, named in full once in each document's "The law" paragraph (several
+# rule sets date from 2008), then by the short name (RULES.md, third check).
+HESC_RULES = ("the Tribunal Procedure (First-tier Tribunal) (Health, Education and Social Care "
+              "Chamber) Rules 2008 (the HESC Rules)")
+MEDIATION_PART = "SEND Regulations 2014, Part 2 (Mediation, regs 32-42)"
+
+
+def the_law(doc: DocxDocument, text: str) -> None:
+    """One short paragraph that holds the document's citations, so sentences need none."""
+    heading(doc, "The law")
+    para(doc, text)
+
+
 def field(paragraph: Paragraph, instruction: str, size: float) -> None:
     """A simple field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
     fld = OxmlElement("w:fldSimple")
@@ -523,25 +536,24 @@ def decision_letter() -> None:
     para(doc, "{{ line }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if decision.made %}")
-    para(doc, "We made this decision on {{ decision.made }}. This letter was sent on "
+    para(doc, "We made this decision on {{ decision.made }}. We sent this letter on "
               "{{ letter.date }}.")
     tag(doc, "{%p else %}")
-    para(doc, "This letter was sent on {{ letter.date }}.")
+    para(doc, "We sent this letter on {{ letter.date }}.")
     tag(doc, "{%p endif %}")
 
     heading(doc, "Why we made this decision")
     bullets(doc, "reason in decision.reasons", "{{ reason }}")
     tag(doc, "{%p if decision.evidence %}")
-    para(doc, "We considered this information:", keep_next=True)
+    para(doc, "We looked at this information:", keep_next=True)
     bullets(doc, "item in decision.evidence", "{{ item }}")
     tag(doc, "{%p endif %}")
-    para(doc, "We made this decision under {{ decision.legal_basis }}.", size=10)
 
     heading(doc, "What happens next")
     bullets(doc, "step in decision.next_steps", "{{ step }}")
     para(doc, "If you would like to talk about this decision, please contact "
-              "{{ officer.name }}. Meeting us, or asking us to look at the decision again, "
-              "does not stop the time limits below.")
+              "{{ officer.name }}. You can meet us, or ask us to look at the decision again. "
+              "But this does not stop the time limits below.")
 
     heading(doc, "Key dates")
     table = doc.add_table(rows=4, cols=2)
@@ -571,67 +583,73 @@ def decision_letter() -> None:
 
     heading(doc, "If you disagree: your right to appeal")
     para(doc, "You have the right to appeal to the First-tier Tribunal (Special Educational "
-              "Needs and Disability) against {{ decision.appeal_about }}. You appeal to the "
-              "Tribunal, not to us. Use form {{ decision.appeal_form }} from "
-              "www.gov.uk/appeal-ehc-plan-decision and send a copy of this letter with it.")
-    para(doc, "The Tribunal must receive your appeal within 2 months after the date this "
-              "letter was sent, which is by {{ deadlines.appeal.date }} at 5pm, or within one "
-              "month from the date of issue of your mediation certificate, if that date is "
-              "later (Tribunal Procedure Rules 2008, rules 12 and 20).")
+              "Needs and Disability). The Tribunal is an independent court. It decides appeals "
+              "about special educational needs. You can appeal against "
+              "{{ decision.appeal_about }}.")
+    para(doc, "You appeal to the Tribunal, not to us. Use form {{ decision.appeal_form }} from "
+              "www.gov.uk/appeal-ehc-plan-decision. Send a copy of this letter with it.")
+    para(doc, "The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}. This "
+              "is 2 months after we sent this letter. You may have longer if you get a "
+              "mediation certificate. Then you have one month from the date it was issued, if "
+              "that is later.")
     tag(doc, "{%p if decision.health_and_social_care %}")
     para(doc, "The Tribunal can also make recommendations about the health and social care "
-              "needs and provision in an EHC plan.")
+              "parts of an EHC plan.")
     tag(doc, "{%p endif %}")
 
     heading(doc, "Mediation")
-    para(doc, "You have the right to ask for mediation about this decision (Children and "
-              "Families Act 2014, sections 53 and 54). Mediation is a meeting, run by an "
-              "independent mediator, where you and we try to reach an agreement. It is your "
-              "choice: you do not have to take part in mediation.")
+    para(doc, "You can ask for mediation about this decision. Mediation is a meeting where you "
+              "and we try to agree. An independent mediator runs it. It is your choice. You do "
+              "not have to take part.")
     rich(doc, ("Before you can appeal, you must contact the mediation adviser and get a "
-               "mediation certificate", True),
-         (" (Children and Families Act 2014, section 55). You will get a certificate whether "
-          "or not you decide to go to mediation.", False))
+               "mediation certificate.", True),
+         (" This is a form from the adviser that you send with your appeal. You get one "
+          "whether or not you choose mediation.", False))
     tag(doc, "{%p if decision.plan_contents %}")
-    para(doc, "If your appeal is only about the school or other institution named in Section I "
-              "of the plan, the type of school, or that no school is named, you do not need a "
-              "certificate first. You can still ask for mediation.")
+    para(doc, "You do not need a certificate if your appeal is only about Section I of the "
+              "plan. That is the school or type of school it names, or that it names none. You "
+              "can still ask for mediation.")
     tag(doc, "{%p endif %}")
-    rich(doc, ("Contact the mediation adviser by {{ deadlines.adviser_contact.date }}", True),
-         (", which is 2 months after this letter was sent (SEND Regulations 2014, "
-          "regulation 33). Tell them that you wish to appeal and whether you would like "
-          "mediation.", False))
+    rich(doc, ("Contact the mediation adviser by {{ deadlines.adviser_contact.date }}.", True),
+         (" That is 2 months after we sent this letter. Tell them that you want to appeal, and "
+          "whether you would like mediation.", False))
     key_value_table(doc, [
         ("Mediation adviser", "{{ adviser.name }}, {{ mediation_service.name }}"),
         ("Telephone", "{{ adviser.phone }}"),
         ("Email", "{{ adviser.email }}"),
         ("Website", "{{ mediation_service.website }}"),
     ])
-    para(doc, "If you decide you want mediation, please tell us:", keep_next=True)
-    for item in ("that you wish to go to mediation;",
-                 "which issues you want to talk about at mediation; and",
-                 "if the issues include health care provision (or its absence), which health "
-                 "care provision you would like."):
-        # Keep the list with "Please send this to…", which refers to it.
-        para(doc, item, style="List Bullet", keep_next=True)
+    para(doc, "If you want mediation, please tell us:", keep_next=True)
+    # Reg 32(e)(iii): the health limb only where a plan exists (RULES.md, third check).
+    # Keep the list with "Please send this to…", which refers to it.
+    para(doc, "that you want mediation;", style="List Bullet", keep_next=True)
+    para(doc, "which issues you want to talk about{% if decision.has_plan %}; and"
+              "{% else %}.{% endif %}", style="List Bullet", keep_next=True)
+    tag(doc, "{%p if decision.has_plan %}")
+    para(doc, "which health care you would like, if an issue is about the health care in the "
+              "plan (or its absence).", style="List Bullet", keep_next=True)
+    tag(doc, "{%p endif %}")
     para(doc, "Please send this to {{ la_mediation_contact.name }}, "
-              "{{ la_mediation_contact.job_title }}, on {{ la_mediation_contact.phone }} or "
-              "{{ la_mediation_contact.email }}. We will then arrange mediation within 30 days "
-              "(SEND Regulations 2014, regulation 32).")
-    para(doc, "Going to mediation, or deciding not to, does not affect your right to appeal to "
-              "the Tribunal. Nobody should put you under pressure to choose mediation.")
+              "{{ la_mediation_contact.job_title }}. Phone {{ la_mediation_contact.phone }} or "
+              "email {{ la_mediation_contact.email }}.")
+    para(doc, "We must then arrange mediation within 30 days of you telling us that you want "
+              "it.{% if decision.has_plan %} If your only issues are about health care, the "
+              "integrated care board (ICB) arranges it instead. The ICB is the NHS body that "
+              "plans local health care.{% endif %}")
+    para(doc, "Going to mediation, or choosing not to, does not affect your right to appeal. "
+              "Nobody should put you under pressure to choose mediation.")
 
     heading(doc, "Independent advice and support")
-    para(doc, "{{ sendiass.name }} gives free, impartial and confidential information, advice "
-              "and support about special educational needs and disability: telephone "
-              "{{ sendiass.phone }}, email {{ sendiass.email }}, website {{ sendiass.website }}.")
-    para(doc, "Our disagreement resolution service is independent of us and free to use: "
-              "{{ disagreement_resolution.name }}, telephone {{ disagreement_resolution.phone }}, "
-              "email {{ disagreement_resolution.email }}, website "
-              "{{ disagreement_resolution.website }}.")
+    para(doc, "{{ sendiass.name }} gives free and confidential advice about special "
+              "educational needs. It does not take sides. Phone {{ sendiass.phone }}, email "
+              "{{ sendiass.email }} or visit {{ sendiass.website }}.")
+    para(doc, "Our disagreement resolution service is free to use. It is independent of us. "
+              "Contact {{ disagreement_resolution.name }}: phone "
+              "{{ disagreement_resolution.phone }}, email {{ disagreement_resolution.email }} or "
+              "visit {{ disagreement_resolution.website }}.")
 
     heading(doc, "Contact us")
-    para(doc, "If you have any questions about this letter, please contact {{ officer.name }} "
+    para(doc, "If you have any questions about this letter, please contact {{ officer.short }} "
               "on {{ officer.phone }} or at {{ officer.email }}.")
 
     # The signature block stays on one page: sign-off, name, title and "on behalf of".
@@ -646,6 +664,12 @@ def decision_letter() -> None:
     tag(doc, "{%p if cc %}")
     para(doc, "cc: {{ cc|join('; ') }}", size=10)
     tag(doc, "{%p endif %}")
+    the_law(doc, "We made this decision under {{ decision.legal_basis }}. Appeals: "
+                 + HESC_RULES + ", rules 12 and 20. Mediation and the mediation certificate: "
+                 "Children and Families Act 2014, sections 53 to 55. Contacting the mediation "
+                 "adviser within 2 months: SEND Regulations 2014, regulation 33. Arranging "
+                 "mediation within 30 days{% if decision.has_plan %}, and by the ICB where only "
+                 "health care is in dispute{% endif %}: " + MEDIATION_PART + ".")
     save(doc, "decision-letter")
 
 
@@ -678,16 +702,20 @@ def date_of_issue_box(doc: DocxDocument) -> None:
 def appeal_meaning(doc: DocxDocument) -> None:
     heading(doc, "What this certificate means")
     para(doc, "You can now appeal to the First-tier Tribunal (Special Educational Needs and "
-              "Disability). Send a copy of this certificate with your appeal form, and give its "
-              "date of issue where the form asks for the date on your mediation certificate.")
-    rich(doc, ("The Tribunal must receive your appeal by 5pm on {{ deadlines.appeal.date }}.",
+              "Disability). Send a copy of this certificate with your appeal form. The form "
+              "asks for the date on your mediation certificate: give the date of issue above.")
+    rich(doc, ("The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}.",
                True),
-         (" This is the later of 2 months after the decision letter was sent "
-          "({{ decision.letter_sent }}) and one month from the date of issue of this "
-          "certificate, adjusted as the Tribunal's rules require (Tribunal Procedure Rules "
-          "2008, rules 12 and 20). Only the Tribunal decides whether an appeal is in time.",
-          False))
+         (" We take the later of two dates: 2 months after the decision letter was sent "
+          "({{ decision.letter_sent }}), and one month after this certificate was issued. The "
+          "Tribunal's rules can move that date, for example off a weekend. Only the Tribunal "
+          "decides whether an appeal is in time.", False))
     case_notes_block(doc)
+
+
+def certificate_law(doc: DocxDocument, section: str) -> None:
+    the_law(doc, f"The certificate: Children and Families Act 2014, {section}. The dates for "
+                 "appealing: " + HESC_RULES + ", rules 12 and 20.")
 
 
 def signature(doc: DocxDocument, who: str, role: str) -> None:
@@ -724,22 +752,23 @@ def decline_certificate() -> None:
         ("Contacted the mediation adviser", "{{ certificate.contacted_adviser }}"),
     ])
     tag(doc, "{%p if certificate.variant == 'declined' %}")
-    para(doc, "{{ recipient.name }} received information and advice about mediation. On "
-              "{{ certificate.declined_on }} they told the mediation adviser that they do not "
-              "wish to go to mediation. Choosing not to go to mediation does not affect the "
-              "right to appeal.")
+    para(doc, "You had information and advice about mediation. On "
+              "{{ certificate.declined_on }} you told the mediation adviser that you do not "
+              "want mediation. Choosing not to go to mediation does not affect your right to "
+              "appeal.")
     tag(doc, "{%p else %}")
-    para(doc, "{{ recipient.name }} told {{ la.name }} on {{ certificate.mediation_requested }} "
-              "that they wished to go to mediation. On {{ certificate.la_told_adviser }} the "
-              "local authority told the mediation adviser that mediation could not be arranged "
-              "within 30 days.")
+    para(doc, "On {{ certificate.mediation_requested }} you told {{ la.name }} that you wanted "
+              "mediation. On {{ certificate.la_told_adviser }} the council told the mediation "
+              "adviser that it could not arrange mediation within 30 days.")
     boxed(doc, [("Mediation may still take place, but your appeal deadline does not wait for "
-                 "it. The dates below run from the date of issue of this certificate.", True)],
+                 "it. The deadline runs from the date this certificate was issued.", True)],
           fill="FFF4E5")
     tag(doc, "{%p endif %}")
     date_of_issue_box(doc)
     appeal_meaning(doc)
     signature(doc, "{{ adviser.name }}", "{{ adviser.job_title }}")
+    certificate_law(doc, "section 55(4){% if certificate.variant != 'declined' %}, and "
+                         + MEDIATION_PART + "{% endif %}")
     save(doc, "decline-certificate")
 
 
@@ -776,16 +805,27 @@ def mediation_certificate() -> None:
     no_split_rows(table, header=True)
     para(doc, space_after=2)
     tag(doc, "{%p if certificate.agreement_ref %}")
-    para(doc, "The matters agreed are set out in the record of agreement "
-              "{{ certificate.agreement_ref }}. Issues that were not resolved, or only partly "
-              "resolved, can still be appealed with this certificate.")
-    tag(doc, "{%p else %}")
-    para(doc, "Issues that were not resolved, or only partly resolved, can be appealed with "
-              "this certificate.")
+    para(doc, "The record of agreement {{ certificate.agreement_ref }} sets out what was agreed.")
+    tag(doc, "{%p endif %}")
+    # Health and social care issues are appealable only alongside B, F or I (issue 12 item 12).
+    tag(doc, "{%p if appealable_issues %}")
+    para(doc, "You can appeal to the Tribunal about these issues, which were not fully "
+              "resolved:", keep_next=True)
+    bullets(doc, "item in appealable_issues", "{{ item }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if care_issues %}")
+    para(doc, "These health or social care issues were not fully resolved:", keep_next=True)
+    bullets(doc, "item in care_issues", "{{ item }}")
+    para(doc, "You cannot appeal about them on their own. The Tribunal can look at them only if "
+              "you also appeal about Section B, F or I of the plan. It can then make "
+              "recommendations about them.")
     tag(doc, "{%p endif %}")
     date_of_issue_box(doc)
     appeal_meaning(doc)
-    signature(doc, "{{ certificate.mediator }}", "Mediator")
+    signature(doc, "{{ certificate.issuer_name }}", "{{ certificate.issuer_role }}")
+    certificate_law(doc, "section 55(5), and " + MEDIATION_PART + ". Health and social care "
+                         "recommendations: the Tribunal's extended powers, which apply only with "
+                         "an appeal about Sections B, F or I")
     save(doc, "mediation-certificate")
 
 
@@ -841,53 +881,71 @@ def agreement_record() -> None:
     set_widths(table, [1.1, 6.4, 3.0, 2.6, 3.5])
     no_split_rows(table, header=True)
     para(doc, space_after=2)
-    para(doc, "Actions that could be appealed must be done within the periods that apply to "
-              "Tribunal orders (regulation 44), as if this agreement were an order of the "
-              "Tribunal; other actions within 2 weeks of the date of this agreement, unless a "
-              "different timescale was agreed in writing (regulation 42).", size=10)
+    para(doc, "Some actions are about things you could appeal. These must be done in the time "
+              "the Tribunal would allow if it had ordered them. Other actions must be done "
+              "within 2 weeks of this agreement, unless a different date was agreed in writing.")
     tag(doc, "{%p if not agreement.la_is_party %}")
     para(doc, "{{ agreement.icb }} must tell {{ la.name }} about this agreement by "
-              "{{ agreement.icb_notice_by }} (regulation 42(4)).", bold=True)
+              "{{ agreement.icb_notice_by }}.", bold=True)
     tag(doc, "{%p endif %}")
 
     case_notes_block(doc)
     heading(doc, "Matters not agreed")
     tag(doc, "{%p if not_agreed %}")
     bullets(doc, "item in not_agreed", "{{ item }}")
-    para(doc, "These matters can still be appealed to the Tribunal with the mediation "
-              "certificate.")
+    para(doc, "You can still appeal to the Tribunal about these matters, with the mediation "
+              "certificate.{% if decision.has_plan %} A health or social care matter can go to "
+              "the Tribunal only with an appeal about Section B, F or I of the plan.{% endif %}")
     tag(doc, "{%p else %}")
     para(doc, "All the issues mediated were agreed.")
     tag(doc, "{%p endif %}")
 
     heading(doc, "If an agreed action is not done in time")
-    para(doc, "Write to whoever agreed to do it, quoting this agreement, the action and its "
-              "deadline. If that does not work: for an action of {{ la.name }}, use its "
-              "complaints procedure and then the Local Government and Social Care Ombudsman; "
-              "for an action of the ICB, use the NHS complaints procedure and then the "
-              "Parliamentary and Health Service Ombudsman. {{ sendiass.name }} "
-              "({{ sendiass.phone }}) can help.")
+    para(doc, "Write to whoever agreed to do it. Give this agreement, the action and its "
+              "deadline. If that does not work, complain:")
+    tag(doc, "{%p if agreement.la_is_party %}")
+    para(doc, "about an action of {{ la.name }}: use its complaints procedure, then the Local "
+              "Government and Social Care Ombudsman;", style="List Bullet")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if agreement.icb %}")
+    para(doc, "about an action of {{ agreement.icb }}: use the NHS complaints procedure, then "
+              "the Parliamentary and Health Service Ombudsman.", style="List Bullet")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ sendiass.name }} can help. Phone {{ sendiass.phone }}.")
 
     heading(doc, "Signatures")
-    sig = doc.add_table(rows=5, cols=3)
+    # A party that is not a party to the agreement gets no row (issue 12 item 10): the LA and
+    # the ICB rows sit inside {%tr if %} rows, which docxtpl removes with the tags.
+    rows: list[tuple[str, str] | str] = [
+        ("Parent or young person", "{{ recipient.name }}"),
+        "{%tr if agreement.la_is_party %}",
+        ("{{ la.name }}", "{{ la_signatory }}"),
+        "{%tr endif %}",
+        "{%tr if agreement.icb %}",
+        ("{{ agreement.icb }}", "{{ agreement.icb_signatory }}"),
+        "{%tr endif %}",
+        ("{{ mediation_service.name }}", "{{ agreement.mediator }}, mediator"),
+    ]
+    sig = doc.add_table(rows=1 + len(rows), cols=3)
     set_borders(sig)
     for cell, text in zip(sig.rows[0].cells, ("Signed for", "Name and role", "Signature and date"),
                           strict=True):
         cell_text(cell, text, bold=True, size=10)
         set_cell_shading(cell, GREY)
-    parties = [
-        ("Parent or young person", "{{ recipient.name }}"),
-        ("{{ la.name }}", "{{ officer.name }}, {{ officer.job_title }}"),
-        ("{% if agreement.icb %}{{ agreement.icb }}{% else %}ICB (not a party){% endif %}",
-         "{{ agreement.icb_signatory }}"),
-        ("{{ mediation_service.name }}", "{{ agreement.mediator }}, mediator"),
-    ]
-    for row, (party, person) in zip(sig.rows[1:], parties, strict=True):
-        cell_text(row.cells[0], party, size=10)
-        cell_text(row.cells[1], person, size=10)
+    for row, content in zip(sig.rows[1:], rows, strict=True):
+        if isinstance(content, str):
+            cell_text(row.cells[0], content)
+            continue
+        cell_text(row.cells[0], content[0], size=10)
+        cell_text(row.cells[1], content[1], size=10)
         row.height = Cm(1.4)
     set_widths(sig, [5.2, 6.2, 5.2])
     keep_together(sig, header=True)
+    the_law(doc, "Special Educational Needs and Disability Regulations 2014, regulation 42. "
+                 "Actions that could be appealed: regulation 42(2), with the periods for "
+                 "Tribunal orders in regulation 44. Other actions: 2 weeks, regulation 42(3). "
+                 "A date agreed in writing: regulation 42(5). The ICB telling the council: "
+                 "regulation 42(4).")
     save(doc, "agreement-record")
 
 
@@ -903,9 +961,6 @@ ADVOCATE_LETTERHEAD = [
     ("{{ advocate.address|join(', ') }}", False, 9),
     ("Telephone {{ advocate.phone }}  ·  {{ advocate.email }}", False, 9),
 ]
-MEDIATION_PART = "SEND Regulations 2014, Part 2 (Mediation, regs 32-42)"
-
-
 def advocate_letter_start(doc: DocxDocument) -> None:
     """Letterhead, addressee(s), email line, date, FAO, salutation, subject, who writes."""
     section = doc.sections[0]
@@ -928,10 +983,10 @@ def advocate_letter_start(doc: DocxDocument) -> None:
     tag(doc, "{%p endif %}")
     para(doc, "{{ salutation }}")
     heading(doc, "{{ subject }}", level=1)
-    para(doc, "I am {{ advocate.name }}, {{ advocate.role }} at {{ advocate.organisation }}, and I "
-              "am writing on behalf of {{ client.described }}. I act with the written consent of "
-              "{{ client.name }}, given on {{ client.consent_given }} (copy enclosed). Please reply "
-              "to me at {{ advocate.email }}.")
+    para(doc, "I am {{ advocate.name }}, {{ advocate.role }} at {{ advocate.organisation }}. I am "
+              "writing for {{ client.described }}. {{ client.short }} gave me written consent to "
+              "act on {{ client.consent_given }}, and a copy is enclosed. Please reply to me at "
+              "{{ advocate.email }}.")
 
 
 def chronology(doc: DocxDocument) -> None:
@@ -983,29 +1038,26 @@ def mediation_request() -> None:
     chronology(doc)
 
     heading(doc, "Request for mediation")
-    para(doc, "{{ client.name }} wishes to go to mediation about {{ la_name }}'s "
-              "{{ decision_title }}, sent on {{ decision.letter_sent }} (Children and Families "
-              "Act 2014, sections 53 and 54). The mediation issues are:", keep_next=True)
+    para(doc, "{{ client.short }} wants to go to mediation about {{ la_name }}'s "
+              "{{ decision_title }}, sent on {{ decision.letter_sent }}. The issues for "
+              "mediation are:", keep_next=True)
     numbered(doc, "issue in issues", "{{ issue }}")
     tag(doc, "{%p if health_provision %}")
-    para(doc, "The issues include health care provision. {{ client.name }} would like this "
-              "health care provision:", keep_next=True)
+    para(doc, "The issues include health care provision in the EHC plan. {{ client.short }} "
+              "would like this health care provision:", keep_next=True)
     bullets(doc, "item in health_provision", "{{ item }}")
     tag(doc, "{%p endif %}")
 
     heading(doc, "What the law requires")
     rich(doc, ("{{ la_name }} must arrange mediation within 30 days of being told that "
-               "{{ client.name }} wishes to go to mediation: by {{ deadlines.arrange_by.date }}.",
-               True),
-         (" ({{ deadlines.arrange_by.citation }}.) The person who attends for {{ la_name }} must "
-          "be able to make decisions about the issues (SEND Code of Practice, chapter 11).",
-          False))
+               "{{ client.short }} wants it. That is by {{ deadlines.arrange_by.date }}.", True),
+         (" The person who comes to mediation for {{ la_name }} must be able to make "
+          "decisions about the issues.", False))
     tag(doc, "{%p if health_provision %}")
-    rich(doc, ("Because the issues include health care provision, {{ la_name }} must tell each "
-               "integrated care board (ICB) concerned what the mediation issues are and what "
-               "health care provision is wanted within 3 working days: by "
-               "{{ deadlines.icb_notice.date }}.", True),
-         (" ({{ deadlines.icb_notice.citation }}.)", False))
+    rich(doc, ("The issues include health care provision. So {{ la_name }} must tell each "
+               "integrated care board (ICB) concerned by {{ deadlines.icb_notice.date }}.", True),
+         (" That is 3 working days. It must tell the ICB what the issues are and what health "
+          "care is wanted.", False))
     tag(doc, "{%p endif %}")
 
     heading(doc, "What we ask you to do")
@@ -1015,23 +1067,29 @@ def mediation_request() -> None:
     para(doc, "tell the ICB by {{ deadlines.icb_notice.date }}, and let me know when you have;",
          style="List Bullet")
     tag(doc, "{%p endif %}")
-    para(doc, "arrange mediation by {{ deadlines.arrange_by.date }}, and tell {{ client.name }} "
-              "and me the date, time and place at least 5 working days before it, unless "
-              "{{ client.name }} agrees to less notice; and", style="List Bullet")
-    para(doc, "send your replies to me, copied to {{ client.name }}.", style="List Bullet")
-    para(doc, "If mediation cannot be arranged by {{ deadlines.arrange_by.date }}, please tell "
-              "the mediation adviser, {{ adviser.described }}, straight away, so that they can "
-              "issue a mediation certificate and the appeal is not delayed. If we have not heard "
-              "from you by then, we will ask the adviser for the certificate ourselves.")
+    para(doc, "arrange mediation by {{ deadlines.arrange_by.date }};", style="List Bullet")
+    para(doc, "tell {{ client.short }} and me the date, time and place at least 5 working days "
+              "before, unless {{ client.short }} agrees to less notice; and", style="List Bullet")
+    para(doc, "send your replies to me, copied to {{ client.short }}.", style="List Bullet")
+    para(doc, "You may not be able to arrange mediation by {{ deadlines.arrange_by.date }}. If "
+              "so, please tell the mediation adviser, {{ adviser.described }}, straight away. "
+              "The adviser can then issue a mediation certificate, so the appeal is not "
+              "delayed. If we have not heard from you by then, we will ask the adviser for the "
+              "certificate ourselves.")
 
     heading(doc, "Appeal rights reserved")
-    para(doc, "{{ client.name }} reserves the right to appeal to the First-tier Tribunal (Special "
-              "Educational Needs and Disability); mediation does not affect that right. The "
-              "Tribunal must receive an appeal by 5pm on {{ deadlines.appeal.date }}, or within one "
-              "month from the date of issue of the mediation certificate if that is later "
-              "(Tribunal Procedure Rules 2008, rules 12 and 20).")
+    para(doc, "{{ client.short }} keeps the right to appeal to the First-tier Tribunal (Special "
+              "Educational Needs and Disability). Mediation does not affect that right. The "
+              "Tribunal must get an appeal by 5pm on {{ deadlines.appeal.date }}. Once a "
+              "mediation certificate is issued, the time runs to one month after its date of "
+              "issue, if that is later.")
     key_dates_table(doc)
     advocate_sign_off(doc)
+    the_law(doc, "Mediation: Children and Families Act 2014, sections 53 and 54. Arranging "
+                 "mediation in 30 days: {{ deadlines.arrange_by.citation }}.{% if health_provision "
+                 "%} Telling the ICB in 3 working days: {{ deadlines.icb_notice.citation }}."
+                 "{% endif %} Who attends: SEND Code of Practice, chapter 11. Appeals: "
+                 + HESC_RULES + ", rules 12 and 20.")
     save(doc, "mediation-request")
 
 
@@ -1041,21 +1099,18 @@ def certificate_request() -> None:
     chronology(doc)
 
     heading(doc, "Request for a mediation certificate")
-    para(doc, "{{ client.name }} has had information about mediation, wishes to appeal to the "
-              "First-tier Tribunal (Special Educational Needs and Disability) against "
-              "{{ la_name }}'s {{ decision_title }}, sent on {{ decision.letter_sent }}"
-              "{% if decision.la_reference %} (reference {{ decision.la_reference }}){% endif %}, "
-              "and does not wish to go to mediation.")
-    rich(doc, ("Please issue a mediation certificate under section 55(4) of the Children and "
-               "Families Act 2014.", True),
+    para(doc, "{{ client.short }} has had information about mediation. {{ client.short }} wants "
+              "to appeal to the First-tier Tribunal (Special Educational Needs and Disability) "
+              "against {{ la_name }}'s {{ decision_title }}, sent on {{ decision.letter_sent }}"
+              "{% if decision.la_reference %} (reference {{ decision.la_reference }}){% endif %}. "
+              "{{ client.short }} does not want mediation.")
+    rich(doc, ("Please issue a mediation certificate.", True),
          (" The Tribunal will not accept the appeal without it.", False))
 
     heading(doc, "What the law requires")
-    rich(doc, ("When a parent or young person tells the mediation adviser that they do not wish "
-               "to go to mediation, the adviser must issue the certificate within 3 working days: "
-               "as this letter tells you on {{ letter.date }}, by "
-               "{{ deadlines.certificate_due.date }}.", True),
-         (" ({{ deadlines.certificate_due.citation }}.)", False))
+    rich(doc, ("The adviser must issue the certificate within 3 working days of being told that "
+               "mediation is not wanted. This letter tells you on {{ letter.date }}. So the "
+               "certificate is due by {{ deadlines.certificate_due.date }}.", True))
 
     heading(doc, "What we ask you to do")
     para(doc, "Please:", keep_next=True)
@@ -1065,19 +1120,22 @@ def certificate_request() -> None:
     para(doc, "send it by email to {{ certificate_to }}.", style="List Bullet")
 
     heading(doc, "Why the date matters")
-    para(doc, "If the certificate is issued on the day of this letter, {{ letter.date }}, the "
-              "Tribunal must receive {{ client.name }}'s appeal by 5pm on "
-              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date is "
-              "the later of 2 months after the decision letter was sent and one month from the "
-              "certificate's date of issue, moved where the Tribunal's rules say so (Tribunal "
-              "Procedure Rules 2008, rules 12 and 20). "
-              "Until the certificate is issued, {{ client.name }} cannot appeal: the Tribunal "
+    para(doc, "Say the certificate is issued on the day of this letter, {{ letter.date }}. Then "
+              "the Tribunal must get {{ client.short }}'s appeal by 5pm on "
+              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date "
+              "is the later of 2 months after the decision letter was sent and one month after "
+              "the certificate's date of issue. The Tribunal's rules can move it, for example "
+              "off a weekend.")
+    para(doc, "Until the certificate is issued, {{ client.short }} cannot appeal. The Tribunal "
               "asks for the certificate and its date of issue with the appeal.")
-    para(doc, "If we have not received the certificate by {{ deadlines.certificate_due.date }}, "
-              "we will telephone you and, if it is still not issued, make a formal complaint to "
+    para(doc, "If we have not had the certificate by {{ deadlines.certificate_due.date }}, we "
+              "will phone you. If it is still not issued, we will make a formal complaint to "
               "{{ adviser.organisation }}.")
     key_dates_table(doc)
     advocate_sign_off(doc)
+    the_law(doc, "The certificate: Children and Families Act 2014, section 55(4). Issuing it "
+                 "in 3 working days: {{ deadlines.certificate_due.citation }}. Appeals: "
+                 + HESC_RULES + ", rules 12 and 20.")
     save(doc, "certificate-request")
 
 
@@ -1086,19 +1144,17 @@ def mediation_not_arranged() -> None:
     advocate_letter_start(doc)
     chronology(doc)
     tag(doc, "{%p if issues %}")
-    para(doc, "The mediation issues {{ client.name }} gave were:", keep_next=True)
+    para(doc, "The issues {{ client.short }} gave for mediation were:", keep_next=True)
     numbered(doc, "issue in issues", "{{ issue }}")
     tag(doc, "{%p endif %}")
 
     heading(doc, "What the law requires")
     rich(doc, ("{{ la_name }} had to arrange mediation within 30 days of being told that "
-               "{{ client.name }} wished to go to mediation: by {{ deadlines.arrange_by.date }}. "
-               "That date has passed and mediation has not been arranged.", True),
-         (" ({{ deadlines.arrange_by.citation }}.)", False))
-    para(doc, "When mediation is not arranged within 30 days, the local authority must tell the "
-              "mediation adviser, and the adviser must then issue a mediation certificate within "
-              "3 days (some sources say 3 working days), so that the appeal can go ahead "
-              "(" + MEDIATION_PART + ").")
+               "{{ client.short }} wanted it. That was by {{ deadlines.arrange_by.date }}. That "
+               "date has passed and mediation has not been arranged.", True))
+    para(doc, "When mediation is not arranged in 30 days, the council must tell the mediation "
+              "adviser. The adviser must then issue a mediation certificate within 3 days, so "
+              "that the appeal can go ahead. Some sources say 3 working days.")
 
     heading(doc, "What we ask you to do")
     rich(doc, ("{{ la.organisation }}: ", True),
@@ -1109,22 +1165,25 @@ def mediation_not_arranged() -> None:
           "its date of issue shown clearly, and send it to me at {{ advocate.email }}.", False))
 
     heading(doc, "The appeal")
-    para(doc, "If the certificate is issued on the day of this letter, {{ letter.date }}, the "
-              "Tribunal must receive {{ client.name }}'s appeal by 5pm on "
-              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date is "
-              "the later of 2 months after the decision letter was sent and one month from the "
-              "certificate's date of issue (Tribunal Procedure Rules 2008, rules 12 and 20).")
-    boxed(doc, [("Mediation may still take place later if {{ client.name }} wishes, but the "
+    para(doc, "Say the certificate is issued on the day of this letter, {{ letter.date }}. Then "
+              "the Tribunal must get {{ client.short }}'s appeal by 5pm on "
+              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date "
+              "is the later of 2 months after the decision letter was sent and one month after "
+              "the certificate's date of issue.")
+    boxed(doc, [("Mediation may still take place later if {{ client.short }} wants it. But the "
                  "appeal deadline will not wait for it. That is why the certificate is needed "
                  "now.", True)], fill="FFF4E5")
 
     heading(doc, "If the certificate is not issued")
-    para(doc, "If we do not have the certificate by {{ deadlines.certificate_due.date }}, "
-              "{{ client.name }} will make a formal complaint to {{ la.organisation }} and to "
-              "{{ adviser.organisation }} and, if that does not resolve it, to the Local "
-              "Government and Social Care Ombudsman.")
+    para(doc, "We may not have the certificate by {{ deadlines.certificate_due.date }}. If so, "
+              "{{ client.short }} will make a formal complaint to {{ la.organisation }} and to "
+              "{{ adviser.organisation }}. If that does not resolve it, {{ client.short }} will "
+              "complain to the Local Government and Social Care Ombudsman.")
     key_dates_table(doc)
     advocate_sign_off(doc)
+    the_law(doc, "Arranging mediation in 30 days, and the certificate when it is not arranged: "
+                 + MEDIATION_PART + "; Children and Families Act 2014, section 55. Appeals: "
+                 + HESC_RULES + ", rules 12 and 20.")
     save(doc, "mediation-not-arranged")
 
 
@@ -1134,8 +1193,8 @@ def agreement_chase() -> None:
     chronology(doc)
 
     heading(doc, "What was agreed and is now late")
-    para(doc, "At mediation on {{ agreement.date }}, the actions below were agreed in writing. "
-              "Their deadlines have passed and they have not been done.")
+    para(doc, "At mediation on {{ agreement.date }}, {{ parties }} agreed the actions below in "
+              "writing. Their deadlines have passed and they have not been done.")
     tag(doc, "{%p for a in actions %}")
     rich(doc, ("Action {{ a.number }}: ", True), ("{{ a.action }} ({{ a.who }}).", False),
          space_after=2)
@@ -1148,24 +1207,31 @@ def agreement_chase() -> None:
     tag(doc, "{%p endfor %}")
 
     heading(doc, "What the law requires")
-    para(doc, "{{ law_duty }} Where an agreed action is a "
-              "matter that could have been appealed, it must be done within the time limits that "
-              "apply to Tribunal orders, as if the agreement were an order of the Tribunal (SEND "
-              "Regulations 2014, regulations 42(2) and 44). Anything else must be done within 2 "
-              "weeks of the date of the agreement (regulation 42(3)), unless a different "
-              "timescale was agreed in writing (regulation 42(5)).")
+    para(doc, "{{ law_duty }} Some actions are about things that could have been appealed. "
+              "These must be done in the time the Tribunal would allow for its own orders. "
+              "Anything else must be done within 2 weeks of the agreement. The only exception is "
+              "a different date agreed in writing.")
 
     heading(doc, "What we ask you to do")
     rich(doc, ("Please do what was agreed without further delay, and tell me in writing by "
                "{{ reply_by }} that it has been done, or exactly when it will be done.", True))
 
     heading(doc, "If we do not hear from you")
-    para(doc, "If we have not heard from you by {{ reply_by }}, {{ client.name }} will make a "
-              "formal complaint to {{ la.organisation }} and, if that does not resolve it, to the "
-              "Local Government and Social Care Ombudsman. {{ client.name }} may also take legal "
-              "advice about other remedies, including judicial review.")
+    para(doc, "If we have not heard from you by {{ reply_by }}, {{ client.short }} will "
+              "complain:", keep_next=True)
+    tag(doc, "{%p for route in complaint_routes %}")
+    para(doc, "about {{ route.actions }}, to {{ route.organisation }} through "
+              "{{ route.procedure }}, and then to {{ route.ombudsman }}{{ ';' if not loop.last "
+              "else '.' }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ client.short }} may also take legal advice about other remedies, including "
+              "judicial review.")
     key_dates_table(doc)
     advocate_sign_off(doc)
+    the_law(doc, "Special Educational Needs and Disability Regulations 2014, regulation 42. "
+                 "Actions that could have been appealed: regulation 42(2), with the periods for "
+                 "Tribunal orders in regulation 44. Other actions: 2 weeks, regulation 42(3). A "
+                 "date agreed in writing: regulation 42(5).")
     save(doc, "agreement-chase")
 
 

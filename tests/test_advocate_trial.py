@@ -197,7 +197,7 @@ class TestLetterWording:
         for kind, whose in (("mediation-request", "your"),
                             ("certificate-request", "the council's"),
                             ("mediation-not-arranged", "the council's"),
-                            ("agreement-chase", "your")):
+                            ("agreement-chase", "the council's")):  # to the LA and the ICB
             _, text = _letter(tmp_path, kind, today="2025-06-01")
             assert f"({whose} reference WCC-" in text, kind
             if whose != "your":
@@ -219,7 +219,7 @@ class TestLetterWording:
         """No claim that a delay shortens the time to appeal; until issued, no appeal."""
         _, text = _letter(tmp_path, "certificate-request", today="2024-11-26")
         assert "shortens the time left" not in text
-        assert "Until the certificate is issued, Ms Sadia Khan cannot appeal" in text
+        assert "Until the certificate is issued, Ms Khan cannot appeal" in text
 
     def test_chase_warnings_name_the_action(self, tmp_path: Path) -> None:
         """Each late action's warning says which action it is and who is to do it."""

@@ -42,7 +42,7 @@ FROM_SCRATCH = [
     "30/09/2024",                         # wrong: before the decision letter was sent
     "16 October 2024",
     "Whether an EHC needs assessment is necessary", "The school's evidence", "",
-    "A speech and language therapy assessment", "",
+    # no health care provision question: a refusal to assess has no plan (reg 32(e)(iii))
     "",                                   # case reference: the LA's reference
 ]
 
@@ -76,10 +76,9 @@ class TestFromScratch:
         assert result.exit_code == 0, result.output
         text = docx_text(out / "WCC-EHC-2024-0417-mediation-request.docx")
         assert "by Wednesday 20 November 2024" in text          # 30 days (T12 / T11)
-        assert "by Thursday 24 October 2024" in text            # the ICB within 3 working days
+        assert "ICB" not in text                                # no plan, so no health limb
         assert "5pm on Monday 2 December 2024" in text          # appeal rights reserved
         assert "Whether an EHC needs assessment is necessary" in text
-        assert "A speech and language therapy assessment" in text
         assert "Dear Mr Okafor" in text
 
     def test_wrong_answers_are_explained(self, tmp_path: Path) -> None:
@@ -219,7 +218,6 @@ class TestEachLetter:
 
     @pytest.mark.parametrize(("kind", "today", "dates"), [
         ("mediation-request", "2024-10-21", ["Wednesday 20 November 2024",
-                                             "Thursday 24 October 2024",
                                              "Monday 2 December 2024"]),
         ("certificate-request", "2024-11-26", ["Friday 29 November 2024",
                                                "Thursday 2 January 2025"]),
@@ -255,7 +253,7 @@ class TestEachLetter:
                     "(no mediation)"]
         assert paragraphs[:len(expected)] == expected
         assert paragraphs[len(expected)].startswith("I am Joanna Mensah, Volunteer SEND advocate")
-        assert "with the written consent of Ms Sadia Khan, given on 14 October 2024" in \
+        assert "Ms Khan gave me written consent to act on 14 October 2024" in \
             paragraphs[len(expected)]
 
     def test_chase_explains_each_deadline(self, tmp_path: Path) -> None:
@@ -267,7 +265,7 @@ class TestEachLetter:
         assert "At mediation on 18 March 2025" in text
         assert "Arrange an educational psychologist's observation in class" in text
         assert "2 weeks (14 days) after 18 March 2025 ends on Tuesday 1 April 2025" in text
-        assert "a timescale agreed in writing (reg 42(5))" in text
+        assert "the date agreed in writing" in text
 
     def test_render_needs_no_profile_for_an_advocate_letter(self, tmp_path: Path) -> None:
         """`medocs render` writes an advocate's letter from a complete case without --profile."""
@@ -421,7 +419,6 @@ class TestHostileNames:
                str(tmp_path / "l.docx"), "--ics", str(ics))
         events = list(icalendar.Calendar.from_ical(ics.read_text(encoding="utf-8")).walk("VEVENT"))
         assert [str(e["SUMMARY"]) for e in events] == [
-            f"{self.NAMES['child']}: LA to tell the ICB by",
             f"{self.NAMES['child']}: Mediation to be arranged by",
             f"{self.NAMES['child']}: Appeal to the Tribunal by 5pm",
         ]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from medocs.documents.advocacy import letter_deadlines
 from medocs.documents.kinds import KINDS, data_dir, render_document
 from medocs.drafting.case_toml import dumps_case
-from medocs.drafting.questions import questions_for
+from medocs.drafting.questions import NOT_ASKED, questions_for
 from medocs.drafting.session import (
     ADVOCATE_KINDS,
     collect_case,
@@ -64,7 +64,7 @@ class TestQuestions:
     def test_every_model_field_is_asked(self, kind: str) -> None:
         """Each top-level field of the model is asked, except the optional extras."""
         asked = {q.path[0] for q in questions_for(kind)}
-        assert asked == set(KINDS[kind].model.model_fields) - {"cc", "enclosures", "certificate_to"}
+        assert asked == set(KINDS[kind].model.model_fields) - NOT_ASKED
 
     @pytest.mark.parametrize("kind", ADVOCATE_KINDS)
     def test_every_question_explains_itself(self, kind: str) -> None:
@@ -235,7 +235,7 @@ class TestSeed:
         """A key of another advocate's letter is dropped and named in a note."""
         data, notes = seed_case("certificate-request", _sample("mediation-request"))
         assert "issues" not in data
-        assert notes == ["case file: not used by this letter: health_provision, issues, la"]
+        assert notes == ["case file: not used by this letter: issues, la"]
 
     def test_unknown_key_is_an_error(self) -> None:
         """A key no advocate's letter knows is refused."""
@@ -288,7 +288,8 @@ class TestOutputs:
         case = load_case(SAMPLES / "agreement-chase.toml", kind.model)
         data = render_document(kind, case, None, today=date(2025, 4, 14))
         text = email_text(data, to="a@b.example", subject="Subject line")
-        assert text.startswith("To: a@b.example\nSubject: Subject line\n\nDear Ms Raman\n")
+        assert text.startswith("To: a@b.example\nSubject: Subject line\n\nDear Ms Raman and "
+                               "Dr Adebayo\n")
         assert "Please reply by: Monday 28 April 2025" in text
         assert "Yours sincerely" in text
 

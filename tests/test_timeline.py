@@ -260,8 +260,18 @@ class TestStatutoryDeadline:
         deadline = statutory_deadline("T15", D("2024-03-27"), label="x", trigger="Ended on")
         how = deadline.explanation[1]
         assert "3 working days after 27 March 2024" in how
-        assert "Good Friday on 29 March 2024" in how
-        assert "Easter Monday on 1 April 2024" in how
+        assert "Friday 29 March 2024 is Good Friday, a public holiday, so it does not count." in how
+        assert "Monday 1 April 2024 is Easter Monday, a bank holiday, so it does not count." in how
+
+    def test_good_friday_and_christmas_day_are_not_called_bank_holidays(self) -> None:
+        """Christmas Day and Good Friday are common-law holidays, not bank holidays (issue 12/8)."""
+        for start in ("2024-03-27", "2025-12-23"):
+            how = " ".join(statutory_deadline("T15", D(start), label="x", trigger="y").explanation)
+            assert "a public holiday" in how
+            assert "Good Friday, a bank holiday" not in how
+            assert "Christmas Day, a bank holiday" not in how
+        raw_on_christmas = appeal_deadline(D("2025-10-25"), certificate_issued=D("2025-11-25"))
+        assert not any("Christmas Day, a bank" in step for step in raw_on_christmas.explanation)
 
     def test_thirty_days_explanation(self) -> None:
         """A 30-day period says the start day is not counted."""

@@ -31,6 +31,7 @@ __all__ = [
     "AgreementRecordCase",
     "Attendee",
     "CaseModel",
+    "CaseCouncil",
     "CertificateRequestCase",
     "Child",
     "Client",
@@ -122,6 +123,35 @@ class DecisionKind(StrEnum):
     REFUSE_AMEND = "refuse_amend"
     REFUSE_REASSESSMENT = "refuse_reassessment"
     CEASE_TO_MAINTAIN = "cease_to_maintain"
+
+    @property
+    def has_plan(self) -> bool:
+        """True where an EHC plan exists, so health care provision in it can be an issue.
+
+        Reg 32(e)(iii) concerns health care provision specified in the EHC plan (RULES.md,
+        third check): not a refusal to assess, to issue a plan or to reassess.
+        """
+        return self in _PLAN_KINDS
+
+
+_PLAN_KINDS = frozenset({
+    DecisionKind.FINAL_PLAN, DecisionKind.AMENDED_PLAN, DecisionKind.REFUSE_AMEND,
+    DecisionKind.CEASE_TO_MAINTAIN,
+})
+
+
+class CaseCouncil(_Model):
+    """The council a case is about, named by the case: it overrides the profile's LA.
+
+    A mediation service works with many councils, so a certificate or agreement takes its
+    council from the case (issue 12 item 9).
+    """
+
+    name: Text
+    reference: Text | None = Field(default=None, description="the council's own case reference")
+    signatory: Text | None = Field(
+        default=None, description="who signs an agreement for the council, with their role"
+    )
 
 
 class Child(_Model):
@@ -277,6 +307,7 @@ class DeclineCertificateCase(CaseModel):
     child: Child
     recipient: Recipient
     decision: DecisionRef
+    la: CaseCouncil | None = None
     contacted_adviser: date
     declined_on: date | None = None
     mediation_requested: date | None = None
@@ -317,6 +348,10 @@ class MediatedIssue(_Model):
 
     issue: Text
     outcome: IssueOutcome
+    area: Literal["education", "health", "social_care"] = Field(
+        default="education",
+        description="health or social care issues are appealable only alongside B, F or I",
+    )
 
 
 class MediationCertificateCase(CaseModel):
@@ -326,6 +361,7 @@ class MediationCertificateCase(CaseModel):
     child: Child
     recipient: Recipient
     decision: DecisionRef
+    la: CaseCouncil | None = None
     mediator: Text
     mediation_dates: tuple[date, ...] = Field(min_length=1)
     mediation_format: Text = "in person"
@@ -380,6 +416,21 @@ class Action(_Model):
     agreed_deadline: Annotated[date | None, about(
         "Deadline agreed in writing", "Only if the agreement set its own date for this action "
         "(regulation 42(5)).", date(2025, 4, 11))] = None
+    number: Annotated[int | None, about(
+        "Its number in the record of agreement", "The number the record of agreement gives this "
+        "action, so a letter about it uses the same number.", 3, ge=1, le=999)] = None
+    owed_by: Annotated[Literal["la", "icb"] | None, about(
+        "Which body owes it", "'la' for the council, 'icb' for the integrated care board. Left "
+        "empty, it is read from 'who' (an ICB or NHS name means the ICB).", "icb")] = None
+
+    @property
+    def body(self) -> Literal["la", "icb"]:
+        """Who owes the action: the ICB where 'who' names one (or owed_by says so), else the LA."""
+        if self.owed_by is not None:
+            return self.owed_by
+        who = self.who.lower()
+        icb = "icb" in who.split() or "integrated care board" in who or who.startswith("nhs ")
+        return "icb" if icb else "la"
 
     @model_validator(mode="after")
     def _type_given(self) -> Action:
@@ -403,6 +454,7 @@ class AgreementRecordCase(CaseModel):
     child: Child
     recipient: Recipient
     decision: DecisionRef
+    la: CaseCouncil | None = None
     mediator: Text
     mediation_ended: date
     agreement_date: date
@@ -512,6 +564,17 @@ def _not_before(value: date | None, info: ValidationInfo, *earlier: str) -> date
     return value
 
 
+def _health_needs_plan(value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+    """Refuse health care provision for a decision where no EHC plan exists (reg 32(e)(iii))."""
+    decision = info.data.get("decision")
+    if value and isinstance(decision, DecisionRef) and not decision.kind.has_plan:
+        msg = (f"health care provision can be a mediation issue only where an EHC plan exists "
+               f"(SEND Regulations 2014, reg 32(e)(iii)); a {decision.kind.value} decision has "
+               f"no plan: leave health_provision out")
+        raise ValueError(msg)
+    return value
+
+
 class _AdvocateLetter(CaseModel):
     """What every advocate's letter has: who writes, for whom, about which decision.
 
@@ -561,6 +624,11 @@ class MediationRequestCase(_AdvocateLetter):
     letter_date: LetterDate
     case_ref: CaseRef
 
+    @field_validator("health_provision")
+    @classmethod
+    def _health_only_with_a_plan(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return _health_needs_plan(value, info)
+
 
 class CertificateRequestCase(_AdvocateLetter):
     """To the mediation adviser: no mediation, please issue the certificate (s.55(4), T7)."""
@@ -597,6 +665,11 @@ class MediationNotArrangedCase(_AdvocateLetter):
     letter_date: LetterDate
     case_ref: CaseRef
 
+    @field_validator("health_provision")
+    @classmethod
+    def _health_only_with_a_plan(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return _health_needs_plan(value, info)
+
 
 class AgreementChaseCase(_AdvocateLetter):
     """To the LA: an action agreed at mediation is past its reg 42 deadline."""
@@ -608,6 +681,9 @@ class AgreementChaseCase(_AdvocateLetter):
     }
 
     la: Annotated[Addressee, _LA]
+    icb: Annotated[Addressee | None, about(
+        "The integrated care board (ICB)", "The ICB, when it is a party to the agreement and owes "
+        "an action: the letter then goes to it too.")] = None
     agreement_date: Annotated[date, about(
         "Date of the mediation agreement", "The date of the written agreement reached at mediation "
         "(regulation 42).", date(2025, 3, 18))]
@@ -619,6 +695,15 @@ class AgreementChaseCase(_AdvocateLetter):
     reply_by: Annotated[date | None, about("Reply by", "The date you ask the LA to reply by.",
                                            date(2025, 4, 28))] = None
     case_ref: CaseRef
+
+    @model_validator(mode="after")
+    def _icb_named_when_it_owes(self) -> AgreementChaseCase:
+        owed = [str(a.number or n) for n, a in enumerate(self.actions, 1) if a.body == "icb"]
+        if owed and self.icb is None:
+            msg = (f"icb is required: action {', '.join(owed)} is owed by the ICB, and the "
+                   "letter about it goes to the ICB")
+            raise ValueError(msg)
+        return self
 
 
 def field_problems(exc: ValidationError) -> list[tuple[str, str, str]]:

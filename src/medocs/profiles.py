@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -72,6 +72,10 @@ class MediationService(_Model):
     website: Text
     adviser: Officer
     certificate_prefix: Prefix = "MED"
+    # Who issues a certificate after mediation: sources differ (RULES.md T15), so the service says.
+    certificate_issuer: Literal["mediator", "mediation adviser"] = "mediator"
+    # The councils the service works with; a case names its own (issue 12 item 9).
+    councils: tuple[Text, ...] = ()
 
 
 class Profile(_Model):
@@ -122,7 +126,7 @@ def load_profile(path: Path) -> Profile:
 
 
 def letter_addressees(profile: Profile, *, la_officer: bool = False) -> dict[str, Any]:
-    """The LA and the mediation adviser as an advocate's letter addresses them.
+    """The LA, the mediation adviser (and the ICB) as an advocate's letter addresses them.
 
     Args:
         profile: the organisation profile.
@@ -143,4 +147,9 @@ def letter_addressees(profile: Profile, *, la_officer: bool = False) -> dict[str
                "job_title": service.adviser.job_title,
                "salutation": service.adviser.salutation or service.adviser.name,
                "address": list(service.address), "email": service.adviser.email}
-    return {"la": la_section, "adviser": adviser, "la_name": la.name}
+    found: dict[str, Any] = {"la": la_section, "adviser": adviser, "la_name": la.name}
+    if profile.icb is not None and profile.icb.email:
+        # The ICB, for a letter about an action it owes (issue 12 item 11).
+        found["icb"] = {"organisation": profile.icb.name, "address": list(profile.icb.address),
+                        "email": profile.icb.email}
+    return found

@@ -19,7 +19,7 @@ from medocs.documents.context import (
     deadline_context,
     decision_ref_context,
 )
-from medocs.documents.wording import wording_for
+from medocs.documents.wording import short_name, wording_for
 from medocs.errors import DateInputError
 from medocs.models import (
     Action,
@@ -79,7 +79,7 @@ def _addressee(person: Addressee) -> Context:
 def _greeting(people: list[Addressee]) -> tuple[str, str]:
     """'Dear Mr Okafor' ... 'Yours sincerely', or 'Dear Sir or Madam' ... 'Yours faithfully'."""
     if all(person.name for person in people):
-        names = [person.salutation or person.name or "" for person in people]
+        names = [person.salutation or short_name(person.name or "") for person in people]
         return "Dear " + " and ".join(names), "Yours sincerely"
     return "Dear Sir or Madam", "Yours faithfully"
 
@@ -92,6 +92,7 @@ def _client(case: AdvocateCase) -> Context:
         described = f"{client.name}, the {client.relationship} of {child.name}"
     return {
         "name": client.name,
+        "short": short_name(client.name),
         "is_young_person": client.is_young_person,
         "relationship": client.relationship,
         "consent_given": plain_date(client.consent_given),
@@ -169,6 +170,10 @@ def mediation_request_context(
     health = bool(case.health_provision)
     computed = letter_deadlines(case, today=today)
     deadlines = {key: deadline_context(d) for key, d in computed.items()}
+    # A template may show the ICB date (it does only where health care provision is wanted),
+    # so the context always has it; the letter's own list of deadlines has it only then.
+    deadlines.setdefault("icb_notice", deadline_context(named_deadline(
+        "icb_notice_due", case.letter_date, by_letter=True, today=today)))
     context = _advocate_common(
         case, topic="request for mediation", to=[case.la], la_name=case.la.organisation,
         cc=[f"{_addressee(case.adviser)['described']} (mediation adviser)"],
@@ -319,6 +324,11 @@ def _arrange_by(case: MediationNotArrangedCase) -> Deadline:
     return named_deadline(_arrange_key(bool(case.health_provision)), case.mediation_requested)
 
 
+def _numbered(actions: tuple[Action, ...]) -> list[tuple[int, Action]]:
+    """Each action with the number the record of agreement gives it (else its place)."""
+    return [(action.number or index, action) for index, action in enumerate(actions, start=1)]
+
+
 def _action_deadline(case: AgreementChaseCase, action: Action, today: date | None) -> Deadline:
     return agreement_action_deadline(
         case.agreement_date, appealable=action.appealable,
@@ -329,11 +339,23 @@ def _action_deadline(case: AgreementChaseCase, action: Action, today: date | Non
 
 def _action_basis(action: Action) -> str:
     if action.agreed_deadline is not None:
-        return "a timescale agreed in writing (reg 42(5))"
+        return "the date agreed in writing"
     if action.order_type is not None:
         period = reg44_period(action.order_type.value)
-        return f"{period.words}, as if the agreement were a Tribunal order (reg 42(2) and reg 44)"
-    return "2 weeks from the date of the agreement (reg 42(3))"
+        return f"{period.words}, as for a Tribunal order"
+    return "2 weeks from the date of the agreement"
+
+
+# Where each body's complaints go after its own procedure (LETTERS.md §4 item 7).
+_COMPLAINT_ROUTES = {
+    "la": ("its complaints procedure", "the Local Government and Social Care Ombudsman"),
+    "icb": ("the NHS complaints procedure", "the Parliamentary and Health Service Ombudsman"),
+}
+
+
+def _joined(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def agreement_chase_context(
@@ -348,20 +370,27 @@ def agreement_chase_context(
     if problems:
         raise DateInputError("; ".join(message for _, message in problems))
     reply_by = case.reply_by or case.letter_date + timedelta(days=REPLY_DAYS)
+    # Write to each body that owes a late action: the ICB for health actions (issue 12 item 11).
+    owing = {action.body for action in case.actions}
+    bodies = {"la": case.la, "icb": case.icb}
+    to = [person for key, person in bodies.items() if key in owing and person is not None]
     context = _advocate_common(
         case, topic=f"actions agreed at mediation on {plain_date(case.agreement_date)} not done",
-        to=[case.la], la_name=case.la.organisation, cc=[],
+        to=to, la_name=case.la.organisation, cc=[],
         enclosures=[f"Copy of the mediation agreement of {plain_date(case.agreement_date)}"],
     )
     mediator = f" with {case.mediator} as mediator" if case.mediator else ""
+    parties = _joined([case.client.name, case.la.organisation,
+                       *([case.icb.organisation] if case.icb else [])])
     events = [
         _event(case.decision.letter_sent, context["decision_event"]),
         _event(case.agreement_date, f"Mediation{mediator} ended in a written agreement between "
-                                    f"{case.client.name} and {case.la.organisation}."),
+                                    f"{parties}."),
     ]
     actions = []
     notes: list[str] = []
-    for number, action in enumerate(case.actions, start=1):
+    for index, action in enumerate(case.actions, start=1):
+        number = action.number or index
         deadline = _action_deadline(case, action, today)
         notes += (f"Action {number}: {note}" for note in deadline.notes)
         actions.append({
@@ -379,8 +408,21 @@ def agreement_chase_context(
     law_duty = (f"{responsible[0]} must do what it agreed at mediation." if len(responsible) == 1
                 else f"{', '.join(responsible[:-1])} and {responsible[-1]} must each do what "
                      "they agreed at mediation.")
+    complaint_routes = []
+    for key, person in bodies.items():
+        owed = [str(a["number"]) for a, action in zip(actions, case.actions, strict=True)
+                if action.body == key]
+        if person is None or not owed:
+            continue
+        procedure, ombudsman = _COMPLAINT_ROUTES[key]
+        complaint_routes.append({
+            "organisation": person.organisation, "procedure": procedure, "ombudsman": ombudsman,
+            "actions": ("action " if len(owed) == 1 else "actions ") + _joined(owed),
+        })
     context.update(
         la=_addressee(case.la),
+        parties=parties,
+        complaint_routes=complaint_routes,
         law_duty=law_duty,
         agreement={"date": plain_date(case.agreement_date), "mediator": case.mediator or ""},
         actions=actions,
@@ -445,7 +487,7 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
         return {f"action_{number}": replace(
                     _action_deadline(case, action, today),
                     label=f"Agreed action {number} ({_short(action.action)}, {action.who}) due by")
-                for number, action in enumerate(case.actions, start=1)}
+                for number, action in _numbered(case.actions)}
     msg = f"not an advocate's letter: {type(case).__name__}"
     raise TypeError(msg)
 
@@ -474,7 +516,7 @@ def advocate_letter_problems(case: BaseModel) -> list[tuple[str, str]]:
                 f"{plain_date(arrange.date + timedelta(days=1))} (letter_date is "
                 f"{plain_date(case.letter_date)})")))
     elif isinstance(case, AgreementChaseCase):
-        for number, action in enumerate(case.actions, start=1):
+        for number, action in _numbered(case.actions):
             deadline = _action_deadline(case, action, None)
             if case.letter_date <= deadline.date:
                 problems.append(("letter_date", (

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from medocs.documents.wording import child_words, wording_for
+from medocs.documents.wording import child_words, short_name, wording_for
+from medocs.errors import CaseValidationError
 from medocs.models import (
     AgreementRecordCase,
+    CaseCouncil,
     Child,
     DecisionKind,
     DecisionLetterCase,
@@ -70,14 +72,31 @@ def _contact(contact: Contact | None) -> Context:
 
 
 def _officer(officer: Officer) -> Context:
-    return officer.model_dump()
+    return {**officer.model_dump(), "short": officer.salutation or short_name(officer.name)}
 
 
-def _organisations(profile: Profile) -> Context:
+def _council_name(profile: Profile, council: CaseCouncil | None) -> str:
+    """The council a document names: the case's own, else the profile's LA.
+
+    Raises:
+        CaseValidationError: if the profile lists the councils its service works with and
+            the case names another.
+    """
+    if council is None:
+        return profile.la.name
+    known = profile.mediation_service.councils
+    if known and council.name not in known:
+        msg = (f"la.name: {council.name!r} is not one of the councils in the profile's "
+               f"mediation_service.councils ({'; '.join(known)})")
+        raise CaseValidationError(msg, problems=(("la.name", msg, repr(council.name)),))
+    return council.name
+
+
+def _organisations(profile: Profile, council: CaseCouncil | None = None) -> Context:
     la, service = profile.la, profile.mediation_service
     return {
         "la": {
-            "name": la.name,
+            "name": _council_name(profile, council),
             "service": la.service,
             "address": list(la.address),
             "phone": la.phone,
@@ -137,9 +156,10 @@ def child_context(child: Child) -> Context:
 
 
 def _recipient(recipient: Recipient) -> Context:
-    greeting = recipient.salutation or recipient.name
+    greeting = recipient.salutation or short_name(recipient.name)
     return {
         "name": recipient.name,
+        "short": greeting,
         "salutation": f"Dear {greeting}",
         "address": list(recipient.address),
         "email": recipient.email or "",
@@ -154,6 +174,7 @@ def decision_ref_context(decision: DecisionRef) -> Context:
         "title": words.title,
         "letter_sent": plain_date(decision.letter_sent),
         "la_reference": decision.la_reference or "",
+        "has_plan": decision.kind.has_plan,
     }
 
 
@@ -176,6 +197,13 @@ def _trigger_sentences(case: DecisionLetterCase) -> list[str]:
     if case.decision is DecisionKind.REFUSE_REASSESSMENT:
         words["request_received"] = _REASSESSMENT_REQUEST
     return [words[name].format(day=plain_date(day)) for day, name in events]
+
+
+def _with_council_reference(context: Context, council: CaseCouncil | None) -> Context:
+    """Show the council's reference from the case where the decision gives none."""
+    if council is not None and council.reference and not context["la_reference"]:
+        context["la_reference"] = council.reference
+    return context
 
 
 def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today: date) -> Context:
@@ -214,6 +242,7 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
             "appeal_form": words.appeal_form,
             "plan_contents": words.plan_contents,
             "health_and_social_care": words.health_and_social_care,
+            "has_plan": case.decision.has_plan,
             "cease_date": cease,
         },
         "deadlines": {
@@ -240,11 +269,11 @@ def _certificate_common(
         case.decision.letter_sent, certificate_issued=case.issued_on, today=today
     )
     return {
-        **_organisations(profile),
+        **_organisations(profile, case.la),
         "case_ref": case.case_ref,
         "recipient": _recipient(case.recipient),
         "child": child_context(case.child),
-        "decision": decision_ref_context(case.decision),
+        "decision": _with_council_reference(decision_ref_context(case.decision), case.la),
         "certificate": {
             "number": certificate_number,
             "issued_on": plain_date(case.issued_on),
@@ -300,7 +329,10 @@ def mediation_certificate_context(
     """The context of a certificate under CFA s.55(5), issued after mediation."""
     context = _certificate_common(case, profile, certificate_number, today)
     due = named_deadline("mediation_certificate_due", case.mediation_ended, today=today)
+    issuer = profile.mediation_service.certificate_issuer
     context["certificate"].update(
+        issuer_name=case.mediator if issuer == "mediator" else profile.mediation_service.adviser.name,
+        issuer_role=issuer.capitalize(),
         mediator=case.mediator,
         mediation_dates=", ".join(plain_date(d) for d in sorted(case.mediation_dates)),
         mediation_ended=plain_date(case.mediation_ended),
@@ -308,6 +340,10 @@ def mediation_certificate_context(
         agreement_ref=case.agreement_ref or "",
     )
     context["icb_party"] = case.icb or ""
+    open_issues = [item for item in case.issues if item.outcome is not IssueOutcome.RESOLVED]
+    # Health and social care go to the Tribunal only alongside B, F or I (RULES.md, third check).
+    context["appealable_issues"] = [i.issue for i in open_issues if i.area == "education"]
+    context["care_issues"] = [i.issue for i in open_issues if i.area != "education"]
     context["issues"] = [
         {"issue": item.issue, "outcome": _OUTCOME_WORDS[item.outcome],
          "can_appeal": item.outcome is not IssueOutcome.RESOLVED}
@@ -323,7 +359,8 @@ def agreement_record_context(
     """The context of a record of agreement (reg 42) with each action's deadline."""
     actions = []
     notes: list[str] = []
-    for number, action in enumerate(case.actions, start=1):
+    for index, action in enumerate(case.actions, start=1):
+        number = action.number or index
         deadline = agreement_action_deadline(
             case.agreement_date,
             appealable=action.appealable,
@@ -332,12 +369,12 @@ def agreement_record_context(
             today=today,
         )
         if action.agreed_deadline is not None:
-            basis = "Timescale agreed in writing (reg 42(5))"
+            basis = "The date agreed in writing"
         elif action.order_type is not None:
             period = reg44_period(action.order_type.value)
-            basis = f"{period.words} as if a Tribunal order (reg 44, via reg 42(2))"
+            basis = f"{period.words}, as for a Tribunal order"
         else:
-            basis = "2 weeks from the agreement (reg 42(3))"
+            basis = "2 weeks from the agreement"
         actions.append({
             "number": number,
             "action": action.action,
@@ -354,12 +391,17 @@ def agreement_record_context(
         icb_deadline = named_deadline("agreement_icb_notice_due", case.agreement_date, today=today)
         icb_notice = long_date(icb_deadline.date)
         notes += (f"Telling the local authority: {note}" for note in icb_deadline.notes)
+    if case.la is not None:
+        la_signatory = case.la.signatory or ""
+    else:
+        la_signatory = f"{profile.la.officer.name}, {profile.la.officer.job_title}"
     return {
-        **_organisations(profile),
+        **_organisations(profile, case.la),
         "case_ref": case.case_ref,
         "recipient": _recipient(case.recipient),
         "child": child_context(case.child),
-        "decision": decision_ref_context(case.decision),
+        "decision": _with_council_reference(decision_ref_context(case.decision), case.la),
+        "la_signatory": la_signatory,
         "agreement": {
             "date": plain_date(case.agreement_date),
             "mediation_ended": plain_date(case.mediation_ended),

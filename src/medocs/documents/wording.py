@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from medocs.models import DecisionKind
 
-__all__ = ["DecisionWording", "child_words", "wording_for"]
+__all__ = ["DecisionWording", "child_words", "short_name", "wording_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +27,8 @@ class DecisionWording:
 
 
 _PLAN_CONTENTS_APPEAL = (
-    "the description of {childs} special educational needs (Section B), the special "
-    "educational provision (Section F), and the school or other institution named, or the "
-    "type named, or that none is named (Section I)"
+    "three parts of the plan. These are Section B ({childs} special educational needs), "
+    "Section F (the help to meet them) and Section I (the school named, or that none is named)"
 )
 
 _WORDING: dict[DecisionKind, DecisionWording] = {
@@ -86,8 +85,8 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
         ),
         legal_basis="Children and Families Act 2014 s.44; SEND Regulations 2014 regs 20 and 22",
         appeal_about=(
-            "our decision not to amend the plan, and the plan's description of needs, "
-            "provision and placement as they stand"
+            "our decision not to change the plan. You can also appeal against Sections B, F "
+            "and I of the plan as they stand"
         ),
         appeal_form="SEND35",
         plan_contents=True,
@@ -109,12 +108,14 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
         title="Decision to stop maintaining the EHC plan",
         decision=(
             "We have decided to stop maintaining {childs} education, health and care (EHC) "
-            "plan. We intend the plan to end on {cease_date}. It stays in place, and we will "
-            "keep arranging the provision in it, until the time for appealing has passed and, "
-            "if you appeal, until the Tribunal has decided the appeal (Children and Families "
-            "Act 2014 s.45; Explanatory Notes, paragraph 247)."
+            "plan. We intend the plan to end on {cease_date}. It stays in place until the time "
+            "for appealing has passed. If you appeal, it stays until the Tribunal has decided "
+            "the appeal. Until then, we will keep arranging the provision in it."
         ),
-        legal_basis="Children and Families Act 2014 s.45; SEND Regulations 2014 reg 31",
+        legal_basis=(
+            "Children and Families Act 2014 s.45 and SEND Regulations 2014 reg 31. The plan "
+            "stays in place during an appeal under s.45 (Explanatory Notes, paragraph 247)"
+        ),
         appeal_about="our decision to stop maintaining {childs} EHC plan",
         appeal_form="SEND35",
         plan_contents=False,
@@ -137,3 +138,21 @@ def child_words(name: str, *, is_young_person: bool) -> dict[str, str]:
     if is_young_person:
         return {"child": "you", "childs": "your"}
     return {"child": name, "childs": f"{name}'s" if not name.endswith("s") else f"{name}'"}
+
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "sir",
+                     "dame", "lord", "lady"})
+
+
+def short_name(name: str) -> str:
+    """How a letter names someone after the first full mention, and greets them.
+
+    "Ms Sadia Khan" becomes "Ms Khan" and "Ms Niamh Ó Briain" "Ms Ó Briain" (the title, then
+    everything after the first given name); a name without a title stays whole, because a
+    greeting reads "Dear Sadia Khan", never "Dear Ms Sadia Khan" (issue 14). A case that knows
+    better gives the salutation itself.
+    """
+    parts = name.split()
+    if len(parts) >= 3 and parts[0].lower().rstrip(".") in _TITLES:
+        return " ".join([parts[0], *parts[2:]])
+    return name

@@ -51,7 +51,10 @@ ORDER = {
                         "agreement_date", "mediator", "actions", "reply_by", "case_ref"),
 }
 # Optional extras a case file may give but nobody is asked for.
-NOT_ASKED = frozenset({"cc", "enclosures", "certificate_to"})
+# (An action's number in the record and the body that owes it, and the ICB as addressee, come
+# from a case file; a drafted action takes its place as number and 'who' for the body.)
+NOT_ASKED = frozenset({"cc", "enclosures", "certificate_to", "icb", "actions.number",
+                       "actions.owed_by"})
 # Per-letter fields: a saved case leaves them out, so the next letter asks for its own.
 PER_LETTER = frozenset({"letter_date", "reply_by"})
 
@@ -87,7 +90,17 @@ _CHOICE_WORDS: dict[type[Enum], Callable[[Any], str]] = {
 }
 
 # Questions asked only when an earlier answer in the same section makes them relevant.
+def _decision_has_plan(answers: Mapping[str, Any]) -> bool:
+    """Reg 32(e)(iii): health care provision is a mediation issue only where a plan exists."""
+    kind = (answers.get("decision") or {}).get("kind")
+    try:
+        return DecisionKind(str(kind)).has_plan
+    except ValueError:
+        return True  # not known yet: ask, and let validation decide
+
+
 ASK_IF: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "health_provision": _decision_has_plan,
     "client.relationship": lambda section: not section.get("is_young_person"),
     "actions.order_type": lambda section: bool(section.get("appealable")),
 }
@@ -149,6 +162,8 @@ def _example(value: Any, leaf: Any) -> str:
 def _field_questions(node: Record, prefix: tuple[str, ...], holder: ModelField | None) -> list[Question]:
     questions: list[Question] = []
     for name, field in node.fields.items():
+        if ".".join((*prefix, name)) in NOT_ASKED:
+            continue
         questions += _question((*prefix, name), field, holder)
     return questions
 

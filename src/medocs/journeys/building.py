@@ -109,7 +109,7 @@ def _shared(journey: Journey, name: str, profile: Profile | None) -> dict[str, A
             "agreement_date": events.agreement_date},
         "agreement-chase": {
             **{key: value for key, value in letter.items() if key != "adviser"},
-            "agreement_date": events.agreement_date,
+            "agreement_date": events.agreement_date, "icb": addressees.get("icb"),
             "mediator": mediation.mediator if mediation else None},
     }
     return {key: value for key, value in by_kind[name].items() if value is not None}

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
+
 from medocs.documents.advocacy import advocate_letter_problems
 from medocs.journeys.building import JourneyDocument
 from medocs.journeys.model import Journey
@@ -192,7 +194,8 @@ def _dated_in_order(documents: list[JourneyDocument]) -> Iterator[str]:
                 yield (f"{certificate.name} is issued on {long_date(issued)}, before {request.name} "
                        f"(dated {long_date(asked)}) asked for it")
     # A letter saying a date has passed, dated before it: name the document that set the date.
-    starts = {MediationNotArrangedCase: MediationRequestCase, AgreementChaseCase: AgreementRecordCase}
+    starts: dict[type[BaseModel], type[BaseModel]] = {
+        MediationNotArrangedCase: MediationRequestCase, AgreementChaseCase: AgreementRecordCase}
     for document in documents:
         start = next((_find(documents, model) for letter, model in starts.items()
                       if isinstance(document.case, letter)), None)

@@ -106,7 +106,7 @@ def _happened(journey: Journey, documents: list[JourneyDocument], la_name: str) 
     if events.agreement_date:
         rows.append((events.agreement_date, "The agreement reached at mediation was written down."))
     writer = journey.advocate.name if journey.advocate else "Your advocate"
-    letters = {
+    letters: dict[Any, str] = {
         MediationNotArrangedCase: "wrote to say mediation was not arranged within 30 days.",
         AgreementChaseCase: "wrote to the council about agreed actions that are late.",
     }

@@ -91,13 +91,20 @@ class Deadline:
         }
 
 
+# Christmas Day and Good Friday are common-law holidays, not bank holidays under the Banking
+# and Financial Dealings Act 1971; working-day definitions list them separately (RULES.md).
+_COMMON_LAW_HOLIDAYS = frozenset({"Christmas Day", "Good Friday"})
+
+
 def _why_not_working(day: date) -> str:
-    """'is a Sunday' or 'is Easter Monday, a bank holiday'."""
+    """'is a Sunday', 'is Easter Monday, a bank holiday' or 'is Good Friday, a public holiday'."""
     if day.weekday() >= 5:
         return f"is a {day.strftime('%A')}"
     name = bank_holiday_name(day) or "a holiday"
     if name.endswith(" (observed)"):
         return f"is a bank holiday (the substitute day for {name.removesuffix(' (observed)')})"
+    if name in _COMMON_LAW_HOLIDAYS:
+        return f"is {name}, a public holiday"
     return f"is {name}" if "holiday" in name.lower() else f"is {name}, a bank holiday"
 
 
@@ -125,7 +132,7 @@ def _skipped_holidays(start: date, end: date) -> list[str]:
     day, names = start + timedelta(days=1), []
     while day < end:
         if day.weekday() < 5 and not is_working_day(day):
-            names.append(f"{bank_holiday_name(day)} on {plain_date(day)}")
+            names.append(f"{long_date(day)} {_why_not_working(day)}, so it does not count.")
         day += timedelta(days=1)
     return names
 
@@ -134,6 +141,7 @@ def _period_end(r: Rule, start: date, period_index: int) -> tuple[date, str]:
     """End of a SEND Regulations period and the sentence that explains it."""
     period = r.periods[period_index]
     n, counting = period.amount, period.counting
+    skipped = ""
     if counting is Counting.MONTHS:
         end = add_months(start, n)
         return end, " ".join(_months_step(start, n, end, r.citation))
@@ -145,9 +153,8 @@ def _period_end(r: Rule, start: date, period_index: int) -> tuple[date, str]:
         how = f"{n} weeks ({7 * n} days) after {plain_date(start)}"
     elif counting is Counting.WORKING_DAYS:
         end = add_working_days(start, n)
-        skipped = _skipped_holidays(start, end)
-        skip_text = ", weekends, or " + " and ".join(skipped) if skipped else " or weekends"
-        how = f"{n} working days after {plain_date(start)} (not counting that day{skip_text})"
+        skipped = " ".join(_skipped_holidays(start, end))
+        how = f"{n} working days after {plain_date(start)} (not counting that day or weekends)"
     elif counting is Counting.DAYS_BEGINNING_WITH:
         end = start + timedelta(days=n - 1)
         how = f"{n} days beginning with {plain_date(start)} (that day counts)"
@@ -156,7 +163,10 @@ def _period_end(r: Rule, start: date, period_index: int) -> tuple[date, str]:
     else:
         msg = f"rule {r.id} has no period that medocs can count"
         raise ValueError(msg)
-    return end, f"{how[0].upper()}{how[1:]} ends on {long_date(end)} ({r.citation})."
+    end_text = f"{how[0].upper()}{how[1:]} ends on {long_date(end)} ({r.citation})."
+    if counting is Counting.WORKING_DAYS and skipped:
+        return end, f"{end_text} {skipped}"
+    return end, end_text
 
 
 def _past_warning(final: date, today: date | None, extendable: bool) -> list[str]:
