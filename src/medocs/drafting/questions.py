@@ -218,7 +218,8 @@ def questions_for(kind_name: str) -> list[Question]:
 
 def action_questions() -> list[Question]:
     """The questions about one agreed action (the ``Action`` model)."""
-    return _field_questions(record(Action), (), None)
+    return [question for question in _field_questions(record(Action), (), None)
+            if f"actions.{question.name}" not in NOT_ASKED]
 
 
 def replace_path(question: Question, path: tuple[str, ...]) -> Question:
