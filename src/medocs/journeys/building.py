@@ -19,12 +19,12 @@ from medocs.documents.kinds import DocumentKind, document_kind
 from medocs.errors import CaseValidationError, DateInputError
 from medocs.journeys.model import Journey
 from medocs.loading import validate_case
-from medocs.models import AgreementRecordCase, CaseModel
+from medocs.models import Action, AgreementRecordCase, CaseModel
 from medocs.profiles import Profile, letter_addressees
 from medocs.timeline.dates import parse_date
-from medocs.timeline.deadlines import agreement_action_deadline
+from medocs.timeline.deadlines import Deadline, agreement_action_deadline
 
-__all__ = ["JourneyDocument", "build_documents", "last_dated", "late_actions"]
+__all__ = ["JourneyDocument", "action_deadline", "build_documents", "last_dated", "late_actions"]
 
 
 @dataclass(frozen=True)
@@ -127,17 +127,18 @@ def _own_date(value: object) -> date | None:
         return None
 
 
+def action_deadline(record: AgreementRecordCase, action: Action, today: date | None = None) -> Deadline:
+    """The deadline of one action agreed in ``record`` (reg 42, as the record states it)."""
+    return agreement_action_deadline(
+        record.agreement_date, appealable=action.appealable,
+        order_type=action.order_type.value if action.order_type else None,
+        agreed_deadline=action.agreed_deadline, today=today)
+
+
 def late_actions(record: AgreementRecordCase, on: date) -> list[dict[str, Any]]:
     """The record's agreed actions whose deadline has passed on ``on``, as case data."""
-    late = []
-    for action in record.actions:
-        deadline = agreement_action_deadline(
-            record.agreement_date, appealable=action.appealable,
-            order_type=action.order_type.value if action.order_type else None,
-            agreed_deadline=action.agreed_deadline)
-        if deadline.date < on:
-            late.append(action.model_dump(exclude_none=True))
-    return late
+    return [action.model_dump(exclude_none=True) for action in record.actions
+            if action_deadline(record, action).date < on]
 
 
 def build_documents(journey: Journey, profile: Profile | None, *, where: str

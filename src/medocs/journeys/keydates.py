@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from medocs.documents.kinds import build_context
 from medocs.documents.wording import wording_for
-from medocs.journeys.building import JourneyDocument
+from medocs.journeys.building import JourneyDocument, action_deadline
 from medocs.journeys.model import Journey
 from medocs.models import (
     AgreementChaseCase,
@@ -32,7 +32,7 @@ from medocs.models import (
 )
 from medocs.profiles import Profile
 from medocs.timeline.dates import long_date, plain_date
-from medocs.timeline.deadlines import Deadline, TimelineDates, agreement_action_deadline, compute_timeline
+from medocs.timeline.deadlines import Deadline, TimelineDates, compute_timeline
 
 __all__ = ["KeyDates", "journey_key_dates", "key_dates_docx"]
 
@@ -127,10 +127,7 @@ def _action_deadlines(record: AgreementRecordCase | None, today: date
         return {}
     found = {}
     for number, action in enumerate(record.actions, start=1):
-        deadline = agreement_action_deadline(
-            record.agreement_date, appealable=action.appealable,
-            order_type=action.order_type.value if action.order_type else None,
-            agreed_deadline=action.agreed_deadline, today=today)
+        deadline = action_deadline(record, action, today)
         found[f"agreed_action_{number}"] = (
             replace(deadline, label=f"Agreed action {number} due by ({action.who})"),
             (action.who, f"Do agreed action {number}: {action.action}"))
