@@ -20,6 +20,26 @@ already catch ``ValueError`` or ``OSError`` keep working::
 
 from __future__ import annotations
 
+ECHO_LIMIT = 200  # characters of a bad value that a message or report repeats
+
+
+def capped(text: str, limit: int = ECHO_LIMIT) -> str:
+    """At most ``limit`` characters of a value a message repeats, with how much was left out.
+
+    A cell of a hostile spreadsheet can hold megabytes: a message (and errors.csv) shows its
+    start, never the whole of it.
+
+    Args:
+        text: the value as text.
+        limit: how many characters to keep.
+
+    Returns:
+        ``text`` itself when short enough, else its start and ``… (N more characters)``.
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
 
 class MedocsError(Exception):
     """Base of every error medocs raises on purpose; its message is meant for the user."""

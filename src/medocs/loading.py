@@ -19,7 +19,8 @@ from medocs.errors import CaseValidationError, DateInputError
 from medocs.models import field_problems
 from medocs.timeline.dates import parse_date
 
-__all__ = ["DATE_ERRORS", "load_case", "read_case_data", "text_date_problem", "validate_case"]
+__all__ = ["DATE_ERRORS", "load_case", "parse_json", "read_case_data", "text_date_problem",
+           "validate_case"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _GOT = re.compile(r" \(got .*\)$")
@@ -49,16 +50,51 @@ def read_case_data(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         msg = f"{path}: the case file must be UTF-8 text ({exc.reason} at byte {exc.start})"
         raise CaseValidationError(msg) from exc
-    try:
-        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        kind = "TOML" if suffix == ".toml" else "JSON"
-        msg = f"{path}: not valid {kind} ({exc})"
-        raise CaseValidationError(msg) from exc
+    if suffix == ".json":
+        data = parse_json(text, where=str(path))
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            msg = f"{path}: not valid TOML ({exc})"
+            raise CaseValidationError(msg) from exc
+        except RecursionError as exc:
+            msg = f"{path}: {_TOO_DEEP}"
+            raise CaseValidationError(msg) from exc
     if not isinstance(data, dict):
         msg = f"{path}: a case file must hold one object (got {type(data).__name__})"
         raise CaseValidationError(msg)
     return data
+
+
+_TOO_DEEP = "nested more deeply than any case is (a case is a few levels deep)"
+
+
+def parse_json(text: str, *, where: str) -> Any:
+    """``json.loads``, with every way JSON text can break it as a message naming ``where``.
+
+    Args:
+        text: the JSON text.
+        where: the file (and line) for messages.
+
+    Returns:
+        The value.
+
+    Raises:
+        CaseValidationError: not JSON, nested thousands deep (Python's recursion limit), or an
+            integer longer than Python converts (4,300 digits).
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        raise CaseValidationError(msg) from exc
+    except RecursionError as exc:
+        msg = f"{where}: {_TOO_DEEP}"
+        raise CaseValidationError(msg) from exc
+    except ValueError as exc:  # int('9' * 5000) refuses, since Python 3.11
+        msg = f"{where}: a number of over 4,300 digits; no case holds one"
+        raise CaseValidationError(msg) from exc
 
 
 def validate_case(data: dict[str, Any], model: type[ModelT], *, where: str) -> ModelT:

@@ -6,11 +6,14 @@ rather than a silently missing line in a letter.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from medocs.errors import capped
 from medocs.timeline.order import order_problem
 
 __all__ = [
@@ -69,10 +73,25 @@ def about(title: str, description: str, example: Any = None, **field: Any) -> An
                  examples=None if example is None else [example], **field)
 
 
+# Characters no typed text needs and a .docx (XML 1.0) cannot hold: C0 controls but tab, newline
+# and carriage return; DEL; lone surrogates (half of a character); U+FFFE and U+FFFF.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAK = re.compile("[\t\n\r]")
+
+
+def _one_line(value: str) -> str:
+    """A case reference is one line: it names files and is printed in lists."""
+    if _LINE_BREAK.search(value):
+        msg = "must be one line, without tabs or line breaks"
+        raise ValueError(msg)
+    return value
+
+
 CaseRef = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
     about("Your reference for this case", "A short reference of your own for this family's "
           "case. It names the files written.", "KHAN-2024"),
+    AfterValidator(_one_line),
 ]
 LetterDate = Annotated[date, about(
     "Date of this letter", "The date the letter is sent. Deadlines that start when the LA or the "
@@ -96,8 +115,28 @@ def _check_order(**events: tuple[date | None, str]) -> None:
         raise ValueError(problem)
 
 
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """Refuse a control character where it is typed, naming the field, not at rendering."""
+        for text in _texts(value):
+            bad = _CONTROL_CHARACTER.search(text)
+            if bad:
+                msg = (f"contains the control character U+{ord(bad.group()):04X} at position "
+                       f"{bad.start() + 1}, which a letter cannot show: type the text again without it")
+                raise ValueError(msg)
+        return value
 
 
 class CaseModel(_Model):
@@ -712,7 +751,7 @@ def field_problems(exc: ValidationError) -> list[tuple[str, str, str]]:
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "(whole record)"
         value = error.get("input")
-        found = "" if isinstance(value, dict | list | tuple) else repr(value)
+        found = "" if isinstance(value, dict | list | tuple) else capped(repr(value))
         message = error["msg"].removeprefix("Value error, ")
         problems.append((field, message, found))
     return problems

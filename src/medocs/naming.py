@@ -49,9 +49,21 @@ def file_stem(pattern: str, fields: Mapping[str, str]) -> str:
         empty, not a reserved device name, at most 120 characters.
 
     Raises:
-        MedocsError: if the pattern names an unknown field or gives an empty name.
+        MedocsError: if the pattern is malformed, formats a field (``{case_ref:>9}``), names an
+            unknown field or gives an empty name.
     """
-    names = {name for _, name, _, _ in Formatter().parse(pattern) if name is not None}
+    try:
+        parsed = list(Formatter().parse(pattern))
+    except ValueError as exc:
+        msg = f"--name pattern {pattern!r} is not a pattern ({exc}); write fields as {{case_ref}}"
+        raise MedocsError(msg) from exc
+    shaped = [f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+              for _, name, spec, conversion in parsed if name is not None and (spec or conversion)]
+    if shaped:  # a format spec can fail on text or ask for gigabytes of padding
+        msg = (f"--name pattern {pattern!r}: write each field plainly, such as {{case_ref}}, "
+               f"without ':' or '!' (got {', '.join(shaped)})")
+        raise MedocsError(msg)
+    names = {name for _, name, _, _ in parsed if name is not None}
     unknown = names - set(fields)
     if unknown or any(not name or not name.isidentifier() for name in names):
         msg = (

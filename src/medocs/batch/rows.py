@@ -27,7 +27,7 @@ from typing import IO, Any
 from medocs.batch.columns import RowConverter, batch_columns, cell_text
 from medocs.batch.tables import TableRow, TableStream
 from medocs.documents.kinds import KINDS, DocumentKind
-from medocs.errors import CaseValidationError, MedocsError
+from medocs.errors import CaseValidationError, MedocsError, capped
 from medocs.loading import validate_case
 from medocs.models import CaseModel
 from medocs.naming import name_fields, output_path
@@ -127,7 +127,8 @@ class Row:
         return self.case_at >= 0 and self.target is not None and not self.problems
 
     def fail(self, field_name: str, message: str, found: str = "") -> None:
-        self.problems.append(RowError(self.number, self.case_ref, field_name, message, found))
+        self.problems.append(RowError(self.number, self.case_ref, field_name, capped(message, 1000),
+                                      capped(found)))
 
 
 def _check_header(table: TableStream, converter: RowConverter) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from medocs.errors import CaseValidationError
+from medocs.loading import parse_json
 
 __all__ = [
     "TABLE_SUFFIXES",
@@ -43,6 +43,12 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 # tab and carriage return are on OWASP's list too, since some programs strip them first.
 _MAX_TABLE_BYTES = 200 * 1024 * 1024  # ~100x a national year's worth of rows
 _DELIMITERS = (",", ";", "\t")
+_MAX_ROW_CHARACTERS = 1_000_000  # a case is a few thousand characters; a row 100 times that is not one
+_EXCEL_CELL_CHARACTERS = 32_767  # Excel cannot save a longer cell
+# What an .xlsx may unpack to: its parts in all, and how many times its own size.
+_MAX_XLSX_EXPANDED = 1 << 30
+_MAX_XLSX_RATIO = 100
+_RATIO_FROM = 50 << 20  # small workbooks of repeated values compress well: judge only large ones
 _CHUNK = 1 << 16  # bytes or characters read at a time: a file is never held whole
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
@@ -265,6 +271,11 @@ def _row_cells(columns: Sequence[str], values: Sequence[Any], number: int) -> Ta
     """Pair values with their columns; values under a blank header or past it are problems."""
     cells: dict[str, Any] = {}
     problems: list[CellProblem] = []
+    size = sum(len(value) for value in values if isinstance(value, str))
+    if size > _MAX_ROW_CHARACTERS:
+        return TableRow(number, {}, (CellProblem(
+            "(whole record)", f"the row holds {size:,} characters; a row may hold at most "
+            f"{_MAX_ROW_CHARACTERS:,} (a case is a few thousand)", ""),))
     for index, value in enumerate(values):
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -334,6 +345,7 @@ def _lines(path: Path) -> Iterator[str]:
     """The file's lines as ``str.splitlines`` cuts them, read a chunk at a time."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rest = ""
+        count = 0
         while True:
             try:
                 chunk = handle.read(_CHUNK)
@@ -347,17 +359,18 @@ def _lines(path: Path) -> Iterator[str]:
             rest = pieces.pop()
             for piece in pieces:
                 yield piece.splitlines()[0]
+            count += len(pieces)
+            if len(rest) > _MAX_ROW_CHARACTERS:  # never hold a line of a hostile file whole
+                msg = (f"{path}: line {count + 1} is longer than {_MAX_ROW_CHARACTERS:,} characters; "
+                       "a line holds one case, a few thousand characters at most")
+                raise CaseValidationError(msg)
 
 
 def _read_jsonl(path: Path) -> Iterator[TableRow]:
     for number, line in enumerate(_lines(path), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            msg = f"{path}: line {number}: not valid JSON ({exc.msg} at column {exc.colno})"
-            raise CaseValidationError(msg) from exc
+        record = parse_json(line, where=f"{path}: line {number}")
         if not isinstance(record, dict):
             msg = f"{path}: line {number}: each line must be one JSON object (got {type(record).__name__})"
             raise CaseValidationError(msg)
@@ -446,6 +459,10 @@ def _open_sheet(path: Path, sheet: str | None, *, data_only: bool) -> tuple[Any,
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         msg = f"{path}: not an .xlsx workbook, or a damaged one ({exc})"
+        if _is_compound_file(path):
+            msg = (f"{path}: the workbook is password-protected (or an old .xls): medocs cannot "
+                   "read it; in Excel remove the password (File > Info > Protect Workbook) or "
+                   "save it as .xlsx or CSV")
         raise CaseValidationError(msg) from exc
     if sheet is None:
         return workbook, workbook.worksheets[0]
@@ -455,6 +472,18 @@ def _open_sheet(path: Path, sheet: str | None, *, data_only: bool) -> tuple[Any,
         msg = f"{path}: no sheet named {sheet!r} (the sheets are: {names})"
         raise CaseValidationError(msg)
     return workbook, workbook[sheet]
+
+
+# An encrypted .xlsx (and an old .xls) is an OLE compound file, not a zip: it starts with these.
+_COMPOUND_FILE = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def _is_compound_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(_COMPOUND_FILE)) == _COMPOUND_FILE
+    except OSError:
+        return False
 
 
 def _xlsx_value(cell: Any) -> Any:
@@ -472,7 +501,61 @@ def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
         yield number, list(cells)
 
 
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse a workbook that unpacks to an absurd size or holds a cell Excel could not save.
+
+    Checked from the zip's directory and a streaming scan of the parts, before openpyxl reads
+    anything: a 300 KB file of 100 MB cells would otherwise take minutes and gigabytes.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: _open_sheet says what it is
+    with archive:
+        parts = archive.infolist()
+        expanded = sum(part.file_size for part in parts)
+        packed = max(path.stat().st_size, 1)
+        if expanded > _MAX_XLSX_EXPANDED or (expanded > _RATIO_FROM
+                                             and expanded > packed * _MAX_XLSX_RATIO):
+            msg = (f"{path}: the workbook unpacks to {expanded:,} bytes, {expanded // packed:,} times "
+                   "its own size; no batch of cases is that large, so it is refused (save the "
+                   "sheet again, or as CSV)")
+            raise CaseValidationError(msg)
+        for part in parts:
+            name = part.filename
+            if name == "xl/sharedStrings.xml" or (name.startswith("xl/worksheets/")
+                                                   and name.endswith(".xml")):
+                _check_cell_sizes(path, archive, part)
+
+
+def _check_cell_sizes(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Refuse a part holding text longer than any cell Excel saves, reading it a chunk at a time."""
+    # Between two '<' lies one tag and at most one cell's text, each character escaped at worst
+    # as '&quot;' (6 bytes).
+    limit = 6 * _EXCEL_CELL_CHARACTERS + 1024
+    run = 0
+    try:
+        with archive.open(part) as handle:
+            while chunk := handle.read(_CHUNK):
+                first = chunk.find(b"<")
+                if first < 0:
+                    run += len(chunk)
+                elif run + first <= limit:  # the run before this chunk's first '<' ends here
+                    run = len(chunk) - chunk.rfind(b"<") - 1
+                else:
+                    run += first
+                if run > limit:
+                    msg = (f"{path}: {part.filename} holds a cell longer than Excel's "
+                           f"{_EXCEL_CELL_CHARACTERS:,} characters; a workbook Excel saved cannot, "
+                           "so it is refused")
+                    raise CaseValidationError(msg)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        msg = f"{path}: not an .xlsx workbook, or a damaged one ({exc})"
+        raise CaseValidationError(msg) from exc
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> TableStream:
+    _check_xlsx_size(path)
     workbook, worksheet = _open_sheet(path, sheet, data_only=False)
     try:
         title = worksheet.title
