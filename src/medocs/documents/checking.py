@@ -20,7 +20,14 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from medocs.documents.rendering import TemplateSource, line_excerpt, read_template_sources, safe_environment
+from medocs.documents.rendering import (
+    CompiledTemplate,
+    TemplateSource,
+    line_excerpt,
+    read_template_sources,
+    safe_environment,
+)
+from medocs.errors import MedocsError
 from medocs.suggest import did_you_mean
 
 __all__ = ["Problem", "check_template", "describe_fields", "missing_required"]
@@ -322,7 +329,8 @@ def check_template(path: Path, *, example: Mapping[str, Any], required: Mapping[
 
     Reports, all in one run: every unknown field or dotted path, every ``for`` loop over
     something that is not a list in ``example``, Jinja syntax errors, features the renderer
-    refuses, and every ``required`` field the template never uses.
+    refuses, and every ``required`` field the template never uses; a template with none of
+    these is rendered against ``example`` too, and a failure there is a problem.
 
     Args:
         path: the .docx template.
@@ -337,6 +345,8 @@ def check_template(path: Path, *, example: Mapping[str, Any], required: Mapping[
         TemplateError: the file cannot be read or is not a .docx.
     """
     problems, used = _walk(path, example)
+    if not problems:  # parses and names only known fields: it must also render the example
+        problems += _render_problems(path, example)
     missing = [Problem(WHOLE_TEMPLATE, "", f"never uses '{field}' ({description}), which this "
                                            "kind of document must show")
                for field, description in _missing(used, required or {})]
@@ -383,6 +393,16 @@ def _walk(path: Path, example: Mapping[str, Any]) -> tuple[list[Problem], set[st
 def _missing(used: set[str], required: Mapping[str, str]) -> list[tuple[str, str]]:
     return [(field, description) for field, description in required.items()
             if _plain(field) not in used]
+
+
+def _render_problems(path: Path, example: Mapping[str, Any]) -> list[Problem]:
+    """Render the example case as ``medocs render`` would: a template that fails there fails every
+    render (a runaway loop, a filter used on the wrong type, a division by zero)."""
+    try:
+        CompiledTemplate.load(path).render(example)
+    except MedocsError as exc:
+        return [Problem(WHOLE_TEMPLATE, "", f"rendering the example case fails: {exc}")]
+    return []
 
 
 def _example_text(value: Any) -> str:

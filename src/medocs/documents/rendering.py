@@ -42,6 +42,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
+from medocs.documents.sandbox import BoundedSandbox, TemplateTimeout, document_deadline, render_bounded
 from medocs.errors import MedocsError, RenderError, TemplateError
 from medocs.suggest import did_you_mean
 
@@ -132,7 +133,8 @@ def _finalize(value: Any) -> Any:
 def safe_environment() -> SandboxedEnvironment:
     """Build the Jinja environment every medocs template is compiled in.
 
-    Sandboxed (data and templates cannot reach Python internals), ``autoescape=True`` (``&``,
+    Sandboxed (data and templates cannot reach Python internals, and the work a template does
+    is bounded: :mod:`medocs.documents.sandbox`), ``autoescape=True`` (``&``,
     ``<``, ``>`` and quotes in data come out as typed) and ``StrictUndefined`` (a missing field
     is an error, never a blank). docxtpl needs no filters beyond Jinja's built-ins; the
     ``finalize`` hook turns newlines in values into line breaks.
@@ -140,7 +142,7 @@ def safe_environment() -> SandboxedEnvironment:
     Returns:
         A new environment; callers may add filters to it before compiling.
     """
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
+    return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
 
 
 # --------------------------------------------------------------------------- reading a .docx
@@ -615,8 +617,13 @@ class CompiledTemplate:
         Raises:
             RenderError: as for ``render``.
         """
-        return [(part.source.part, self._render_part(part, template, context))
-                for part, template in self._parts]
+        try:
+            with document_deadline():
+                return [(part.source.part, self._render_part(part, template, context))
+                        for part, template in self._parts]
+        except TemplateTimeout as exc:  # ran out between two parts: no part to name
+            msg = f"{self.path}: {exc}"
+            raise RenderError(msg) from exc
 
     def package(self, rendered: list[tuple[str, bytes]]) -> bytes:
         """The .docx bytes of parts from :meth:`render_parts`, with the template's other parts."""
@@ -624,7 +631,7 @@ class CompiledTemplate:
 
     def _render_part(self, part: _SplitPart, template: jinja2.Template, context: Mapping[str, Any]) -> bytes:
         try:
-            out = template.render(context)
+            out = render_bounded(template, context, f"{self.path}: {part.source.part}")
         except MedocsError:
             raise
         except Exception as exc:  # any error an expression raises is a render failure of this part
