@@ -18,8 +18,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # C0 and C1 controls (but newline and tab), DEL, the bidirectional overrides and isolates that
 # reorder what a reader sees ("Trojan Source"), line and paragraph separators, and lone
 # surrogates (no terminal or file encoding can hold them).
+# A carriage return ending a CRLF line end (CSV on the screen) moves nothing: it is kept.
 _UNSAFE_FOR_TERMINAL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+    "\ud800-\udfff]|\r(?!\n)")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -30,7 +32,8 @@ def _escaped(match: re.Match[str]) -> str:
 def terminal_safe(text: str) -> str:
     """Text with every control character shown as an escape (``\\x1b``), safe to print.
 
-    Newlines and tabs are kept (medocs' own messages use them); carriage returns, ESC and the
+    Newlines, tabs and CRLF line ends are kept (medocs' own messages and CSV use them); a
+    carriage return that could overwrite a line, ESC and the
     other C0/C1 controls, DEL, bidirectional overrides and lone surrogates become visible
     ``\\xNN`` / ``\\uNNNN`` escapes.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,32 @@ def test_name_patterns_that_crashed_or_ate_memory(tmp_path: Path, pattern: str) 
     assert repr(pattern) in result.output
     assert not (tmp_path / "out").exists()
 
+
+
+@pytest.mark.parametrize("command", [
+    ["register", "list"], ["register", "show", "GM-2025-000001"], ["register", "export"],
+])
+def test_a_register_row_with_a_malformed_date(tmp_path: Path, command: list[str]) -> None:
+    """A register row whose issued_on is not a date is a one-line error naming the certificate."""
+    source = SAMPLES / "batch" / "decline-certificate.csv"
+    assert run_batch(tmp_path, source).exit_code == 0
+    register = tmp_path / "register.sqlite"
+    with sqlite3.connect(register) as db:
+        db.execute("UPDATE certificates SET issued_on = '2025-13-45' WHERE number = 'GM-2025-000001'")
+    result = CliRunner().invoke(main, [*command, "--register", str(register)])
+    assert result.exit_code == 1
+    line = _one_line_error(result.output)
+    assert "GM-2025-000001" in line
+    assert "'2025-13-45'" in line
+
+
+def test_a_batch_on_a_register_with_a_malformed_date(tmp_path: Path) -> None:
+    """A re-run meeting the malformed row says so in one line (per row or for the run)."""
+    source = SAMPLES / "batch" / "decline-certificate.csv"
+    assert run_batch(tmp_path, source).exit_code == 0
+    with sqlite3.connect(tmp_path / "register.sqlite") as db:
+        db.execute("UPDATE certificates SET decision_date = 'yesterday'")
+    result = run_batch(tmp_path, source)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "'yesterday'" in result.output

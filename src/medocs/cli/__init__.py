@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from medocs._version import __version__
+from medocs.cli.output import echo
 from medocs.errors import MedocsError
 
 
@@ -31,7 +32,16 @@ class _MedocsGroup(click.Group):
             # OSError: a full disk or a folder we may not write to is the user's to fix too.
             if ctx.meta.get("medocs.debug"):
                 raise
-            click.echo(f"medocs: error: {exc}", err=True)
+            echo(f"medocs: error: {exc}", err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            # A fault of medocs, not of the input: still one line, and the way to see more.
+            if ctx.meta.get("medocs.debug"):
+                raise
+            echo(f"medocs: error: unexpected {type(exc).__name__}: {exc} (run again with --debug "
+                 "to see where, and report it)", err=True)
             ctx.exit(1)
 
 

@@ -18,6 +18,7 @@ from medocs.cli.common import (
     terminate_as_interrupt,
     today_in_england,
 )
+from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
 from medocs.errors import MedocsError
 from medocs.naming import DEFAULT_PATTERN, NAME_FIELDS, file_stem
@@ -97,14 +98,14 @@ def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, job
                 name_pattern=name_pattern, sheet=sheet, progress=None if quiet else Progress(sys.stderr),
             )
     except KeyboardInterrupt:
-        click.echo("\nmedocs: interrupted; no file is partial: run the same command again to finish",
+        echo("\nmedocs: interrupted; no file is partial: run the same command again to finish",
                    err=True)
         sys.exit(130)
     for problem in result.errors[:_SHOWN_PROBLEMS]:
-        click.echo(result.describe(problem), err=True)
+        echo(result.describe(problem), err=True)
     if len(result.errors) > _SHOWN_PROBLEMS:
-        click.echo(f"… and {len(result.errors) - _SHOWN_PROBLEMS} more in {result.errors_file}", err=True)
+        echo(f"… and {len(result.errors) - _SHOWN_PROBLEMS} more in {result.errors_file}", err=True)
     if not quiet:
-        click.echo(result.summary())
+        echo(result.summary())
     if result.errors:
         sys.exit(1)

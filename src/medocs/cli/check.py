@@ -11,6 +11,7 @@ from medocs.batch.columns import batch_columns
 from medocs.cli.common import (
     KIND,
 )
+from medocs.cli.output import echo
 from medocs.documents.checking import check_template, describe_fields
 from medocs.documents.kinds import document_kind, example_context
 
@@ -30,11 +31,11 @@ def check(template: Path, kind: str) -> None:
     doc_kind = document_kind(kind)
     problems = check_template(template, example=example_context(kind), required=doc_kind.required)
     for problem in problems:
-        click.echo(f"{template}: {problem}")
+        echo(f"{template}: {problem}")
     if problems:
-        click.echo(f"{len(problems)} problem(s) found", err=True)
+        echo(f"{len(problems)} problem(s) found", err=True)
         sys.exit(1)
-    click.echo(f"{template}: OK for {kind}")
+    echo(f"{template}: OK for {kind}")
 
 
 @click.command()
@@ -49,8 +50,8 @@ def fields(kind: str) -> None:
       medocs fields decline-certificate
     """
     for path, hint in describe_fields(example_context(kind)):
-        click.echo(f"{path}  {hint}")
-    click.echo(f"\nBatch columns (the header row of a .csv or .xlsx for 'medocs batch {kind}'; "
+        echo(f"{path}  {hint}")
+    echo(f"\nBatch columns (the header row of a .csv or .xlsx for 'medocs batch {kind}'; "
                "N numbers the items of a list from 1):")
     for column in batch_columns(document_kind(kind).model):
-        click.echo(f"{column.name}  {column.hint}" + (f"  ({column.meaning})" if column.meaning else ""))
+        echo(f"{column.name}  {column.hint}" + (f"  ({column.meaning})" if column.meaning else ""))

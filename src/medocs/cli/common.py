@@ -16,6 +16,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from medocs.api import register_file
+from medocs.cli.output import echo
 from medocs.documents.kinds import KINDS
 from medocs.profiles import Profile, load_profile
 
@@ -98,4 +99,4 @@ register_path_for = register_file  # the one rule, shared with medocs.render
 
 def echo_warnings(lines: tuple[str, ...] | list[str]) -> None:
     for line in lines:
-        click.echo(f"warning: {line}", err=True)
+        echo(f"warning: {line}", err=True)

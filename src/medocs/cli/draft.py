@@ -14,6 +14,7 @@ from medocs.cli.common import (
     optional_profile,
     today_in_england,
 )
+from medocs.cli.output import echo
 from medocs.documents.advocacy import letter_deadlines
 from medocs.documents.kinds import document_kind
 from medocs.drafting.session import (
@@ -37,7 +38,7 @@ class _TerminalPrompter:
         return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=""))
 
     def say(self, text: str) -> None:
-        click.echo(text)
+        echo(text)
 
 
 @click.command()
@@ -98,7 +99,7 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
         advocate=read_advocate(advocate_file) if advocate_file else None, where=where,
     )
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     prompter = None if no_input else _TerminalPrompter()
     replace: set[Path] = set()  # letters the person agreed to replace
     checked: set[Path] = set()
@@ -117,7 +118,7 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
         elif confirm(prompter, f"\n{target} already exists. Replace it?", default=False):
             replace.add(target)
         else:
-            click.echo(f"Nothing written: {target} is kept (give another --out, or --force).",
+            echo(f"Nothing written: {target} is kept (give another --out, or --force).",
                        err=True)
             ctx.exit(1)
 
@@ -127,15 +128,15 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
         target = outputs_for(out, doc_kind, case.case_ref, fmt)
         check_letter({"case_ref": case.case_ref})
         if prompter is not None:
-            click.echo("\nThe letter gives these dates:")
+            echo("\nThe letter gives these dates:")
             for line in dates_summary(letter_deadlines(case, today=now)):
-                click.echo(line)
+                echo(line)
             if not confirm(prompter, f"\nWrite {target}?"):
-                click.echo("Nothing written.", err=True)
+                echo("Nothing written.", err=True)
                 ctx.exit(1)
     except click.Abort:
         # Ctrl-C or the end of input while asking.
-        click.echo("\nStopped: nothing was written.", err=True)
+        echo("\nStopped: nothing was written.", err=True)
         ctx.exit(1)
     written, warnings = write_draft(doc_kind, case, target=target, fmt=fmt, today=now,
                                     stamp=calendar_stamp(now), templates=templates, force=force,
@@ -144,8 +145,8 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
     if prompter is None:
         echo_warnings(warnings)
     for path in written:
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
     if pdf:
         (pdf_file,) = convert([target], target.parent)
-        click.echo(f"wrote {pdf_file}")
+        echo(f"wrote {pdf_file}")
 

@@ -15,6 +15,7 @@ from medocs.cli.common import (
     require_profile,
     today_in_england,
 )
+from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
 from medocs.errors import JourneyError
 from medocs.journeys.model import load_journey
@@ -26,9 +27,9 @@ from medocs.timeline.dates import parse_date
 
 def _report(case_file: Path, problems: list[str] | tuple[str, ...]) -> None:
     for problem in problems:
-        click.echo(f"{case_file}: {problem}" if not problem.startswith(str(case_file)) else problem,
+        echo(f"{case_file}: {problem}" if not problem.startswith(str(case_file)) else problem,
                    err=True)
-    click.echo(f"{len(problems)} problem(s) found in {case_file}; nothing written", err=True)
+    echo(f"{len(problems)} problem(s) found in {case_file}; nothing written", err=True)
 
 
 @click.command()
@@ -73,7 +74,7 @@ def pack(case_file: Path, out: Path | None, profile_path: Path | None, check_onl
         if problems:
             _report(case_file, problems)
             sys.exit(1)
-        click.echo(f"{case_file}: OK: its documents tell one story")
+        echo(f"{case_file}: OK: its documents tell one story")
         return
     if out is None:
         msg = "give --out DIR (or --check to only check the journey)"
@@ -92,13 +93,13 @@ def pack(case_file: Path, out: Path | None, profile_path: Path | None, check_onl
             register.close()
     echo_warnings(packed.warnings)
     for item in packed.issued:
-        click.echo(f"wrote {item.docx}" + (f" (certificate {item.certificate_number})"
+        echo(f"wrote {item.docx}" + (f" (certificate {item.certificate_number})"
                                             if item.certificate_number else ""))
-    click.echo(f"wrote {packed.key_dates}")
+    echo(f"wrote {packed.key_dates}")
     if packed.calendar is not None:
-        click.echo(f"wrote {packed.calendar}")
+        echo(f"wrote {packed.calendar}")
     else:
-        click.echo(f"no calendar: no date in this case is still ahead on {now.isoformat()}")
+        echo(f"no calendar: no date in this case is still ahead on {now.isoformat()}")
     if pdf:
         for written in convert([*(item.docx for item in packed.issued), packed.key_dates], out):
-            click.echo(f"wrote {written}")
+            echo(f"wrote {written}")

@@ -16,6 +16,7 @@ from medocs.cli.common import (
     optional_profile,
     register_path_for,
 )
+from medocs.cli.output import echo
 from medocs.errors import RegisterError
 from medocs.files import write_atomic
 from medocs.register import Register
@@ -65,8 +66,8 @@ def register_list(since: str | None, kind: str | None, register_path: Path | Non
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    click.echo(f"{len(entries)} certificate(s)", err=True)
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    echo(f"{len(entries)} certificate(s)", err=True)
 
 
 @register_group.command(name="show")
@@ -86,9 +87,9 @@ def register_show(number: str, register_path: Path | None, profile_path: Path | 
         value = getattr(entry, item.name)
         # ISO 8601 (generated_at with its time zone), as 'register export' writes it.
         shown = value.isoformat() if isinstance(value, date) else value
-        click.echo(f"{item.name}: {'' if shown is None else shown}")
+        echo(f"{item.name}: {'' if shown is None else shown}")
     if successor is not None:
-        click.echo(f"superseded_by: {successor.number}")
+        echo(f"superseded_by: {successor.number}")
 
 
 @register_group.command(name="verify")
@@ -108,11 +109,11 @@ def register_verify(file: Path, register_path: Path | None, profile_path: Path |
     if entry is None:
         hint = (" (PDFs are not registered: verify the .docx it was made from)"
                 if file.suffix.lower() == ".pdf" else "")
-        click.echo(f"{file}: NOT a certificate issued in {where}, or altered since it was issued{hint}")
+        echo(f"{file}: NOT a certificate issued in {where}, or altered since it was issued{hint}")
         sys.exit(1)
     replaced = (f"; superseded by certificate {successor.number}, issued on {successor.issued_on.isoformat()}"
                 if successor is not None else "")
-    click.echo(f"{file}: certificate {entry.number} ({entry.kind}) for case {entry.case_ref}, "
+    echo(f"{file}: certificate {entry.number} ({entry.kind}) for case {entry.case_ref}, "
                f"issued on {entry.issued_on.isoformat()}, unaltered{replaced}")
 
 
@@ -134,8 +135,8 @@ def register_export(as_csv: bool, out_file: Path | None, force: bool, register_p
     with _existing_register(register_path, profile_path) as reg:
         count = reg.export_csv(buffer)
     if out_file is None:
-        click.echo(buffer.getvalue(), nl=False)
+        echo(buffer.getvalue(), nl=False)
         return
     # A BOM so that Excel reads the names as UTF-8.
     write_atomic(out_file, buffer.getvalue().encode("utf-8-sig"), force=force)
-    click.echo(f"wrote {count} certificate(s) to {out_file}", err=True)
+    echo(f"wrote {count} certificate(s) to {out_file}", err=True)

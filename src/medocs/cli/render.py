@@ -15,6 +15,7 @@ from medocs.cli.common import (
     require_profile,
     today_in_england,
 )
+from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
 from medocs.loading import load_case
 from medocs.timeline.dates import parse_date
@@ -55,13 +56,13 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
                           profile=profile, templates=templates, pdf=pdf, pdf_a=pdf_a, force=force,
                           register=register_path, reissue=reissue, written=_say_written)
     if rendered.pdf is not None:
-        click.echo(f"wrote {rendered.pdf}")
+        echo(f"wrote {rendered.pdf}")
 
 
 def _say_written(rendered: api.Rendered) -> None:
     echo_warnings(rendered.warnings)
     number = rendered.certificate_number
-    click.echo(f"wrote {rendered.docx}" + (f" (certificate {number})" if number else ""))
+    echo(f"wrote {rendered.docx}" + (f" (certificate {number})" if number else ""))
     if rendered.stale_pdf is not None:
-        click.echo(f"warning: {rendered.stale_pdf} is still the PDF of the certificate this one "
+        echo(f"warning: {rendered.stale_pdf} is still the PDF of the certificate this one "
                    "replaces; add --pdf to make it again", err=True)

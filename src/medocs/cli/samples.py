@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from medocs.cli.output import echo
 from medocs.documents.kinds import data_dir
 from medocs.errors import OutputExistsError
 from medocs.files import write_atomic
@@ -44,5 +45,5 @@ def samples(folder: Path, force: bool) -> None:
     for name in files:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / name, (root / name).read_bytes(), force=force)
-    click.echo(f"copied {len(files)} sample files to {folder} "
+    echo(f"copied {len(files)} sample files to {folder} "
                f"(a profile to start from: {folder / 'example-profile.toml'})")

@@ -12,6 +12,7 @@ from medocs.cli.common import (
     calendar_stamp,
     today_in_england,
 )
+from medocs.cli.output import echo
 from medocs.drafting.writing import check_free
 from medocs.files import write_atomic
 from medocs.timeline.dates import long_date, parse_date
@@ -67,16 +68,16 @@ def timeline(as_json: bool, today: str | None, ics_path: Path | None, force: boo
     if ics_path is not None:
         check_free([ics_path], force=force)
     if as_json:
-        click.echo(json.dumps({key: d.to_json() for key, d in result.items()}, indent=2))
+        echo(json.dumps({key: d.to_json() for key, d in result.items()}, indent=2))
     else:
-        click.echo(_timeline_table(result))
+        echo(_timeline_table(result))
     if ics_path is not None:
         # The same dates give the same event UIDs, so importing again updates the events.
         identity = "timeline:" + ";".join(f"{name}={day}" for name, day in sorted(dates.items()))
         ics_path.parent.mkdir(parents=True, exist_ok=True)
         calendar = timeline_ics(result, identity=identity, stamp=calendar_stamp(now))
         write_atomic(ics_path, calendar.encode("utf-8"), force=force)
-        click.echo(f"wrote {ics_path}", err=True)
+        echo(f"wrote {ics_path}", err=True)
 
 
 

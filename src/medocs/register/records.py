@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from platformdirs import user_data_path
 
@@ -18,6 +19,7 @@ __all__ = ["COLUMNS", "Completion", "Entry", "Reservation", "Status", "default_r
 
 
 Status = Literal["reserved", "issued"]
+T = TypeVar("T")
 
 
 def default_register_path(app: str = "medocs") -> Path:
@@ -95,17 +97,28 @@ def entry_from_row(row: sqlite3.Row) -> Entry:
         kind=row["kind"],
         case_ref=row["case_ref"],
         parties=row["parties"],
-        decision_date=date.fromisoformat(row["decision_date"]),
-        issued_on=date.fromisoformat(row["issued_on"]),
+        decision_date=_stored(row, "decision_date", date.fromisoformat),
+        issued_on=_stored(row, "issued_on", date.fromisoformat),
         output_name=row["output_name"],
         sha256=row["sha256"],
         medocs_version=row["medocs_version"],
         holidays_version=row["holidays_version"],
-        generated_at=datetime.fromisoformat(row["generated_at"]) if row["generated_at"] else None,
+        generated_at=_stored(row, "generated_at", datetime.fromisoformat) if row["generated_at"] else None,
         reissue_of=row["reissue_of"],
         status="issued" if status == "issued" else "reserved",
         source_sha256=row["source_sha256"],
     )
+
+
+def _stored(row: sqlite3.Row, column: str, parse: Callable[[str], T]) -> T:
+    """A date or time the register stores as ISO text; a malformed one is the register's fault."""
+    value = row[column]
+    try:
+        return parse(value)
+    except (TypeError, ValueError) as exc:
+        msg = (f"certificate {row['number']}: the register holds {column} {value!r}, which is not "
+               "an ISO date; the register was changed outside medocs: restore it from a backup")
+        raise RegisterError(msg) from exc
 
 
 def reissue_due(request: Reservation, current: Entry) -> bool:

@@ -12,11 +12,14 @@ __all__ = ["completion_problem", "digest_problem", "reservation_problem"]
 
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def text_problem(name: str, value: str) -> RegisterError | None:
     if not isinstance(value, str) or not value.strip():
         return RegisterError(f"certificate register: {name} must be a non-empty text (got {value!r})")
+    if _CONTROL.search(value):  # what the case models refuse never reaches the register either
+        return RegisterError(f"certificate register: {name} holds a control character (got {value!r})")
     return None
 
 
