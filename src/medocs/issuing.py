@@ -164,7 +164,7 @@ def reserve_numbers(
 ) -> list[Job | MedocsError]:
     """Give each job of a numbered kind its certificate number, in one register transaction.
 
-    A case that gives its own ``certificate_number`` keeps it (and is not registered). A job
+    Every number comes from the register (a case cannot give one: the models refuse it). A job
     whose file exists (and ``force`` is off) only looks its number up: no number is spent on
     a file that may not be written; if the register has no entry, the file is not ours.
 
@@ -202,9 +202,6 @@ def reserve_numbers(
     learnt: list[tuple[str, str]] = []  # (number, sources) of certificates issued before schema 2
     for index, job in enumerate(jobs):
         case: Any = job.case
-        if getattr(case, "certificate_number", None) is not None:
-            out[index] = replace(job, number=case.certificate_number, registered=False)
-            continue
         # Needed only to compare with what is there already; a first issue gets its digest
         # when it is completed, from the context it was rendered from.
         exists = os.path.lexists(job.target) and not force

@@ -28,6 +28,7 @@ from medocs.errors import capped
 from medocs.timeline.order import order_problem
 
 __all__ = [
+    "NUMBER_FROM_REGISTER",
     "Action",
     "Addressee",
     "Advocate",
@@ -123,8 +124,21 @@ def _texts(value: object) -> Iterator[str]:
             yield from _texts(item)
 
 
+NUMBER_FROM_REGISTER = (
+    "a certificate's number comes only from the certificate register: remove the "
+    "certificate_number field or column (medocs gives the next number when it issues the certificate)")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_number_given(cls, data: Any) -> Any:
+        """A number typed into a case would be printed unregistered, perhaps twice: refuse it."""
+        if isinstance(data, dict) and "certificate_number" in data:
+            raise ValueError(NUMBER_FROM_REGISTER)
+        return data
 
     @field_validator("*", mode="after")
     @classmethod
@@ -352,7 +366,6 @@ class DeclineCertificateCase(CaseModel):
     mediation_requested: date | None = None
     la_told_adviser: date | None = None
     issued_on: date
-    certificate_number: Text | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DeclineCertificateCase:
@@ -408,7 +421,6 @@ class MediationCertificateCase(CaseModel):
     issues: tuple[MediatedIssue, ...] = Field(min_length=1)
     agreement_ref: Text | None = None
     issued_on: date
-    certificate_number: Text | None = None
 
     @property
     def mediation_ended(self) -> date:

@@ -33,6 +33,7 @@ from pydantic import BaseModel
 from medocs.batch.tables import CellProblem
 from medocs.errors import DateInputError
 from medocs.fields import Leaf, ListOf, ModelField, Node, Record, field_docs, record
+from medocs.models import NUMBER_FROM_REGISTER
 from medocs.timeline.dates import impossible_date, parse_date
 
 __all__ = ["Column", "Converted", "RowConverter", "batch_columns", "cell_text"]
@@ -273,6 +274,9 @@ class RowConverter:
         for name in names:
             if not name or self._resolve(name) is not None:
                 continue
+            if name.strip().lower() == "certificate_number":
+                out.append(f"column '{name}': {NUMBER_FROM_REGISTER}")
+                continue
             candidates = [known.replace(".N", ".1") for known in self._known]
             close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "see 'medocs fields KIND' for the columns"
@@ -296,7 +300,8 @@ class RowConverter:
                 continue  # an empty cell is a missing value
             resolved = self._resolve(name)
             if resolved is None:
-                problems.append(CellProblem(name, "unknown column", str(raw)))
+                problems.append(CellProblem(name, NUMBER_FROM_REGISTER if name == "certificate_number"
+                                            else "unknown column", str(raw)))
                 continue
             path, leaf = resolved
             try:

@@ -217,7 +217,7 @@ def build_context(
         msg = f"{kind.name} needs an organisation profile (--profile FILE)"
         raise MedocsError(msg)
     if kind.numbered:
-        number = certificate_number or getattr(case, "certificate_number", None) or "DRAFT"
+        number = certificate_number or "DRAFT"
         return kind.context(case, profile, certificate_number=number, today=today)
     return kind.context(case, profile, today=today)
 

@@ -8,7 +8,9 @@ and a busy timeout so concurrent batches wait for each other instead of failing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +70,13 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
             or was written by a newer medocs.
     """
     try:
+        if not path.exists():
+            _create(path)
+        if path.is_file() and path.stat().st_size == 0:
+            msg = (f"certificate register {path} is an empty file (0 bytes), not a register: medocs "
+                   "will not number from 000001 again. Restore the register from your backup; only "
+                   "if no certificate was ever issued with it, delete the file to start a new one")
+            raise RegisterError(msg)
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no implicit transactions; we say BEGIN IMMEDIATE ourselves.
         db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
@@ -92,6 +101,37 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _create(path: Path) -> None:
+    """Make a new register at ``path`` whole: built aside, then linked in under its name.
+
+    A register file is never seen empty, so an empty one is always a fault (see
+    :func:`connect`), even when several batches start a new register at once.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        db = sqlite3.connect(aside, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            with transaction(db):
+                _migrate(db, path)
+        finally:
+            db.close()  # the last connection: the WAL is checkpointed into the file
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError:  # a file system without hard links: a rename, unless one is there now
+            if not path.exists():
+                os.replace(aside, path)
+    except sqlite3.Error as exc:
+        msg = f"certificate register {path}: cannot create it ({exc})"
+        raise RegisterError(msg) from exc
+    finally:
+        for leftover in (aside, Path(f"{aside}-wal"), Path(f"{aside}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:

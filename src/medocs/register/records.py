@@ -15,7 +15,7 @@ from platformdirs import user_data_path
 from medocs.errors import RegisterError
 
 __all__ = ["COLUMNS", "Completion", "Entry", "Reservation", "Status", "default_register_path",
-           "entry_from_row", "file_sha256", "reissue_due"]
+           "entry_from_row", "file_sha256", "number_year", "reissue_due"]
 
 
 Status = Literal["reserved", "issued"]
@@ -119,6 +119,11 @@ def _stored(row: sqlite3.Row, column: str, parse: Callable[[str], T]) -> T:
         msg = (f"certificate {row['number']}: the register holds {column} {value!r}, which is not "
                "an ISO date; the register was changed outside medocs: restore it from a backup")
         raise RegisterError(msg) from exc
+
+
+def number_year(number: str) -> int:
+    """The year a certificate number carries: 2025 for ``GM-2025-000123``."""
+    return int(number.rsplit("-", 2)[1])
 
 
 def reissue_due(request: Reservation, current: Entry) -> bool:

@@ -28,6 +28,7 @@ from medocs.register.records import (
     Reservation,
     entry_from_row,
     file_sha256,
+    number_year,
     reissue_due,
 )
 from medocs.register.validation import completion_problem, digest_problem, reservation_problem
@@ -148,11 +149,20 @@ class Register:
             last: dict[tuple[str, int], int] = {}
             rows: builtins.list[tuple[str, str, str, str, str, str, str | None, str | None]] = []
             refreshed: builtins.list[tuple[str, str, str, str | None, str]] = []
+            released: builtins.list[str] = []  # reservations whose year changed
             for request, problem in zip(requests, problems, strict=True):
                 if problem is not None:
                     results.append(problem)
                     continue
                 current = latest.get((request.case_ref, request.kind))
+                replaced_by_year = None
+                if (current is not None and current.status == "reserved"
+                        and number_year(current.number) != request.year):
+                    # Reserved, never printed, and its facts moved to another year: a number of
+                    # that year replaces it (GM-2024-… dated 2 January 2025 would be wrong).
+                    self._release(current.number, last)
+                    released.append(current.number)
+                    replaced_by_year, current = current, None
                 if current is not None and not reissue_due(request, current):
                     if current.status == "reserved":
                         # Not issued yet, so not printed anywhere: it takes the request's facts,
@@ -167,25 +177,28 @@ class Register:
                     continue
                 key = (request.prefix, request.year)
                 if key not in last:
-                    found = self._db.execute("SELECT last FROM sequences WHERE prefix = ? AND year = ?",
-                                             key).fetchone()
-                    last[key] = found[0] if found else 0
+                    last[key] = self._sequence(*key)
                 last[key] += 1
+                reissue_of = (current.number if current is not None
+                              else replaced_by_year.reissue_of if replaced_by_year is not None else None)
                 entry = Entry(f"{request.prefix}-{request.year}-{last[key]:06d}", request.kind,
                               request.case_ref, request.parties, request.decision_date, request.issued_on,
-                              None, None, None, None, None,
-                              current.number if current is not None else None, "reserved",
+                              None, None, None, None, None, reissue_of, "reserved",
                               request.source_sha256)
                 rows.append((entry.number, entry.kind, entry.case_ref, entry.parties,
                              entry.decision_date.isoformat(), entry.issued_on.isoformat(), entry.reissue_of,
                              entry.source_sha256))
                 latest[request.case_ref, request.kind] = entry  # a repeated request gets this one
                 results.append(entry)
+            self._db.executemany("DELETE FROM certificates WHERE number = ? AND status = 'reserved'",
+                                 [(number,) for number in released])
             self._db.executemany(
                 "INSERT INTO sequences (prefix, year, last) VALUES (?, ?, ?) "
                 "ON CONFLICT (prefix, year) DO UPDATE SET last = excluded.last",
-                [(prefix, year, value) for (prefix, year), value in last.items()],
+                [(prefix, year, value) for (prefix, year), value in last.items() if value > 0],
             )
+            self._db.executemany("DELETE FROM sequences WHERE prefix = ? AND year = ?",
+                                 [key for key, value in last.items() if value == 0])
             self._db.executemany(
                 "UPDATE certificates SET parties = ?, decision_date = ?, issued_on = ?, source_sha256 = ? "
                 "WHERE number = ? AND status = 'reserved'",
@@ -197,6 +210,37 @@ class Register:
                 rows,
             )
         return results
+
+    def _sequence(self, prefix: str, year: int) -> int:
+        """The last number given in ``prefix`` and ``year``, checked against the certificates.
+
+        Raises:
+            RegisterError: certificates beyond the sequence exist (the sequence was deleted or
+                rolled back outside medocs): numbering on would collide or repeat a number.
+        """
+        found = self._db.execute("SELECT last FROM sequences WHERE prefix = ? AND year = ?",
+                                 (prefix, year)).fetchone()
+        last = int(found[0]) if found else 0
+        head = f"{prefix}-{year}-"
+        highest = self._db.execute(
+            "SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM certificates "
+            "WHERE substr(number, 1, ?) = ?", (len(head) + 1, len(head), head)).fetchone()[0]
+        if highest is not None and highest > last:
+            msg = (f"certificate register {self.path} is inconsistent: its {head}… sequence is at "
+                   f"{last}, but certificate {head}{highest:06d} exists, so the next number would "
+                   "repeat one already given; the register was changed outside medocs: restore it "
+                   "from your backup (nothing was issued)")
+            raise RegisterError(msg)
+        return last
+
+    def _release(self, number: str, last: dict[tuple[str, int], int]) -> None:
+        """Give back a reserved number: the sequence steps back if it was the last one given."""
+        prefix, year_text, sequence = number.rsplit("-", 2)
+        key = (prefix, int(year_text))
+        if key not in last:
+            last[key] = self._sequence(*key)
+        if last[key] == int(sequence):
+            last[key] -= 1
 
     def _latest_many(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Entry]:
         """The latest entry of each (case_ref, kind) that has one, in a few queries."""
