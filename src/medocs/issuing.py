@@ -326,6 +326,7 @@ def _prepare(kind: DocumentKind[CaseModel], job: Job, profile: Profile | None, t
         number=job.number, output_name=job.target.name, sha256=digest, generated_at=generated_at,
         medocs_version=__version__, holidays_version=HOLIDAYS_DATA_VERSION,
         source_sha256=_says_digest([*template.static_parts, *parts], job.number),
+        **(certificate_facts(job.case, profile) if profile is not None else {}),
     ) if job.registered and job.number is not None else None
     if exists and not force:
         # An interrupted run may have written it (then the register completes it now), or a

@@ -82,6 +82,10 @@ class Completion:
     medocs_version: str
     holidays_version: str
     source_sha256: str | None = None  # what it was made from (see Reservation)
+    # The facts the file was made from: recorded with it, whatever another run reserved since.
+    parties: str | None = None
+    decision_date: date | None = None
+    issued_on: date | None = None
 
 
 COLUMNS = ", ".join(field.name for field in fields(Entry))

@@ -330,22 +330,37 @@ class Register:
         if entry.status == "issued":
             if entry.sha256 == c.sha256 and entry.output_name == c.output_name:
                 return entry
-            msg = (
-                f"certificate {c.number} was already issued as {entry.output_name}, and this "
-                f"{c.output_name} would say something else under the same number; to issue a "
-                "corrected certificate, use --reissue (it gets a new number)"
-            )
+            if entry.sha256 == c.sha256:
+                msg = (f"certificate {c.number} was already issued as {entry.output_name}; this run "
+                       f"would write the same certificate again as {c.output_name} (only the file "
+                       "name differs): keep the --name it was issued with, or rename the file itself")
+            else:
+                msg = (f"certificate {c.number} was already issued as {entry.output_name} (by this or "
+                       f"another medocs run), and this {c.output_name} would say something else under "
+                       "the same number; to issue a corrected certificate, use --reissue (it gets a "
+                       "new number)")
             raise RegisterError(msg)
+        issued_on = c.issued_on or entry.issued_on
+        if number_year(c.number) != issued_on.year:  # the year printed in it must be the issue's
+            msg = (f"certificate {c.number} would be dated {issued_on.isoformat()}, in another year "
+                   "than its number: run again to give it a number of its own year")
+            raise RegisterError(msg)
+        done = replace(entry, output_name=c.output_name, sha256=c.sha256, generated_at=c.generated_at,
+                       medocs_version=c.medocs_version, holidays_version=c.holidays_version,
+                       status="issued", source_sha256=c.source_sha256 or entry.source_sha256,
+                       parties=c.parties or entry.parties,
+                       decision_date=c.decision_date or entry.decision_date, issued_on=issued_on)
+        # The facts are the completing run's: the file says them, whatever a concurrent run
+        # with corrected data wrote into the reservation meanwhile.
         self._db.execute(
             "UPDATE certificates SET output_name = ?, sha256 = ?, generated_at = ?, "
-            "medocs_version = ?, holidays_version = ?, status = 'issued', "
-            "source_sha256 = COALESCE(?, source_sha256) WHERE number = ?",
+            "medocs_version = ?, holidays_version = ?, status = 'issued', source_sha256 = ?, "
+            "parties = ?, decision_date = ?, issued_on = ? WHERE number = ? AND status = 'reserved'",
             (c.output_name, c.sha256, c.generated_at.isoformat(), c.medocs_version,
-             c.holidays_version, c.source_sha256, c.number),
+             c.holidays_version, done.source_sha256, done.parties, done.decision_date.isoformat(),
+             done.issued_on.isoformat(), c.number),
         )
-        return replace(entry, output_name=c.output_name, sha256=c.sha256, generated_at=c.generated_at,
-                       medocs_version=c.medocs_version, holidays_version=c.holidays_version,
-                       status="issued", source_sha256=c.source_sha256 or entry.source_sha256)
+        return done
 
     def record_sources(self, sources: Sequence[tuple[str, str]]) -> None:
         """Record what issued certificates were made from, where the register did not know it.
