@@ -7,6 +7,7 @@ never replaced (publishing links the temporary file to its name, which fails if 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -16,11 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from medocs.errors import OutputExistsError
+from medocs.errors import OutputError, OutputExistsError
 
 __all__ = [
+    "FolderLock",
     "StagedFile",
     "discard_file",
+    "lock_folder",
     "publish_file",
     "remove_stale_temp_files",
     "stage_file",
@@ -236,3 +239,57 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
         raise OutputExistsError.at(path)
     publish_file(stage_file(path, data), force=force)
     sync_directory(path.parent)
+
+
+class FolderLock:
+    """An exclusive lock on an output folder, held by one medocs batch until :meth:`release`.
+
+    The folder itself is locked (``flock`` on its descriptor): nothing is added to it, and the
+    lock goes with the process, however it ends (even ``kill -9``).
+    """
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd
+
+    def release(self) -> None:
+        """Let another batch write to the folder; idempotent."""
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None
+
+
+def lock_folder(folder: Path, *, what: str = "medocs batch") -> FolderLock:
+    """Take the folder for this run, or say that another run is writing to it.
+
+    Two batches writing the same files would mark each other's good rows as errors and delete
+    each other's temporary files.
+
+    Args:
+        folder: an existing folder.
+        what: the kind of run, for the message.
+
+    Returns:
+        The lock; release it when the run has written its reports.
+
+    Raises:
+        OutputError: another process holds the folder.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no flock; runs are not locked there
+        return FolderLock(None)
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        msg = f"--out {folder}: cannot open the folder ({exc.strerror or exc})"
+        raise OutputError(msg) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        msg = (f"--out {folder}: another {what} is writing to this folder; wait for it to "
+               "finish, or give another --out")
+        raise OutputError(msg) from exc
+    with contextlib.suppress(OSError):
+        os.set_inheritable(fd, False)  # workers and LibreOffice must not keep the lock alive
+    return FolderLock(fd)

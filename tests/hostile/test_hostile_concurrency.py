@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from batch_rows import many_rows, write_csv
 from click.testing import CliRunner
 from docx_text import docx_text
@@ -61,3 +63,36 @@ def test_concurrent_batches_with_corrected_data_never_disagree_with_the_register
     for path in files.values():
         verified = runner.invoke(main, ["register", "verify", str(path), "--register", str(register)])
         assert verified.exit_code == 0, verified.output
+
+
+def test_a_second_batch_into_the_same_folder_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    """Item 11: the same input and --out from two processes: the second stops in words, the first
+    issues every row (no good row marked an error, no temporary file of it deleted)."""
+    source = write_csv(tmp_path / "in.csv", many_rows(2000))
+    out, register = tmp_path / "out", tmp_path / "register.sqlite"
+    first = subprocess.Popen(_batch_args(source, out, register), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (out.is_dir() and any(out.glob("*.docx"))):
+        assert first.poll() is None, first.communicate()[1]
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    second = subprocess.run(_batch_args(source, out, register), capture_output=True, text=True,
+                            timeout=300, check=False)
+    stdout, stderr = first.communicate(timeout=600)
+    assert second.returncode == 1
+    assert "another medocs batch is writing to this folder" in second.stderr
+    assert first.returncode == 0, stderr[-2000:]
+    assert "2000 rows: 2000 issued" in stdout
+
+
+def test_the_folder_lock_is_exclusive_and_released(tmp_path: Path) -> None:
+    """lock_folder refuses a second holder until the first releases it."""
+    from medocs.errors import OutputError
+    from medocs.files import lock_folder
+
+    held = lock_folder(tmp_path)
+    with pytest.raises(OutputError, match="another medocs batch"):
+        lock_folder(tmp_path)
+    held.release()
+    lock_folder(tmp_path).release()

@@ -45,7 +45,7 @@ from medocs.batch.rows import Row, RowError, Spill, plan_rows
 from medocs.batch.tables import open_table
 from medocs.documents.kinds import KINDS, DocumentKind, example_context, kind_template
 from medocs.errors import MedocsError, OutputError, OutputExistsError, PdfError
-from medocs.files import remove_stale_temp_files, write_atomic
+from medocs.files import lock_folder, remove_stale_temp_files, write_atomic
 from medocs.issuing import (
     Issued,
     IssueStatus,
@@ -596,6 +596,8 @@ def run_batch(
                          register_path if kind.numbered else None, reissue)
     pool = _start_pool(settings, jobs) if jobs > 1 else None
     spill = Spill()  # the cases and Issued records, off the heap until the reports are written
+    # Taken now when the folder exists (before the input is read), else once it is made.
+    folder_lock = lock_folder(out) if out.is_dir() else None
     try:
         try:
             table = open_table(source, sheet=sheet)
@@ -613,6 +615,7 @@ def run_batch(
             except OSError as exc:
                 msg = f"--out {out}: cannot create the folder ({exc.strerror or exc})"
                 raise OutputError(msg) from exc
+            folder_lock = folder_lock or lock_folder(out)  # before its temporary files are touched
             remove_stale_temp_files(out, {os.path.basename(row.target) for row in good
                                           if row.target is not None})
             by_number = {row.number: row for row in rows}
@@ -643,5 +646,7 @@ def run_batch(
             raise
     finally:
         spill.close()
+        if folder_lock is not None:
+            folder_lock.release()
     return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, row_label,
                        settings.register, dict(counts))
