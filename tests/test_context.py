@@ -159,12 +159,13 @@ class TestPropertyOnlyTimelineDates:
     @settings(max_examples=60, deadline=None)
     @given(_certificate_dates())
     def test_decline_certificate(self, profile: Profile, dates: dict[str, date]) -> None:
-        """Every date in a rendered decline certificate is a case date or a timeline date."""
+        """Every date in a rendered decline certificate is a case date or a timeline date (raw or final)."""
         text = _render("decline-certificate", profile, dates)
         appeal = appeal_deadline(dates["decision__letter_sent"], certificate_issued=dates["issued_on"])
         due = statutory_deadline("T7", dates["declined_on"], label="x", trigger="y")
         contact = adviser_contact_deadline(dates["decision__letter_sent"])
-        allowed = {*dates.values(), appeal.date, due.date, contact.date, D("2017-05-14")}
+        allowed = {*dates.values(), appeal.date, appeal.raw_date, due.date, contact.date,
+                   D("2017-05-14")}
         assert _stated_dates(text) <= allowed, (text, allowed)
 
     @settings(max_examples=60, deadline=None)
@@ -177,7 +178,7 @@ class TestPropertyOnlyTimelineDates:
             "evidence": [], "next_steps": [], "enclosures": []})
         appeal = appeal_deadline(sent)
         contact = adviser_contact_deadline(sent)
-        allowed = {sent, appeal.date, contact.date, D("2017-05-14")}
+        allowed = {sent, appeal.date, appeal.raw_date, contact.date, D("2017-05-14")}
         if contact.act_by:
             allowed.add(contact.act_by)
         assert _stated_dates(text) <= allowed, (text, allowed, plain_date(sent))
@@ -209,9 +210,19 @@ class TestPropertyAdvocateLetter:
         text = _render("certificate-request", None, dates)
         sent, letter = dates["decision__letter_sent"], dates["letter_date"]
         contact = adviser_contact_deadline(sent)
-        allowed = {*dates.values(), contact.date, D("2017-05-14"),
-                   statutory_deadline("T7", letter, label="x", trigger="y").date,
-                   appeal_deadline(sent, certificate_issued=letter).date}
+        appeal = appeal_deadline(sent, certificate_issued=letter)
+        allowed = {*dates.values(), contact.date, D("2017-05-14"), appeal.date, appeal.raw_date,
+                   statutory_deadline("T7", letter, label="x", trigger="y").date}
         if contact.act_by:
             allowed.add(contact.act_by)
         assert _stated_dates(text) <= allowed, (text, allowed)
+
+
+class TestNotesSaidOnce:
+    """A note the document already gives next to its date is not repeated below it."""
+
+    def test_mediation_request_arrange_by_on_a_sunday(self) -> None:
+        """Letter Fri 25 Oct 2024: 30 days is Sun 24 Nov 2024, said once, in the key dates row."""
+        text = _render("mediation-request", None, {"letter_date": D("2024-10-25")})
+        assert "Sunday 24 November 2024 (not a working day: to be safe, by Friday 22 November 2024)" in text
+        assert "Sunday 24 November 2024 is not a working day" not in text

@@ -198,7 +198,8 @@ def mediation_request_context(
             ("Appeal to the Tribunal by", f"{deadlines['appeal']['date']}, 5pm, or one month from "
                                           "the date of issue of the mediation certificate if later"),
         ),
-        case_notes=case_notes(*computed.values(), extra=[_late_contact(case)]),
+        case_notes=case_notes(*computed.values(), extra=[_late_contact(case)],
+                              act_by_shown=[computed["arrange_by"]]),
     )
     return context
 

@@ -35,6 +35,7 @@ from medocs.timeline.deadlines import (
     late_certificate_note,
     late_contact_note,
     named_deadline,
+    non_working_note,
     reg44_period,
 )
 
@@ -136,18 +137,23 @@ def deadline_context(deadline: Deadline) -> Context:
     }
 
 
-def case_notes(*deadlines: Deadline, extra: Iterable[str | None] = ()) -> list[str]:
+def case_notes(
+    *deadlines: Deadline, extra: Iterable[str | None] = (), act_by_shown: Iterable[Deadline] = ()
+) -> list[str]:
     """What a document must say about its case's own dates, each sentence once.
 
     Args:
         deadlines: the deadlines the document states; their notes (a date on a non-working
             day, a date that depends on predicted bank holidays, ...) come first.
         extra: further notes, such as late contact with the adviser; None is skipped.
+        act_by_shown: deadlines whose safe earlier day the document already gives next to
+            the date, so their non-working-day note would say it twice.
 
     Returns:
         Plain sentences, in order, without repeats: the ``case_notes`` a template shows.
     """
-    found = [note for deadline in deadlines for note in deadline.notes]
+    said = {non_working_note(d.date, d.act_by) for d in act_by_shown if d.act_by}
+    found = [note for deadline in deadlines for note in deadline.notes if note not in said]
     return list(dict.fromkeys([*found, *(note for note in extra if note)]))
 
 

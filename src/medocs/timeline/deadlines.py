@@ -40,6 +40,7 @@ __all__ = [
     "compute_timeline",
     "late_certificate_note",
     "late_contact_note",
+    "non_working_note",
     "named_deadline",
     "reg44_period",
     "statutory_deadline",
@@ -196,6 +197,12 @@ def _prediction_notes(*days: date) -> tuple[str, ...]:
     )
 
 
+def non_working_note(end: date, act_by: date) -> str:
+    """The note for a deadline that stays on a non-working day: act by the day before."""
+    return (f"{long_date(end)} is not a working day. To be safe, act by {long_date(act_by)}, "
+            "the last working day before it.")
+
+
 def statutory_deadline(
     rule_id: str,
     start: date,
@@ -234,10 +241,7 @@ def statutory_deadline(
             f"{plain_date(end)} {why}. The regulations do not move this deadline, so it stays "
             f"on that day."
         )
-        notes.append(
-            f"{long_date(end)} is not a working day. To be safe, act by {long_date(act_by)}, "
-            f"the last working day before it."
-        )
+        notes.append(non_working_note(end, act_by))
     notes += _prediction_notes(start, end)
     warnings = [*notes, *_past_warning(end, today, extendable=False), *_status_warnings((r,))]
     return Deadline(label, end, end, (r,), tuple(steps), tuple(warnings), None, act_by,
