@@ -583,8 +583,8 @@ def decision_letter() -> None:
 
     heading(doc, "If you disagree: your right to appeal")
     para(doc, "You have the right to appeal to the First-tier Tribunal (Special Educational "
-              "Needs and Disability). The Tribunal is an independent court. It decides appeals "
-              "about special educational needs. You can appeal against "
+              "Needs and Disability). The Tribunal is a court that is independent of us. It "
+              "hears appeals about special needs. You can appeal against "
               "{{ decision.appeal_about }}.")
     para(doc, "You appeal to the Tribunal, not to us. Use form {{ decision.appeal_form }} from "
               "www.gov.uk/appeal-ehc-plan-decision. Send a copy of this letter with it.")
@@ -593,8 +593,8 @@ def decision_letter() -> None:
               "mediation certificate. Then you have one month from the date it was issued, if "
               "that is later.")
     tag(doc, "{%p if decision.health_and_social_care %}")
-    para(doc, "The Tribunal can also make recommendations about the health and social care "
-              "parts of an EHC plan.")
+    para(doc, "The Tribunal can also make recommendations about the health and social care in "
+              "an EHC plan.")
     tag(doc, "{%p endif %}")
 
     heading(doc, "Mediation")
@@ -640,11 +640,11 @@ def decision_letter() -> None:
               "Nobody should put you under pressure to choose mediation.")
 
     heading(doc, "Independent advice and support")
-    para(doc, "{{ sendiass.name }} gives free and confidential advice about special "
-              "educational needs. It does not take sides. Phone {{ sendiass.phone }}, email "
+    para(doc, "{{ sendiass.name }} gives free advice about special educational needs. It is "
+              "private and does not take sides. Phone {{ sendiass.phone }}, email "
               "{{ sendiass.email }} or visit {{ sendiass.website }}.")
-    para(doc, "Our disagreement resolution service is free to use. It is independent of us. "
-              "Contact {{ disagreement_resolution.name }}: phone "
+    para(doc, "You can also use our disagreement resolution service. It is free, and it is "
+              "independent of us. Contact {{ disagreement_resolution.name }}. Phone "
               "{{ disagreement_resolution.phone }}, email {{ disagreement_resolution.email }} or "
               "visit {{ disagreement_resolution.website }}.")
 
@@ -702,14 +702,14 @@ def date_of_issue_box(doc: DocxDocument) -> None:
 def appeal_meaning(doc: DocxDocument) -> None:
     heading(doc, "What this certificate means")
     para(doc, "You can now appeal to the First-tier Tribunal (Special Educational Needs and "
-              "Disability). Send a copy of this certificate with your appeal form. The form "
-              "asks for the date on your mediation certificate: give the date of issue above.")
+              "Disability). Send a copy of this certificate with your appeal form. Where the form "
+              "asks for the date on your certificate, give the date of issue above.")
     rich(doc, ("The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}.",
                True),
-         (" We take the later of two dates: 2 months after the decision letter was sent "
-          "({{ decision.letter_sent }}), and one month after this certificate was issued. The "
-          "Tribunal's rules can move that date, for example off a weekend. Only the Tribunal "
-          "decides whether an appeal is in time.", False))
+         (" This is the later of two dates. One is 2 months after the decision letter was "
+          "sent ({{ decision.letter_sent }}). The other is one month after this certificate was "
+          "issued. The Tribunal's rules can move that date, for example off a weekend. Only the "
+          "Tribunal decides whether an appeal is in time.", False))
     case_notes_block(doc)
 
 
@@ -752,14 +752,13 @@ def decline_certificate() -> None:
         ("Contacted the mediation adviser", "{{ certificate.contacted_adviser }}"),
     ])
     tag(doc, "{%p if certificate.variant == 'declined' %}")
-    para(doc, "You had information and advice about mediation. On "
-              "{{ certificate.declined_on }} you told the mediation adviser that you do not "
-              "want mediation. Choosing not to go to mediation does not affect your right to "
-              "appeal.")
+    para(doc, "The mediation adviser gave you information and advice about mediation. On "
+              "{{ certificate.declined_on }} you told the adviser that you do not want it. This "
+              "does not affect your right to appeal.")
     tag(doc, "{%p else %}")
     para(doc, "On {{ certificate.mediation_requested }} you told {{ la.name }} that you wanted "
               "mediation. On {{ certificate.la_told_adviser }} the council told the mediation "
-              "adviser that it could not arrange mediation within 30 days.")
+              "adviser it could not set it up within 30 days.")
     boxed(doc, [("Mediation may still take place, but your appeal deadline does not wait for "
                  "it. The deadline runs from the date this certificate was issued.", True)],
           fill="FFF4E5")
@@ -893,25 +892,26 @@ def agreement_record() -> None:
     heading(doc, "Matters not agreed")
     tag(doc, "{%p if not_agreed %}")
     bullets(doc, "item in not_agreed", "{{ item }}")
-    para(doc, "You can still appeal to the Tribunal about these matters, with the mediation "
-              "certificate.{% if decision.has_plan %} A health or social care matter can go to "
-              "the Tribunal only with an appeal about Section B, F or I of the plan.{% endif %}")
+    para(doc, "You can still appeal about these matters. Use the mediation certificate to do "
+              "so.{% if decision.has_plan %} A health or social care matter can only go to the "
+              "Tribunal with an appeal about Section B, F or I.{% endif %}")
     tag(doc, "{%p else %}")
     para(doc, "All the issues mediated were agreed.")
     tag(doc, "{%p endif %}")
 
     heading(doc, "If an agreed action is not done in time")
     para(doc, "Write to whoever agreed to do it. Give this agreement, the action and its "
-              "deadline. If that does not work, complain:")
+              "deadline. If that does not work, you can complain.")
     tag(doc, "{%p if agreement.la_is_party %}")
-    para(doc, "about an action of {{ la.name }}: use its complaints procedure, then the Local "
-              "Government and Social Care Ombudsman;", style="List Bullet")
+    para(doc, "For an action of {{ la.name }}, use its complaints process first. Then you can go "
+              "to the Local Government and Social Care Ombudsman.")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if agreement.icb %}")
-    para(doc, "about an action of {{ agreement.icb }}: use the NHS complaints procedure, then "
-              "the Parliamentary and Health Service Ombudsman.", style="List Bullet")
+    para(doc, "For an action of {{ agreement.icb }}, use the NHS complaints process first. Then "
+              "you can go to the Parliamentary and Health Service Ombudsman.")
     tag(doc, "{%p endif %}")
-    para(doc, "{{ sendiass.name }} can help. Phone {{ sendiass.phone }}.")
+    para(doc, "{{ sendiass.name }} can help you with this, for free. Phone them on "
+              "{{ sendiass.phone }}.")
 
     heading(doc, "Signatures")
     # A party that is not a party to the agreement gets no row (issue 12 item 10): the LA and
@@ -968,7 +968,7 @@ def advocate_letter_start(doc: DocxDocument) -> None:
     continuation_header(section, "{{ child.name }}, born {{ child.date_of_birth }}  ·  "
                                  "{{ letter.date }}")
     footers(section, "Written by {{ advocate.name }} ({{ advocate.organisation }}) on behalf of "
-                     "{{ client.name }}, with their written consent.")
+                     "{{ client.name }}, with written consent.")
     tag(doc, "{%p for person in to %}")
     para(doc, "{{ person.organisation }}", space_after=0)
     tag(doc, "{%p for line in person.address %}")
@@ -984,8 +984,8 @@ def advocate_letter_start(doc: DocxDocument) -> None:
     para(doc, "{{ salutation }}")
     heading(doc, "{{ subject }}", level=1)
     para(doc, "I am {{ advocate.name }}, {{ advocate.role }} at {{ advocate.organisation }}. I am "
-              "writing for {{ client.described }}. {{ client.short }} gave me written consent to "
-              "act on {{ client.consent_given }}, and a copy is enclosed. Please reply to me at "
+              "writing for {{ client.described }}. {{ client.short }} gave me written consent on "
+              "{{ client.consent_given }}. A copy is enclosed. Please reply to me at "
               "{{ advocate.email }}.")
 
 
@@ -1038,9 +1038,8 @@ def mediation_request() -> None:
     chronology(doc)
 
     heading(doc, "Request for mediation")
-    para(doc, "{{ client.short }} wants to go to mediation about {{ la_name }}'s "
-              "{{ decision_title }}, sent on {{ decision.letter_sent }}. The issues for "
-              "mediation are:", keep_next=True)
+    para(doc, "{{ client.short }} wants mediation about your {{ decision_title }}. You sent it "
+              "on {{ decision.letter_sent }}. The issues are:", keep_next=True)
     numbered(doc, "issue in issues", "{{ issue }}")
     tag(doc, "{%p if health_provision %}")
     para(doc, "The issues include health care provision in the EHC plan. {{ client.short }} "
@@ -1049,40 +1048,39 @@ def mediation_request() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "What the law requires")
-    rich(doc, ("{{ la_name }} must arrange mediation within 30 days of being told that "
+    rich(doc, ("You must set up mediation within 30 days of being told that "
                "{{ client.short }} wants it. That is by {{ deadlines.arrange_by.date }}.", True),
-         (" The person who comes to mediation for {{ la_name }} must be able to make "
-          "decisions about the issues.", False))
+         (" Whoever comes to mediation for you must be able to make decisions on the issues.",
+          False))
     tag(doc, "{%p if health_provision %}")
-    rich(doc, ("The issues include health care provision. So {{ la_name }} must tell each "
-               "integrated care board (ICB) concerned by {{ deadlines.icb_notice.date }}.", True),
-         (" That is 3 working days. It must tell the ICB what the issues are and what health "
-          "care is wanted.", False))
+    rich(doc, ("The issues include health care. So you must tell each integrated care board "
+               "(ICB) concerned by {{ deadlines.icb_notice.date }}.", True),
+         (" That is 3 working days. Tell the ICB what the issues are and what health care is "
+          "wanted.", False))
     tag(doc, "{%p endif %}")
 
     heading(doc, "What we ask you to do")
-    para(doc, "Please:", keep_next=True, space_after=2)
-    para(doc, "confirm by return that you have received this request;", style="List Bullet")
+    para(doc, "Please do these things:", keep_next=True, space_after=2)
+    para(doc, "Let me know by return that you have this request.", style="List Bullet")
     tag(doc, "{%p if health_provision %}")
-    para(doc, "tell the ICB by {{ deadlines.icb_notice.date }}, and let me know when you have;",
-         style="List Bullet")
+    para(doc, "Tell the ICB by {{ deadlines.icb_notice.date }}, and then let me know that you "
+              "have.", style="List Bullet")
     tag(doc, "{%p endif %}")
-    para(doc, "arrange mediation by {{ deadlines.arrange_by.date }};", style="List Bullet")
-    para(doc, "tell {{ client.short }} and me the date, time and place at least 5 working days "
-              "before, unless {{ client.short }} agrees to less notice; and", style="List Bullet")
-    para(doc, "send your replies to me, copied to {{ client.short }}.", style="List Bullet")
-    para(doc, "You may not be able to arrange mediation by {{ deadlines.arrange_by.date }}. If "
-              "so, please tell the mediation adviser, {{ adviser.described }}, straight away. "
-              "The adviser can then issue a mediation certificate, so the appeal is not "
-              "delayed. If we have not heard from you by then, we will ask the adviser for the "
-              "certificate ourselves.")
+    para(doc, "Set up mediation by {{ deadlines.arrange_by.date }}.", style="List Bullet")
+    para(doc, "Give {{ client.short }} and me the date, time and place at least 5 working days "
+              "before. {{ client.short }} may agree to less notice.", style="List Bullet")
+    para(doc, "Send your replies to me, and a copy to {{ client.short }}.", style="List Bullet")
+    para(doc, "If you cannot arrange mediation by {{ deadlines.arrange_by.date }}, please tell "
+              "the mediation adviser at once. The adviser is {{ adviser.described }}. The adviser "
+              "can then issue a mediation certificate, so the appeal is not held up. If we have "
+              "not heard from you by then, we will ask the adviser for it ourselves.")
 
     heading(doc, "Appeal rights reserved")
-    para(doc, "{{ client.short }} keeps the right to appeal to the First-tier Tribunal (Special "
+    para(doc, "{{ client.short }} can still appeal to the First-tier Tribunal (Special "
               "Educational Needs and Disability). Mediation does not affect that right. The "
               "Tribunal must get an appeal by 5pm on {{ deadlines.appeal.date }}. Once a "
-              "mediation certificate is issued, the time runs to one month after its date of "
-              "issue, if that is later.")
+              "mediation certificate is issued, the time may be longer. It runs to one month "
+              "after the date of issue, if that is later.")
     key_dates_table(doc)
     advocate_sign_off(doc)
     the_law(doc, "Mediation: Children and Families Act 2014, sections 53 and 54. Arranging "
@@ -1099,33 +1097,33 @@ def certificate_request() -> None:
     chronology(doc)
 
     heading(doc, "Request for a mediation certificate")
-    para(doc, "{{ client.short }} has had information about mediation. {{ client.short }} wants "
-              "to appeal to the First-tier Tribunal (Special Educational Needs and Disability) "
-              "against {{ la_name }}'s {{ decision_title }}, sent on {{ decision.letter_sent }}"
-              "{% if decision.la_reference %} (reference {{ decision.la_reference }}){% endif %}. "
-              "{{ client.short }} does not want mediation.")
+    para(doc, "{{ client.short }} has had information about mediation, and does not want it. "
+              "{{ client.short }} wants to appeal to the First-tier Tribunal. The appeal is "
+              "against {{ la_name }}'s {{ decision_title }}, "
+              "sent on {{ decision.letter_sent }}{% if decision.la_reference %} (reference "
+              "{{ decision.la_reference }}){% endif %}.")
     rich(doc, ("Please issue a mediation certificate.", True),
          (" The Tribunal will not accept the appeal without it.", False))
 
     heading(doc, "What the law requires")
-    rich(doc, ("The adviser must issue the certificate within 3 working days of being told that "
-               "mediation is not wanted. This letter tells you on {{ letter.date }}. So the "
+    rich(doc, ("You must issue the certificate within 3 working days of being told that "
+               "mediation is not wanted. This letter, dated {{ letter.date }}, tells you. So the "
                "certificate is due by {{ deadlines.certificate_due.date }}.", True))
 
     heading(doc, "What we ask you to do")
-    para(doc, "Please:", keep_next=True)
-    para(doc, "issue the certificate by {{ deadlines.certificate_due.date }};", style="List Bullet")
-    para(doc, "show its date of issue clearly, because the appeal deadline runs from that date; "
-              "and", style="List Bullet")
-    para(doc, "send it by email to {{ certificate_to }}.", style="List Bullet")
+    para(doc, "Please do these things:", keep_next=True)
+    para(doc, "Issue the certificate by {{ deadlines.certificate_due.date }}.", style="List Bullet")
+    para(doc, "Show its date of issue clearly. The appeal deadline runs from that date.",
+         style="List Bullet")
+    para(doc, "Send it by email to {{ certificate_to }}.", style="List Bullet")
 
     heading(doc, "Why the date matters")
     para(doc, "Say the certificate is issued on the day of this letter, {{ letter.date }}. Then "
               "the Tribunal must get {{ client.short }}'s appeal by 5pm on "
               "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date "
-              "is the later of 2 months after the decision letter was sent and one month after "
-              "the certificate's date of issue. The Tribunal's rules can move it, for example "
-              "off a weekend.")
+              "is the later of two dates. One is 2 months after the decision letter was sent. "
+              "The other is one month after the certificate's date of issue. The Tribunal's "
+              "rules can move it, for example off a weekend.")
     para(doc, "Until the certificate is issued, {{ client.short }} cannot appeal. The Tribunal "
               "asks for the certificate and its date of issue with the appeal.")
     para(doc, "If we have not had the certificate by {{ deadlines.certificate_due.date }}, we "
@@ -1149,36 +1147,36 @@ def mediation_not_arranged() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "What the law requires")
-    rich(doc, ("{{ la_name }} had to arrange mediation within 30 days of being told that "
+    rich(doc, ("{{ la_name }} had to set up mediation within 30 days of being told that "
                "{{ client.short }} wanted it. That was by {{ deadlines.arrange_by.date }}. That "
-               "date has passed and mediation has not been arranged.", True))
-    para(doc, "When mediation is not arranged in 30 days, the council must tell the mediation "
-              "adviser. The adviser must then issue a mediation certificate within 3 days, so "
-              "that the appeal can go ahead. Some sources say 3 working days.")
+               "date has passed, and mediation has not been set up.", True))
+    para(doc, "If mediation is not set up in 30 days, the council must tell the mediation "
+              "adviser. The adviser must then issue a certificate within 3 days. This lets the "
+              "appeal go ahead. Some sources say 3 working days.")
 
     heading(doc, "What we ask you to do")
     rich(doc, ("{{ la.organisation }}: ", True),
-         ("please confirm to {{ adviser.organisation }} in writing today that mediation was not "
-          "arranged within 30 days, and send me a copy.", False))
+         ("please tell {{ adviser.organisation }} in writing today that mediation was not set "
+          "up in time. Please send me a copy.", False))
     rich(doc, ("{{ adviser.organisation }}: ", True),
-         ("please issue the mediation certificate by {{ deadlines.certificate_due.date }}, with "
-          "its date of issue shown clearly, and send it to me at {{ advocate.email }}.", False))
+         ("please issue the mediation certificate by {{ deadlines.certificate_due.date }}. "
+          "Show its date of issue clearly. Please send it to me at {{ advocate.email }}.", False))
 
     heading(doc, "The appeal")
     para(doc, "Say the certificate is issued on the day of this letter, {{ letter.date }}. Then "
               "the Tribunal must get {{ client.short }}'s appeal by 5pm on "
               "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date "
-              "is the later of 2 months after the decision letter was sent and one month after "
-              "the certificate's date of issue.")
+              "is the later of two dates. One is 2 months after the decision letter was sent. "
+              "The other is one month after the certificate's date of issue.")
     boxed(doc, [("Mediation may still take place later if {{ client.short }} wants it. But the "
                  "appeal deadline will not wait for it. That is why the certificate is needed "
                  "now.", True)], fill="FFF4E5")
 
     heading(doc, "If the certificate is not issued")
-    para(doc, "We may not have the certificate by {{ deadlines.certificate_due.date }}. If so, "
-              "{{ client.short }} will make a formal complaint to {{ la.organisation }} and to "
-              "{{ adviser.organisation }}. If that does not resolve it, {{ client.short }} will "
-              "complain to the Local Government and Social Care Ombudsman.")
+    para(doc, "If we do not have the certificate by {{ deadlines.certificate_due.date }}, "
+              "{{ client.short }} will complain to {{ la.organisation }} and to "
+              "{{ adviser.organisation }}. If that does not put it right, the next step is the "
+              "Local Government and Social Care Ombudsman.")
     key_dates_table(doc)
     advocate_sign_off(doc)
     the_law(doc, "Arranging mediation in 30 days, and the certificate when it is not arranged: "
@@ -1193,8 +1191,9 @@ def agreement_chase() -> None:
     chronology(doc)
 
     heading(doc, "What was agreed and is now late")
-    para(doc, "At mediation on {{ agreement.date }}, {{ parties }} agreed the actions below in "
-              "writing. Their deadlines have passed and they have not been done.")
+    para(doc, "Mediation on {{ agreement.date }} ended in a written agreement. The parties "
+              "were {{ parties }}. The actions below are late. Their deadlines have passed and "
+              "they have not been done.")
     tag(doc, "{%p for a in actions %}")
     rich(doc, ("Action {{ a.number }}: ", True), ("{{ a.action }} ({{ a.who }}).", False),
          space_after=2)
@@ -1213,19 +1212,20 @@ def agreement_chase() -> None:
               "a different date agreed in writing.")
 
     heading(doc, "What we ask you to do")
-    rich(doc, ("Please do what was agreed without further delay, and tell me in writing by "
-               "{{ reply_by }} that it has been done, or exactly when it will be done.", True))
+    rich(doc, ("Please do what was agreed without further delay. Then tell me in writing by "
+               "{{ reply_by }}. Tell me that it has been done, or exactly when it will be done.",
+               True))
 
     heading(doc, "If we do not hear from you")
     para(doc, "If we have not heard from you by {{ reply_by }}, {{ client.short }} will "
-              "complain:", keep_next=True)
+              "complain.", keep_next=True)
     tag(doc, "{%p for route in complaint_routes %}")
-    para(doc, "about {{ route.actions }}, to {{ route.organisation }} through "
-              "{{ route.procedure }}, and then to {{ route.ombudsman }}{{ ';' if not loop.last "
-              "else '.' }}", style="List Bullet")
+    para(doc, "About {{ route.actions }}, the complaint goes first to {{ route.organisation }}, "
+              "using {{ route.procedure }}. Then it goes to {{ route.ombudsman }}.",
+         style="List Bullet")
     tag(doc, "{%p endfor %}")
-    para(doc, "{{ client.short }} may also take legal advice about other remedies, including "
-              "judicial review.")
+    para(doc, "{{ client.short }} may also ask a lawyer about other steps. One is a judicial "
+              "review: a court case about how a public body made a decision.")
     key_dates_table(doc)
     advocate_sign_off(doc)
     the_law(doc, "Special Educational Needs and Disability Regulations 2014, regulation 42. "

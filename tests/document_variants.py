@@ -65,3 +65,21 @@ def render_variant(kind_name: str, changes: dict[str, Any], profile: Profile | N
         case = kind.model.model_validate(data)
     return render_document(kind, case, profile or sample_profile(), today=today,
                            certificate_number="GM-2025-000042")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def case_texts(kind_name: str, changes: dict[str, Any]) -> frozenset[str]:
+    """The free text of the case (reasons, steps, issues, actions): its author's words."""
+    kind = document_kind(kind_name)
+    data = load_case(SAMPLES / kind.sample, kind.model).model_dump(mode="json")
+    data.update(changes)
+    return frozenset(text.strip() for text in _strings(data) if len(text.split()) >= 6)

@@ -8,13 +8,15 @@ and contact details neither flatter nor sink a grade.
 
 What a family reads: the body's paragraphs and one-cell boxes, minus headings, the paragraphs
 under the "The law" heading, and the tables of details and dates (tables of two or more
-columns). Addresses and sign-off lines have no sentence ending and are left out too.
+columns, dated chronologies, the list of people present). Addresses and sign-off lines have
+no sentence ending and are left out too.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +24,10 @@ from pathlib import Path
 from docx import Document
 
 LAW_HEADING = "The law"
-_WORD = re.compile(r"[A-Za-zÀ-ÿĀ-ž0-9][A-Za-zÀ-ÿĀ-ž0-9'’@./\-]*")
+# A telephone number ("020 7641 7433") is one word; so is an email or web address.
+_WORD = re.compile(r"\d+(?: \d{3,})+|[A-Za-zÀ-ÿĀ-ž0-9][A-Za-zÀ-ÿĀ-ž0-9'’@./\-]*")
+# Dated lists ("1 October 2024: ...") and lists of people present read as tables, not prose.
+_LIST_LINE = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4}: |Present: )")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 _VOWELS = re.compile(r"[aeiouy]+")
 
@@ -45,7 +50,7 @@ def syllables(word: str) -> int:
     found = _dictionary().get(token)
     if found:
         return sum(1 for phone in found[0] if phone[-1].isdigit())
-    plain = token.encode("ascii", "ignore").decode()
+    plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode()
     groups = len(_VOWELS.findall(plain))
     if plain.endswith("e") and groups > 1 and not plain.endswith(("le", "ee")):
         groups -= 1
@@ -99,11 +104,17 @@ class Reading:
 
 def _is_prose(text: str) -> bool:
     """A paragraph with a sentence ending (addresses, names and titles have none)."""
-    return bool(re.search(r"[.:;?!]$", text.strip())) and len(words(text)) >= 3
+    text = text.strip()
+    return (bool(re.search(r"[.:;?!]$", text)) and len(words(text)) >= 3
+            and not _LIST_LINE.match(text))
 
 
-def family_reading(source: Path | bytes) -> Reading:
-    """The paragraphs of a rendered .docx that a family reads (see the module docstring)."""
+def family_reading(source: Path | bytes, *, exclude: frozenset[str] = frozenset()) -> Reading:
+    """The paragraphs of a rendered .docx that a family reads (see the module docstring).
+
+    ``exclude`` holds paragraphs to leave out: the case's own free text (an LA's reasons, an
+    agreed action), which the case's author writes, not medocs.
+    """
     doc = Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     found: list[str] = []
     in_law = False
@@ -118,7 +129,7 @@ def family_reading(source: Path | bytes) -> Reading:
             if style.startswith("Heading"):
                 in_law = paragraph.text.strip() == LAW_HEADING
                 continue
-            if not in_law and _is_prose(paragraph.text):
+            if not in_law and _is_prose(paragraph.text) and paragraph.text.strip() not in exclude:
                 found.append(paragraph.text.strip())
         elif tag == "tbl" and not in_law:
             from docx.table import Table  # noqa: PLC0415

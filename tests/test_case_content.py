@@ -193,18 +193,19 @@ class TestAgreementChase:
         text = _body("agreement-chase", **self.CHANGES)
         assert text.startswith("Westminster City Council")
         assert "NHS North West London Integrated Care Board 15 Marylebone Road" in text
-        assert ("about action 3, to NHS North West London Integrated Care Board through the NHS "
-                "complaints procedure, and then to the Parliamentary and Health Service "
-                "Ombudsman") in text
-        assert ("about action 2, to Westminster City Council through its complaints procedure, "
-                "and then to the Local Government and Social Care Ombudsman") in text
+        assert ("About action 3, the complaint goes first to NHS North West London Integrated "
+                "Care Board, using the NHS complaints process. Then it goes to the Parliamentary "
+                "and Health Service Ombudsman.") in text
+        assert ("About action 2, the complaint goes first to Westminster City Council, using its "
+                "complaints process. Then it goes to the Local Government and Social Care "
+                "Ombudsman.") in text
         assert "Dear Ms Raman and Dr Adebayo" in text
 
     def test_every_party_is_named(self) -> None:
         """The agreement's parties: the parent, the council and the ICB."""
         text = _body("agreement-chase")
-        assert ("Ms Niamh Ó Briain, Westminster City Council and NHS North West London "
-                "Integrated Care Board agreed the actions below") in text
+        assert ("The parties were Ms Ó Briain, Westminster City Council and NHS North West "
+                "London Integrated Care Board.") in text
 
     def test_icb_action_without_an_icb_addressee_is_refused(self) -> None:
         """A health action with no ICB to write to is a clear error."""

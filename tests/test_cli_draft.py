@@ -253,7 +253,7 @@ class TestEachLetter:
                     "(no mediation)"]
         assert paragraphs[:len(expected)] == expected
         assert paragraphs[len(expected)].startswith("I am Joanna Mensah, Volunteer SEND advocate")
-        assert "Ms Khan gave me written consent to act on 14 October 2024" in \
+        assert "Ms Khan gave me written consent on 14 October 2024" in \
             paragraphs[len(expected)]
 
     def test_chase_explains_each_deadline(self, tmp_path: Path) -> None:
@@ -262,7 +262,7 @@ class TestEachLetter:
         _draft("agreement-chase", str(SAMPLES / "agreement-chase.toml"), "--no-input", "--out",
                str(out))
         text = docx_text(out)
-        assert "At mediation on 18 March 2025" in text
+        assert "Mediation on 18 March 2025 ended in a written agreement" in text
         assert "Arrange an educational psychologist's observation in class" in text
         assert "2 weeks (14 days) after 18 March 2025 ends on Tuesday 1 April 2025" in text
         assert "the date agreed in writing" in text
@@ -363,7 +363,7 @@ class TestTextFormat:
         assert lines[3] == "Dear Mr Okafor"
         assert lines[5].startswith("I am Joanna Mensah")  # the subject is not repeated
         assert "1. Whether an EHC needs assessment is necessary for Oliver" in text
-        assert "- confirm by return that you have received this request;" in text
+        assert "- Let me know by return that you have this request." in text
         assert "Mediation to be arranged by: Wednesday 20 November 2024" in text
         assert "{{" not in text
         assert "Westminster City Hall" not in text  # the postal address stays in the .docx

@@ -87,7 +87,7 @@ def _greeting(people: list[Addressee]) -> tuple[str, str]:
 def _client(case: AdvocateCase) -> Context:
     client, child = case.client, case.child
     if client.is_young_person:
-        described = f"{client.name}, a young person who makes this decision for themselves"
+        described = f"{client.name}, a young person who can make this decision"
     else:
         described = f"{client.name}, the {client.relationship} of {child.name}"
     return {
@@ -187,9 +187,10 @@ def mediation_request_context(
         chronology=_chronology([
             _event(case.decision.letter_sent, context["decision_event"]),
             _event(case.contacted_adviser,
-                   f"{case.client.name} contacted the mediation adviser, {case.adviser.organisation}."),
+                   f"{short_name(case.client.name)} contacted the mediation adviser, "
+                   f"{case.adviser.organisation}."),
             _event(case.letter_date, f"This letter tells {case.la.organisation} that "
-                                     f"{case.client.name} wishes to go to mediation."),
+                                     f"{short_name(case.client.name)} wishes to go to mediation."),
         ]),
         deadlines=deadlines,
         key_dates=_key_dates(
@@ -235,16 +236,16 @@ def certificate_request_context(
         la_name=case.la_name, cc=[], enclosures=[],
     )
     first_contact = (
-        f"{case.client.name} contacted {case.adviser.organisation} about mediation."
+        f"{short_name(case.client.name)} contacted {case.adviser.organisation} about mediation."
         if case.contacted_adviser != case.letter_date
-        else f"This letter is {case.client.name}'s contact with {case.adviser.organisation} "
+        else f"This letter is {short_name(case.client.name)}'s contact with {case.adviser.organisation} "
              "about mediation."
     )
     events = [_event(case.decision.letter_sent, context["decision_event"]),
               _event(case.contacted_adviser, first_contact)]
     if case.contacted_adviser != case.letter_date:
         events.append(_event(case.letter_date, f"This letter tells {case.adviser.organisation} "
-                                               f"that {case.client.name} does not wish to go to "
+                                               f"that {short_name(case.client.name)} does not wish to go to "
                                                "mediation."))
     context.update(
         adviser=_addressee(case.adviser),
@@ -302,9 +303,10 @@ def mediation_not_arranged_context(
         chronology=_chronology([
             _event(case.decision.letter_sent, context["decision_event"]),
             _event(case.contacted_adviser,
-                   f"{case.client.name} contacted the mediation adviser, {case.adviser.organisation}."),
+                   f"{short_name(case.client.name)} contacted the mediation adviser, "
+                   f"{case.adviser.organisation}."),
             _event(case.mediation_requested,
-                   f"{case.client.name} asked {case.la.organisation} for mediation."),
+                   f"{short_name(case.client.name)} asked {case.la.organisation} for mediation."),
             _event(arrange.date, "The 30 days to arrange mediation ended. Mediation had not been "
                                  "arranged."),
             _event(case.letter_date, "Mediation has still not been arranged."),
@@ -349,8 +351,8 @@ def _action_basis(action: Action) -> str:
 
 # Where each body's complaints go after its own procedure (LETTERS.md §4 item 7).
 _COMPLAINT_ROUTES = {
-    "la": ("its complaints procedure", "the Local Government and Social Care Ombudsman"),
-    "icb": ("the NHS complaints procedure", "the Parliamentary and Health Service Ombudsman"),
+    "la": ("its complaints process", "the Local Government and Social Care Ombudsman"),
+    "icb": ("the NHS complaints process", "the Parliamentary and Health Service Ombudsman"),
 }
 
 
@@ -381,7 +383,7 @@ def agreement_chase_context(
         enclosures=[f"Copy of the mediation agreement of {plain_date(case.agreement_date)}"],
     )
     mediator = f" with {case.mediator} as mediator" if case.mediator else ""
-    parties = _joined([case.client.name, case.la.organisation,
+    parties = _joined([short_name(case.client.name), case.la.organisation,
                        *([case.icb.organisation] if case.icb else [])])
     events = [
         _event(case.decision.letter_sent, context["decision_event"]),

@@ -27,8 +27,8 @@ class DecisionWording:
 
 
 _PLAN_CONTENTS_APPEAL = (
-    "three parts of the plan. These are Section B ({childs} special educational needs), "
-    "Section F (the help to meet them) and Section I (the school named, or that none is named)"
+    "three parts of the plan. Section B describes {childs} special educational needs. Section F "
+    "sets out the help to meet them. Section I names the school, or says that none is named"
 )
 
 _WORDING: dict[DecisionKind, DecisionWording] = {
