@@ -217,3 +217,24 @@ def test_lateness_on_the_documents_is_on_the_sheet(profile: Profile, tmp_path: P
     sheet = docx_text(pack.key_dates)
     assert "Please note about these dates" in sheet
     assert note in sheet
+
+
+def test_a_journey_at_its_start_lists_what_the_family_must_do(profile: Profile, tmp_path: Path) -> None:
+    """Only the decision letter so far: contact the adviser by, appeal by, and no certificate yet."""
+    data = tomllib.loads((JOURNEYS / "obriain-mediated.toml").read_text(encoding="utf-8"))
+    for key in ("mediation", "events"):
+        data.pop(key)
+    data["outcome"] = "open"
+    data["documents"] = {"decision-letter": data["documents"]["decision-letter"]}
+    path = tmp_path / "start.json"
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+    pack = _pack(path, profile, tmp_path / "out", today=date(2025, 2, 10))
+    rows = _table_rows(pack.key_dates, header="By")
+    assert ("Thursday 10 April 2025", "You", "Contact the mediation adviser") in rows
+    sheet = docx_text(pack.key_dates)
+    assert "You need a mediation certificate before you can appeal. You do not have one yet." in sheet
+    assert "only appeal about the school or college named in the plan (Section I)" in sheet  # a plan
+    assert pack.calendar is not None
+    events = icalendar.Calendar.from_ical(pack.calendar.read_bytes()).walk("VEVENT")
+    summaries = [str(event["SUMMARY"]) for event in events]
+    assert any("Contact the mediation adviser" in s for s in summaries)
