@@ -238,3 +238,17 @@ def test_a_journey_at_its_start_lists_what_the_family_must_do(profile: Profile, 
     events = icalendar.Calendar.from_ical(pack.calendar.read_bytes()).walk("VEVENT")
     summaries = [str(event["SUMMARY"]) for event in events]
     assert any("Contact the mediation adviser" in s for s in summaries)
+
+
+def test_the_journey_s_council_is_on_its_certificate_and_sheet(profile: Profile, tmp_path: Path) -> None:
+    """A Kensington and Chelsea case packed by a service whose profile is Westminster's (issue 12 item 9)."""
+    data = tomllib.loads((JOURNEYS / "khan-declined.toml").read_text(encoding="utf-8"))
+    data["la"] = {"organisation": "Royal Borough of Kensington and Chelsea", "email": "send@rbkc.example"}
+    del data["documents"]["decision-letter"]  # the LA's own letter comes from the LA's profile
+    path = tmp_path / "rbkc.json"
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+    pack = _pack(path, profile, tmp_path / "out", today=date(2024, 11, 29))
+    for written in (*(item.docx for item in pack.issued), pack.key_dates):
+        text = docx_text(written)
+        assert "Royal Borough of Kensington and Chelsea" in text, written.name
+        assert "Westminster City Council" not in text, written.name

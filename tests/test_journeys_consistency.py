@@ -210,3 +210,28 @@ def test_the_per_kind_samples_tell_their_journey_s_story(family: str, profile: P
                 documents.append(JourneyDocument(kind, load_case(path, kind.model), path.name))
     assert len(documents) >= 3
     assert check_documents(copy.deepcopy(journey), documents) == []
+
+
+_RBKC = {"organisation": "Royal Borough of Kensington and Chelsea", "email": "send@rbkc.example"}
+
+
+def test_a_decision_letter_from_another_council_is_found(tmp_path: Path, profile: Profile) -> None:
+    """The journey's council is Kensington and Chelsea; the profile's LA (the letter's) is Westminster."""
+    data = _journey("khan-declined")
+    data["la"] = _RBKC
+    problems = check_journey(_write(tmp_path, data), profile, today=TODAY)
+    assert any("decision-letter gives the council as 'Westminster City Council'" in p
+               and "certificate-request" in p and "Royal Borough of Kensington and Chelsea" in p
+               for p in problems), problems
+
+
+def test_a_council_the_service_does_not_work_with_stops_the_pack(tmp_path: Path, profile: Profile) -> None:
+    """A profile listing its councils: a journey naming another is a problem before anything is written."""
+    data = _journey("khan-declined")
+    data["la"] = _RBKC
+    del data["documents"]["decision-letter"]
+    serving = profile.model_copy(update={"mediation_service": profile.mediation_service.model_copy(
+        update={"councils": ("Westminster City Council",)})})
+    problems = check_journey(_write(tmp_path, data), serving, today=TODAY)
+    assert any("[documents.decline-certificate]" in p and "mediation_service.councils" in p
+               for p in problems), problems

@@ -78,6 +78,9 @@ def _shared(journey: Journey, name: str, profile: Profile | None) -> dict[str, A
     held: dict[str, Any] = {} if mediation is None else {
         "mediator": mediation.mediator, "mediation_format": mediation.format, "icb": mediation.icb}
     issues = list(journey.issues) or None
+    # The council the journey names (its [la]) is the certificates' and the agreement's
+    # council, overriding the profile's LA as a case file's [la] does (issue 12 item 9).
+    council = {"name": journey.la.organisation} if journey.la else None
     by_kind: dict[str, dict[str, Any]] = {
         "decision-letter": {
             "case_ref": decision.la_reference or journey.case_ref, "child": child,
@@ -93,17 +96,17 @@ def _shared(journey: Journey, name: str, profile: Profile | None) -> dict[str, A
             **letter, "contacted_adviser": events.contacted_adviser,
             "mediation_requested": events.mediation_requested, "issues": issues},
         "decline-certificate": {
-            "case_ref": journey.case_ref, "child": child, "recipient": recipient,
+            "case_ref": journey.case_ref, "child": child, "recipient": recipient, "la": council,
             "decision": _dump(decision), "variant": _variant(journey),
             "contacted_adviser": events.contacted_adviser, "declined_on": events.declined_on,
             "mediation_requested": events.mediation_requested,
             "la_told_adviser": events.la_told_adviser},
         "mediation-certificate": {
-            "case_ref": journey.case_ref, "child": child, "recipient": recipient,
+            "case_ref": journey.case_ref, "child": child, "recipient": recipient, "la": council,
             "decision": _dump(decision), **held,
             "mediation_dates": list(mediation.dates) if mediation else None},
         "agreement-record": {
-            "case_ref": journey.case_ref, "child": child, "recipient": recipient,
+            "case_ref": journey.case_ref, "child": child, "recipient": recipient, "la": council,
             "decision": _dump(decision), **held, "issues": issues,
             "mediation_ended": mediation.ended if mediation else None,
             "agreement_date": events.agreement_date},

@@ -27,8 +27,10 @@ from medocs.documents.advocacy import advocate_letter_problems
 from medocs.journeys.building import JourneyDocument
 from medocs.journeys.model import Journey
 from medocs.models import (
+    Addressee,
     AgreementChaseCase,
     AgreementRecordCase,
+    CaseCouncil,
     CertificateRequestCase,
     DecisionLetterCase,
     DeclineCertificateCase,
@@ -36,6 +38,7 @@ from medocs.models import (
     MediationNotArrangedCase,
     MediationRequestCase,
 )
+from medocs.profiles import Profile
 from medocs.timeline.dates import long_date
 
 __all__ = ["JOURNEY", "check_documents"]
@@ -97,6 +100,20 @@ def _parent(case: Any) -> str | None:
     return str(recipient.name) if recipient is not None else None
 
 
+def _council(profile: Profile | None) -> Callable[[Any], object]:
+    """How to read the council a document names: the case's own, else the profile's LA."""
+    def read(case: Any) -> object:
+        if isinstance(case, CertificateRequestCase):
+            return case.la_name
+        council = getattr(case, "la", None)
+        if isinstance(council, Addressee):
+            return council.organisation
+        if isinstance(council, CaseCouncil):
+            return council.name
+        return profile.la.name if profile is not None else None
+    return read
+
+
 _FACTS = (
     _Fact("the date of the decision letter", _decision_date),
     _Fact("the decision", _decision_kind),
@@ -118,10 +135,14 @@ def _shown(value: object) -> str:
     return long_date(value) if isinstance(value, date) else repr(str(value))
 
 
-def _journey_facts(journey: Journey) -> dict[str, object]:
+_COUNCIL = "the council"
+
+
+def _journey_facts(journey: Journey, profile: Profile | None) -> dict[str, object]:
     """What the journey itself says of each fact (its shared facts and events)."""
     events = journey.events
     return {
+        _COUNCIL: journey.la.organisation if journey.la else (profile.la.name if profile else None),
         "the date of the decision letter": journey.decision.letter_sent,
         "the decision": journey.decision.kind.value,
         "the LA's reference for the decision": journey.decision.la_reference,
@@ -137,14 +158,15 @@ def _journey_facts(journey: Journey) -> dict[str, object]:
     }
 
 
-def _same_facts(journey: Journey, documents: list[JourneyDocument]) -> Iterator[str]:
+def _same_facts(journey: Journey, documents: list[JourneyDocument], profile: Profile | None
+                ) -> Iterator[str]:
     """Each fact stated by two documents (or a document and the journey) must agree.
 
     A document that differs is compared with the first document that agrees with the
     journey's shared facts, so the message names two documents wherever two state it.
     """
-    shared = _journey_facts(journey)
-    for fact in _FACTS:
+    shared = _journey_facts(journey, profile)
+    for fact in (_Fact(_COUNCIL, _council(profile)), *_FACTS):
         stated = [(d.name, value) for d in documents if (value := fact.read(d.case)) is not None]
         story = shared.get(fact.name)
         if story is None and stated:
@@ -240,15 +262,18 @@ def _outcomes(journey: Journey, documents: list[JourneyDocument]) -> Iterator[st
                    f"{journey.outcome!r}")
 
 
-def check_documents(journey: Journey, documents: list[JourneyDocument]) -> list[str]:
+def check_documents(journey: Journey, documents: list[JourneyDocument], profile: Profile | None = None
+                    ) -> list[str]:
     """Every contradiction between the journey's documents, one message each ([] if none).
 
     Args:
         journey: the validated journey (its shared facts are compared too).
         documents: the documents built from it (:func:`build_documents`).
+        profile: the organisation profile: its LA is the council of a document that names
+            none (a decision letter, a certificate without [la]).
 
     Returns:
         Messages naming both documents (or a document and the journey) and both values.
     """
-    return [*_same_facts(journey, documents), *_dated_in_order(documents),
+    return [*_same_facts(journey, documents, profile), *_dated_in_order(documents),
             *_outcomes(journey, documents)]

@@ -144,7 +144,7 @@ def _case_notes(documents: list[JourneyDocument], profile: Profile, today: date)
 
 
 def journey_key_dates(journey: Journey, documents: list[JourneyDocument], *, today: date,
-                      profile: Profile, la_name: str | None = None) -> KeyDates:
+                      profile: Profile) -> KeyDates:
     """What the family's sheet says, from the journey's one timeline.
 
     Args:
@@ -152,7 +152,6 @@ def journey_key_dates(journey: Journey, documents: list[JourneyDocument], *, tod
         documents: its documents (their certificate, agreement record and case notes).
         today: the day the pack is made: deadlines before it are history, not 'next'.
         profile: the organisation profile the documents are rendered with.
-        la_name: the council's name (default: the profile's).
     """
     timeline = journey_timeline(journey, documents, today=today)
     certificate = _certificate(documents)
@@ -169,7 +168,8 @@ def journey_key_dates(journey: Journey, documents: list[JourneyDocument], *, tod
         candidates[key], who_what[key] = deadline, action
     ahead = {key: d for key, d in sorted(candidates.items(), key=lambda item: item[1].date)
              if d.date >= today}
-    return KeyDates(_happened(journey, documents, la_name or profile.la.name), ahead, who_what,
+    council = journey.la.organisation if journey.la else profile.la.name
+    return KeyDates(_happened(journey, documents, council), ahead, who_what,
                     timeline["appeal_deadline"], certificate, _case_notes(documents, profile, today))
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from medocs.errors import JourneyError, OutputExistsError
+from medocs.documents.kinds import build_context
+from medocs.errors import JourneyError, MedocsError, OutputExistsError
 from medocs.files import write_atomic
 from medocs.issuing import Issued, issue_document
 from medocs.journeys.building import JourneyDocument, build_documents
@@ -52,7 +53,15 @@ def read_journey(path: Path, profile: Profile | None, *, today: date
     """
     journey = load_journey(path)
     documents, problems = build_documents(journey, profile, where=str(path))
-    problems += check_documents(journey, documents)
+    problems += check_documents(journey, documents, profile)
+    if profile is not None:
+        # What only the context finds (a council the profile does not serve) stops the pack
+        # before anything is written, not half way through it.
+        for document in documents:
+            try:
+                build_context(document.kind, document.case, profile, today=today, certificate_number="")
+            except MedocsError as exc:
+                problems.append(f"{document.where}: {exc}")
     if not problems:
         try:
             journey_timeline(journey, documents, today=today)
