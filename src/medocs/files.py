@@ -8,6 +8,7 @@ never replaced (publishing links the temporary file to its name, which fails if 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -23,7 +24,10 @@ __all__ = [
     "FolderLock",
     "StagedFile",
     "discard_file",
+    "check_writable",
     "lock_folder",
+    "make_folder",
+    "write_problem",
     "publish_file",
     "remove_stale_temp_files",
     "stage_file",
@@ -293,3 +297,43 @@ def lock_folder(folder: Path, *, what: str = "medocs batch") -> FolderLock:
     with contextlib.suppress(OSError):
         os.set_inheritable(fd, False)  # workers and LibreOffice must not keep the lock alive
     return FolderLock(fd)
+
+
+def write_problem(exc: OSError) -> str:
+    """What a failed write means for the user, in words: disk full and read-only say what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full: free some space, then run the same command again to finish"
+    if exc.errno == errno.EROFS:
+        return "the folder is on read-only storage: choose a writable --out and run again"
+    return str(exc.strerror or exc)
+
+
+def make_folder(folder: Path, *, what: str = "--out") -> None:
+    """Create ``folder`` and its parents, saying in words why it cannot be.
+
+    Raises:
+        OutputError: a part of the path is a file, or the folder cannot be created.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocking = next((part for part in (folder, *folder.parents) if part.is_file()), folder)
+        msg = (f"{what} {folder}: {blocking} is a file, not a folder: give a folder (or, for one "
+               "document, a .docx file name)")
+        raise OutputError(msg) from exc
+    except OSError as exc:
+        msg = f"{what} {folder}: cannot create the folder ({write_problem(exc)})"
+        raise OutputError(msg) from exc
+
+
+def check_writable(folder: Path, *, what: str = "--out") -> None:
+    """Write and remove a small file in ``folder``: a read-only or full disk is found now.
+
+    Raises:
+        OutputError: the folder cannot be written to (nothing was issued yet).
+    """
+    try:
+        discard_file(stage_file(folder / "medocs-write-check", b"medocs"))
+    except OSError as exc:
+        msg = f"{what} {folder}: cannot write there ({write_problem(exc)}); nothing was issued"
+        raise OutputError(msg) from exc

@@ -34,7 +34,16 @@ from medocs._version import __version__
 from medocs.documents.kinds import DocumentKind, build_context, kind_template
 from medocs.documents.rendering import CompiledTemplate
 from medocs.errors import MedocsError, OutputError, OutputExistsError
-from medocs.files import StagedFile, discard_file, publish_file, stage_file, stage_files, sync_directory
+from medocs.files import (
+    StagedFile,
+    discard_file,
+    make_folder,
+    publish_file,
+    stage_file,
+    stage_files,
+    sync_directory,
+    write_problem,
+)
 from medocs.models import CaseModel
 from medocs.profiles import Profile
 from medocs.register import Completion, Entry, Register, Reservation, file_sha256
@@ -281,7 +290,7 @@ def _numbered_job(job: Job, entry: Entry) -> Job:
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:
-    return OutputError(f"{path}: cannot write it ({exc.strerror or exc})")
+    return OutputError(f"{path}: cannot write it ({write_problem(exc)})")
 
 
 @dataclass
@@ -533,7 +542,7 @@ def issue_document(
         OutputExistsError: if ``target`` exists and ``force`` is False (nothing is reserved).
         MedocsError: for a render or register failure.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(target.parent)
     if target.exists() and not force and not reissue:
         correcting = " (or --reissue to correct a certificate issued before)" if kind.numbered else ""
         raise OutputExistsError.at(target, also=correcting)

@@ -45,7 +45,14 @@ from medocs.batch.rows import Row, RowError, Spill, plan_rows
 from medocs.batch.tables import open_table
 from medocs.documents.kinds import KINDS, DocumentKind, example_context, kind_template
 from medocs.errors import MedocsError, OutputError, OutputExistsError, PdfError
-from medocs.files import lock_folder, remove_stale_temp_files, write_atomic
+from medocs.files import (
+    check_writable,
+    lock_folder,
+    make_folder,
+    remove_stale_temp_files,
+    write_atomic,
+    write_problem,
+)
 from medocs.issuing import (
     Issued,
     IssueStatus,
@@ -454,6 +461,28 @@ def _relative(path: Path | None, out: Path) -> str:
     return "" if path is None else os.path.relpath(path, out)
 
 
+def _reports_failed(out: Path, exc: OSError, rows: list[Row], spill: Spill) -> str:
+    """Why the reports are missing, which rows were issued all the same, and what to do."""
+    done = [row.number for row in rows if row.issued_at >= 0
+            and spill.get(row.issued_at).status in ("issued", "skipped-already-done")]
+    which = f"rows {_ranges(done)}" if done else "no row"
+    return (f"--out {out}: cannot write manifest.csv ({write_problem(exc)}). {which.capitalize()} "
+            f"{'was' if len(done) == 1 else 'were'} issued and recorded in the register; "
+            f"{len(rows) - len(done)} of {len(rows)} were not. Run the same command again to "
+            "finish the rest and write the reports (rows already issued are kept, not renumbered)")
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``2-10, 14, 16-17`` for the row numbers given in order."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
 def _write_reports(rows: list[Row], spill: Spill, errors: list[RowError], out: Path,
                    kept: Spill) -> tuple[Path | None, _Outcomes, Counter[str]]:
     """Write manifest.csv and errors.csv; each row's outcome goes to ``kept`` on the way.
@@ -610,12 +639,9 @@ def run_batch(
             row_label = table.row_label
             del table
             good = [row for row in rows if row.valid]
-            try:
-                out.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                msg = f"--out {out}: cannot create the folder ({exc.strerror or exc})"
-                raise OutputError(msg) from exc
+            make_folder(out)
             folder_lock = folder_lock or lock_folder(out)  # before its temporary files are touched
+            check_writable(out)  # before a number is reserved for a file that cannot be written
             remove_stale_temp_files(out, {os.path.basename(row.target) for row in good
                                           if row.target is not None})
             by_number = {row.number: row for row in rows}
@@ -641,6 +667,9 @@ def run_batch(
         kept = Spill()  # the outcomes, for the result: a few bytes per row in memory
         try:
             errors_file, outcomes, counts = _write_reports(rows, spill, errors, out, kept)
+        except OSError as exc:  # disk full or read-only: the issued rows are safe, say which
+            kept.close()
+            raise OutputError(_reports_failed(out, exc, rows, spill)) from exc
         except BaseException:
             kept.close()
             raise
