@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+import threading
 import time
 from array import array
 from collections import Counter
@@ -301,13 +302,25 @@ class _Issuer:
 _WORKER: _Issuer | None = None
 
 
+_WATCH_INTERVAL = 0.2  # seconds between looks at the parent
+
+
 def _start_worker(settings: _Settings) -> None:
     """Initialise a worker process: it leaves Ctrl-C to the parent, which stops the pool."""
     global _WORKER  # one issuer per worker process, by design
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for sig in (signal.SIGTERM, signal.SIGHUP):  # not the parent's "stop like Ctrl-C" handlers
         signal.signal(sig, signal.SIG_DFL)
+    # A parent killed with SIGKILL closes no pipe the workers see (they share it): watch it.
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _WORKER = _Issuer(settings)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent (the batch) is gone: nothing would read its results."""
+    while os.getppid() == parent:
+        time.sleep(_WATCH_INTERVAL)
+    os._exit(1)
 
 
 def _work(chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsError]]:

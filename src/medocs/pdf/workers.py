@@ -15,6 +15,7 @@ import fcntl
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import zipfile
@@ -309,8 +310,9 @@ class ConvertToWorker:
                 # New session = new process group: soffice is a script that starts
                 # oosplash, which starts soffice.bin; killing the group gets them all.
                 # TMPDIR: the temporary files of a killed soffice go with this worker's root.
+                # The watchdog kills the group if medocs is killed (no one else would).
                 process = self._process = subprocess.Popen(
-                    command,
+                    [sys.executable, str(_WATCHDOG), str(os.getpid()), *command],
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
@@ -355,6 +357,9 @@ class ConvertToWorker:
             if process is None or process.poll() is not None:
                 return
             kill_group(process)
+
+
+_WATCHDOG = Path(__file__).with_name("watchdog.py")
 
 
 def _collect(path: Path, stage: Path, out_dir: Path, reason: str, said: str) -> Path | PdfError:
