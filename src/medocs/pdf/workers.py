@@ -11,6 +11,7 @@ killed process leaves behind is recognised, and deleted, by the next pool
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
@@ -310,6 +311,8 @@ class ConvertToWorker:
                 # New session = new process group: soffice is a script that starts
                 # oosplash, which starts soffice.bin; killing the group gets them all.
                 # TMPDIR: the temporary files of a killed soffice go with this worker's root.
+                if shutil.which(self._soffice) is None:  # as Popen would say, not the watchdog
+                    raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), self._soffice)
                 # The watchdog kills the group if medocs is killed (no one else would).
                 process = self._process = subprocess.Popen(
                     [sys.executable, str(_WATCHDOG), str(os.getpid()), *command],
