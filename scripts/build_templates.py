@@ -180,8 +180,7 @@ MEDIATION_PART = "SEND Regulations 2014, Part 2 (Mediation, regs 32-42)"
 
 def the_law(doc: DocxDocument, text: str) -> None:
     """One short paragraph that holds the document's citations, so sentences need none."""
-    heading(doc, "The law")
-    para(doc, text)
+    rich(doc, ("The law: ", True), (text, False))
 
 
 def field(paragraph: Paragraph, instruction: str, size: float) -> None:
@@ -648,6 +647,13 @@ def decision_letter() -> None:
               "{{ disagreement_resolution.phone }}, email {{ disagreement_resolution.email }} or "
               "visit {{ disagreement_resolution.website }}.")
 
+    the_law(doc, "We made this decision under {{ decision.legal_basis }}. Appeals: "
+                 + HESC_RULES + ", rules 12 and 20. Mediation and the mediation certificate: "
+                 "Children and Families Act 2014, sections 53 to 55. Contacting the mediation "
+                 "adviser within 2 months: SEND Regulations 2014, regulation 33. Arranging "
+                 "mediation within 30 days{% if decision.has_plan %}, and by the ICB where only "
+                 "health care is in dispute{% endif %}: " + MEDIATION_PART + ".")
+
     heading(doc, "Contact us")
     para(doc, "If you have any questions about this letter, please contact {{ officer.short }} "
               "on {{ officer.phone }} or at {{ officer.email }}.")
@@ -664,12 +670,6 @@ def decision_letter() -> None:
     tag(doc, "{%p if cc %}")
     para(doc, "cc: {{ cc|join('; ') }}", size=10)
     tag(doc, "{%p endif %}")
-    the_law(doc, "We made this decision under {{ decision.legal_basis }}. Appeals: "
-                 + HESC_RULES + ", rules 12 and 20. Mediation and the mediation certificate: "
-                 "Children and Families Act 2014, sections 53 to 55. Contacting the mediation "
-                 "adviser within 2 months: SEND Regulations 2014, regulation 33. Arranging "
-                 "mediation within 30 days{% if decision.has_plan %}, and by the ICB where only "
-                 "health care is in dispute{% endif %}: " + MEDIATION_PART + ".")
     save(doc, "decision-letter")
 
 
@@ -702,20 +702,21 @@ def date_of_issue_box(doc: DocxDocument) -> None:
 def appeal_meaning(doc: DocxDocument) -> None:
     heading(doc, "What this certificate means")
     para(doc, "You can now appeal to the First-tier Tribunal (Special Educational Needs and "
-              "Disability). Send a copy of this certificate with your appeal form. Where the form "
-              "asks for the date on your certificate, give the date of issue above.")
+              "Disability). Send a copy of this certificate with your appeal form, and give its "
+              "date of issue where the form asks for it.")
     rich(doc, ("The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}.",
                True),
          (" This is the later of two dates. One is 2 months after the decision letter was "
           "sent ({{ decision.letter_sent }}). The other is one month after this certificate was "
-          "issued. The Tribunal's rules can move that date, for example off a weekend. Only the "
-          "Tribunal decides whether an appeal is in time.", False))
+          "issued. Weekends and holidays can move it later. Only the Tribunal decides whether an "
+          "appeal is in time.", False))
     case_notes_block(doc)
 
 
 def certificate_law(doc: DocxDocument, section: str) -> None:
-    the_law(doc, f"The certificate: Children and Families Act 2014, {section}. The dates for "
-                 "appealing: " + HESC_RULES + ", rules 12 and 20.")
+    # The full name of the Tribunal's rules, once; a certificate needs no short name after it.
+    the_law(doc, f"Children and Families Act 2014, {section}; "
+                 + HESC_RULES.removesuffix(" (the HESC Rules)") + ", rules 12 and 20.")
 
 
 def signature(doc: DocxDocument, who: str, role: str) -> None:
@@ -764,8 +765,8 @@ def decline_certificate() -> None:
           fill="FFF4E5")
     tag(doc, "{%p endif %}")
     date_of_issue_box(doc)
-    appeal_meaning(doc)
     signature(doc, "{{ adviser.name }}", "{{ adviser.job_title }}")
+    appeal_meaning(doc)
     certificate_law(doc, "section 55(4){% if certificate.variant != 'declined' %}, and "
                          + MEDIATION_PART + "{% endif %}")
     save(doc, "decline-certificate")
@@ -784,8 +785,9 @@ def mediation_certificate() -> None:
                               "{{ decision.letter_sent }}"
                               "{% if decision.la_reference %} (ref {{ decision.la_reference }})"
                               "{% endif %}"),
-        ("Mediation", "{{ certificate.mediation_dates }}, {{ certificate.mediation_format }}; "
-                      "ended {{ certificate.mediation_ended }}"),
+        ("Mediation", "{{ certificate.mediation_dates }}, {{ certificate.mediation_format }}"
+                      "{% if certificate.mediation_dates != certificate.mediation_ended %}; "
+                      "ended {{ certificate.mediation_ended }}{% endif %}"),
     ])
     heading(doc, "Outcome")
     table = doc.add_table(rows=3, cols=2)
@@ -803,11 +805,18 @@ def mediation_certificate() -> None:
     set_widths(table, [12.1, 4.5])
     no_split_rows(table, header=True)
     para(doc, space_after=2)
+    # Health and social care issues are appealable only alongside B, F or I (issue 12 item 12).
+    # Without such issues the table says it all; with them, list what can be appealed.
+    tag(doc, "{%p if appealable_issues and not care_issues %}")
+    para(doc, "{% if certificate.agreement_ref %}The record of agreement "
+              "{{ certificate.agreement_ref }} sets out what was agreed. {% endif %}You can "
+              "appeal to the Tribunal about the issues that were not fully resolved.")
+    tag(doc, "{%p else %}")
     tag(doc, "{%p if certificate.agreement_ref %}")
     para(doc, "The record of agreement {{ certificate.agreement_ref }} sets out what was agreed.")
     tag(doc, "{%p endif %}")
-    # Health and social care issues are appealable only alongside B, F or I (issue 12 item 12).
-    tag(doc, "{%p if appealable_issues %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if appealable_issues and care_issues %}")
     para(doc, "You can appeal to the Tribunal about these issues, which were not fully "
               "resolved:", keep_next=True)
     bullets(doc, "item in appealable_issues", "{{ item }}")
@@ -820,11 +829,11 @@ def mediation_certificate() -> None:
               "recommendations about them.")
     tag(doc, "{%p endif %}")
     date_of_issue_box(doc)
-    appeal_meaning(doc)
     signature(doc, "{{ certificate.issuer_name }}", "{{ certificate.issuer_role }}")
-    certificate_law(doc, "section 55(5), and " + MEDIATION_PART + ". Health and social care "
-                         "recommendations: the Tribunal's extended powers, which apply only with "
-                         "an appeal about Sections B, F or I")
+    appeal_meaning(doc)
+    certificate_law(doc, "section 55(5){% if care_issues %}, and the Tribunal's extended powers "
+                         "(health and social care recommendations with an appeal about Sections "
+                         "B, F or I){% endif %}")
     save(doc, "mediation-certificate")
 
 
@@ -1082,12 +1091,12 @@ def mediation_request() -> None:
               "mediation certificate is issued, the time may be longer. It runs to one month "
               "after the date of issue, if that is later.")
     key_dates_table(doc)
-    advocate_sign_off(doc)
     the_law(doc, "Mediation: Children and Families Act 2014, sections 53 and 54. Arranging "
                  "mediation in 30 days: {{ deadlines.arrange_by.citation }}.{% if health_provision "
                  "%} Telling the ICB in 3 working days: {{ deadlines.icb_notice.citation }}."
                  "{% endif %} Who attends: SEND Code of Practice, chapter 11. Appeals: "
                  + HESC_RULES + ", rules 12 and 20.")
+    advocate_sign_off(doc)
     save(doc, "mediation-request")
 
 
@@ -1130,10 +1139,10 @@ def certificate_request() -> None:
               "will phone you. If it is still not issued, we will make a formal complaint to "
               "{{ adviser.organisation }}.")
     key_dates_table(doc)
-    advocate_sign_off(doc)
     the_law(doc, "The certificate: Children and Families Act 2014, section 55(4). Issuing it "
                  "in 3 working days: {{ deadlines.certificate_due.citation }}. Appeals: "
                  + HESC_RULES + ", rules 12 and 20.")
+    advocate_sign_off(doc)
     save(doc, "certificate-request")
 
 
@@ -1178,10 +1187,10 @@ def mediation_not_arranged() -> None:
               "{{ adviser.organisation }}. If that does not put it right, the next step is the "
               "Local Government and Social Care Ombudsman.")
     key_dates_table(doc)
-    advocate_sign_off(doc)
     the_law(doc, "Arranging mediation in 30 days, and the certificate when it is not arranged: "
                  + MEDIATION_PART + "; Children and Families Act 2014, section 55. Appeals: "
                  + HESC_RULES + ", rules 12 and 20.")
+    advocate_sign_off(doc)
     save(doc, "mediation-not-arranged")
 
 
@@ -1227,11 +1236,11 @@ def agreement_chase() -> None:
     para(doc, "{{ client.short }} may also ask a lawyer about other steps. One is a judicial "
               "review: a court case about how a public body made a decision.")
     key_dates_table(doc)
-    advocate_sign_off(doc)
     the_law(doc, "Special Educational Needs and Disability Regulations 2014, regulation 42. "
                  "Actions that could have been appealed: regulation 42(2), with the periods for "
                  "Tribunal orders in regulation 44. Other actions: 2 weeks, regulation 42(3). A "
                  "date agreed in writing: regulation 42(5).")
+    advocate_sign_off(doc)
     save(doc, "agreement-chase")
 
 

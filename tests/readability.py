@@ -6,8 +6,8 @@ downloaded); a word it lacks (a name, a place) is counted by its vowel groups. A
 as one word of two syllables, and an email or web address as one word of three, so that dates
 and contact details neither flatter nor sink a grade.
 
-What a family reads: the body's paragraphs and one-cell boxes, minus headings, the paragraphs
-under the "The law" heading, and the tables of details and dates (tables of two or more
+What a family reads: the body's paragraphs and one-cell boxes, minus headings, the "The law:"
+paragraph, and the tables of details and dates (tables of two or more
 columns, dated chronologies, the list of people present). Addresses and sign-off lines have
 no sentence ending and are left out too.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from docx import Document
 
-LAW_HEADING = "The law"
+LAW = "The law: "  # the run-in label of the one paragraph that holds a document's citations
 # A telephone number ("020 7641 7433") is one word; so is an email or web address.
 _WORD = re.compile(r"\d+(?: \d{3,})+|[A-Za-zÀ-ÿĀ-ž0-9][A-Za-zÀ-ÿĀ-ž0-9'’@./\-]*")
 # Dated lists ("1 October 2024: ...") and lists of people present read as tables, not prose.
@@ -117,7 +117,6 @@ def family_reading(source: Path | bytes, *, exclude: frozenset[str] = frozenset(
     """
     doc = Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     found: list[str] = []
-    in_law = False
     body = doc.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -126,12 +125,12 @@ def family_reading(source: Path | bytes, *, exclude: frozenset[str] = frozenset(
 
             paragraph = Paragraph(child, doc)
             style = paragraph.style.name if paragraph.style is not None else ""
-            if style.startswith("Heading"):
-                in_law = paragraph.text.strip() == LAW_HEADING
+            text = paragraph.text.strip()
+            if style.startswith("Heading") or text.startswith(LAW):
                 continue
-            if not in_law and _is_prose(paragraph.text) and paragraph.text.strip() not in exclude:
-                found.append(paragraph.text.strip())
-        elif tag == "tbl" and not in_law:
+            if _is_prose(text) and text not in exclude:
+                found.append(text)
+        elif tag == "tbl":
             from docx.table import Table  # noqa: PLC0415
 
             table = Table(child, doc)
