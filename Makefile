@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.medocs-installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/python samples/demo.py
+
+# The web app with the sample profile: opens the browser at an address with an access token.
+serve: $(STAMP)
+	$(BIN)/medocs serve --profile samples/westminster.toml --out out/serve --register out/serve/register.sqlite
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks samples scripts

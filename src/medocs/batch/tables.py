@@ -33,6 +33,7 @@ __all__ = [
     "Table",
     "TableRow",
     "TableStream",
+    "flat_columns",
     "open_table",
     "read_table",
 ]
@@ -327,6 +328,13 @@ def _csv_rows(path: Path, handle: io.TextIOBase, records: Iterator[tuple[int, li
     with handle:
         for number, record in records:
             yield _row_cells(columns, record, number)
+
+
+def flat_columns(record: dict[str, Any]) -> dict[str, Any]:
+    """A nested case (as in a JSON or TOML case file) as the dotted columns of a batch row."""
+    out: dict[str, Any] = {}
+    _flatten(record, "", out)
+    return out
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:

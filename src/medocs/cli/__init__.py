@@ -75,6 +75,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       medocs pack samples/journeys/khan-declined.toml --profile profile.toml --out out/khan
       medocs check my-templates/decision-letter.docx --kind decision-letter
       medocs samples my-medocs/
+      medocs serve --profile profile.toml --out out/
 
     'medocs samples DIR' copies example profiles, case files and batch files to start from.
     Every command has --help with examples. Errors are one line (exit 1); --debug shows the
@@ -91,9 +92,10 @@ from medocs.cli.pack import pack  # noqa: E402
 from medocs.cli.register import register_group  # noqa: E402
 from medocs.cli.render import render  # noqa: E402
 from medocs.cli.samples import samples  # noqa: E402
+from medocs.cli.serve import serve  # noqa: E402
 from medocs.cli.timeline import timeline  # noqa: E402
 
-for _command in (batch, check, draft, fields, pack, register_group, render, samples, timeline):
+for _command in (batch, check, draft, fields, pack, register_group, render, samples, serve, timeline):
     main.add_command(_command)
 
 __all__ = ["main"]
