@@ -2,6 +2,8 @@
 // "Check dates" button shows the same panel.
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 
+// What GOV.UK's page template does with an inline script (which the CSP forbids here).
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
 const form = document.getElementById("case-form");
