@@ -104,7 +104,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def _shot(page: Any, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("MEDOCS_SCREENSHOTS", "")) if os.environ.get("MEDOCS_SCREENSHOTS") else tmp_path
+    chosen = os.environ.get("MEDOCS_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path
     folder = folder if folder.is_absolute() else ROOT / folder
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"web-{name}.png"), full_page=True)
