@@ -103,12 +103,13 @@ def page(browser: Any) -> Iterator[Any]:
     new.close()
 
 
-def _shot(page: Any, name: str, tmp_path: Path) -> None:
+def _shot(page: Any, name: str, tmp_path: Path, *, whole: bool = False) -> None:
+    """A picture of the page (the first screen, or ``whole`` page) for README and the guides."""
     chosen = os.environ.get("MEDOCS_SCREENSHOTS")
     folder = Path(chosen) if chosen else tmp_path
     folder = folder if folder.is_absolute() else ROOT / folder
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"web-{name}.png"), full_page=True)
+    page.screenshot(path=str(folder / f"web-{name}.png"), full_page=whole)
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
@@ -170,13 +171,13 @@ def test_decision_letter_with_the_keyboard_only(page: Any, server: dict[str, Any
             panel = page.locator('#deadlines [data-deadline="appeal_deadline"]')
             panel.wait_for(timeout=10_000)
             assert panel.get_attribute("data-date") == expected.isoformat()
-    _shot(page, "form-live-deadlines", tmp_path)
+            _shot(page, "form-live-deadlines", tmp_path)
     _focus(page, "action")  # the first button: Check dates; Tab on to Create document
     while page.evaluate("() => document.activeElement.value") != "create":
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.locator("#created").wait_for(timeout=120_000)
-    _shot(page, "created", tmp_path)
+    _shot(page, "created", tmp_path, whole=True)
     page.locator("#download-docx").focus()
     with page.expect_download() as download:
         page.keyboard.press("Enter")
@@ -218,7 +219,7 @@ def test_batch_upload_with_a_bad_row(page: Any, server: dict[str, Any], tmp_path
     page.locator("#summary[data-finished=yes]").wait_for(timeout=120_000)
     assert page.locator("#errors tbody tr").count() >= 1
     assert page.locator("#manifest tbody tr").count() >= 2
-    _shot(page, "batch-result", tmp_path)
+    _shot(page, "batch-result", tmp_path, whole=True)
     assert _axe(page) == []
     with page.expect_download() as download:
         page.locator("#download-zip").click()
@@ -246,7 +247,7 @@ def test_verify_a_tampered_certificate(page: Any, server: dict[str, Any], tmp_pa
     page.set_input_files("#verify-file", str(tampered))
     page.get_by_role("button", name="Verify").click()
     assert page.locator("#verdict").get_attribute("data-verdict") == "altered"
-    _shot(page, "verify-altered", tmp_path)
+    _shot(page, "verify-altered", tmp_path, whole=True)
     assert _axe(page) == []
     page.goto(server["base"] + "/register")
     _shot(page, "register", tmp_path)
@@ -270,4 +271,4 @@ def test_every_page_passes_axe(page: Any, server: dict[str, Any], tmp_path: Path
     elif path.startswith("/kinds/") and path != "/kinds/nope":
         name = "form-" + path.split("/")[2].split("?")[0]
     if name:
-        _shot(page, name, tmp_path)
+        _shot(page, name, tmp_path, whole=name in ("home", "calculator"))
