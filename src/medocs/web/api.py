@@ -24,18 +24,13 @@ from medocs.errors import CaseValidationError, MedocsError
 from medocs.loading import validate_case
 from medocs.timeline.dates import parse_date
 from medocs.timeline.deadlines import TimelineDates, compute_timeline
-from medocs.web.app import Settings, route
+from medocs.web.app import route, settings_of
 from medocs.web.pages import create_document
 
 __all__ = ["OPENAPI", "ROUTES"]
 
 _DATES = ("decision_sent", "certificate_issued", "declined_on", "mediation_requested", "mediation_ended",
           "agreement_date", "request_received")
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _error(message: str, status: int, **extra: Any) -> JSONResponse:
@@ -51,7 +46,7 @@ async def timeline(request: Request) -> Response:
         dates = {name: parse_date(value, field=name) for name, value in request.query_params.items()
                  if name in _DATES and value}
         today = request.query_params.get("today")
-        now = parse_date(today, field="today") if today else _settings(request).today()
+        now = parse_date(today, field="today") if today else settings_of(request).today()
         result = compute_timeline(TimelineDates(**dates, today=now))
     except MedocsError as exc:
         return _error(str(exc), 400)
@@ -78,7 +73,7 @@ async def render(request: Request) -> Response:
     if name not in KINDS:
         return _error(f"unknown document kind {name!r}: choose one of {', '.join(KINDS)}", 404)
     kind = KINDS[name]
-    settings = _settings(request)
+    settings = settings_of(request)
     if kind.needs_profile and settings.profile is None:
         return _error(f"{name} needs an organisation profile: start medocs serve with --profile FILE", 409)
     try:

@@ -29,7 +29,7 @@ from medocs.register import default_register_path
 from medocs.web.forms import KindForm, kind_form
 from medocs.web.security import CSRF_FIELD, Guard
 
-__all__ = ["MAX_UPLOAD", "Settings", "create_app"]
+__all__ = ["MAX_UPLOAD", "Pages", "Settings", "create_app", "pages_of", "route", "settings_of"]
 
 _HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 20 * 1024 * 1024  # a batch of thousands of rows is a few MB; a case file a few KB
@@ -135,6 +135,18 @@ def create_app(settings: Settings, guard: Guard) -> Starlette:
     app.state.previews = {}
     app.state.batches = {}
     return app
+
+
+def settings_of(request: Request) -> Settings:
+    """The settings of the server that received ``request``."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def pages_of(request: Request) -> Pages:
+    """The page renderer of the server that received ``request``."""
+    pages: Pages = request.app.state.pages
+    return pages
 
 
 def route(path: str, endpoint: Callable[..., Any], methods: list[str] | None = None) -> Route:

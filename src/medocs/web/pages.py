@@ -25,7 +25,7 @@ from medocs.issuing import Issued, issue_document
 from medocs.naming import output_path
 from medocs.pdf.pool import convert, find_soffice
 from medocs.register import Register
-from medocs.web.app import MAX_UPLOAD, Pages, Settings, route
+from medocs.web.app import MAX_UPLOAD, Settings, pages_of, route, settings_of
 from medocs.web.forms import KindForm, case_file_values, sample_values
 
 __all__ = ["EXCEPTION_HANDLERS", "ROUTES", "form_values", "libreoffice", "page_one_png"]
@@ -33,21 +33,11 @@ __all__ = ["EXCEPTION_HANDLERS", "ROUTES", "form_values", "libreoffice", "page_o
 _ACTIONS = ("check", "create", "save")
 
 
-def _pages(request: Request) -> Pages:
-    pages: Pages = request.app.state.pages
-    return pages
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _form(request: Request) -> KindForm:
     name = request.path_params["kind"]
     if name not in KINDS:
         raise HTTPException(404, f"There is no document kind called {name!r}.")
-    form: KindForm = _settings(request).forms[name]
+    form: KindForm = settings_of(request).forms[name]
     return form
 
 
@@ -69,10 +59,10 @@ async def form_values(request: Request) -> dict[str, str]:
 
 async def home(request: Request) -> Response:
     """The kinds by who uses them, the profile in use and the deadline calculator."""
-    settings = _settings(request)
+    settings = settings_of(request)
     values = {key: value for key, value in request.query_params.items() if key in _CALCULATOR}
     deadlines, problem = _calculator(values, settings)
-    return _pages(request).render(request, "home.html", calculator=_CALCULATOR, values=values,
+    return pages_of(request).render(request, "home.html", calculator=_CALCULATOR, values=values,
                                   deadlines=deadlines, problem=problem)
 
 
@@ -105,9 +95,9 @@ def _calculator(values: dict[str, str], settings: Settings) -> tuple[dict[str, A
 def _show_form(request: Request, form: KindForm, values: dict[str, str], *, status: int = 200,
                checked: Any = None, created: Issued | None = None, note: str = "",
                problem: str = "", pdf_name: str = "", picture: str = "") -> Response:
-    settings = _settings(request)
+    settings = settings_of(request)
     deadlines, date_problem = form.deadlines(values, today=settings.today())
-    return _pages(request).render(
+    return pages_of(request).render(
         request, "form.html", status=status, form=form, values=values, records=form.records(values),
         errors=checked.errors if checked else {}, summary=checked.summary if checked else [],
         deadlines=deadlines, date_problem=date_problem, created=created, note=note, problem=problem,
@@ -131,7 +121,7 @@ async def kind_post(request: Request) -> Response:
     action = str(posted.get("action", "check"))
     if action not in _ACTIONS:
         raise HTTPException(400, f"Unknown action {action!r}.")
-    settings = _settings(request)
+    settings = settings_of(request)
     if action == "check":
         return _show_form(request, form, values)
     checked = form.check(values, out=settings.out)
@@ -148,7 +138,7 @@ async def kind_post(request: Request) -> Response:
 
 async def _create(request: Request, form: KindForm, values: dict[str, str], checked: Any, *,
                   replace: bool, pdf: bool) -> Response:
-    settings = _settings(request)
+    settings = settings_of(request)
     try:
         issued = await run_in_threadpool(create_document, settings, form.kind, checked.case, replace=replace)
     except MedocsError as exc:
@@ -200,8 +190,8 @@ async def deadlines_json(request: Request) -> Response:
     """The live panel: the typed dates' deadlines as ``timeline --json`` gives them, and as HTML."""
     form = _form(request)
     values = await form_values(request)
-    deadlines, problem = form.deadlines(values, today=_settings(request).today())
-    html = _pages(request).env.get_template("_deadlines.html").render(
+    deadlines, problem = form.deadlines(values, today=settings_of(request).today())
+    html = pages_of(request).env.get_template("_deadlines.html").render(
         deadlines=deadlines, date_problem=problem)
     return JSONResponse({"deadlines": {key: d.to_json() for key, d in deadlines.items()},
                          "problem": problem, "html": html})
@@ -224,7 +214,7 @@ async def open_case(request: Request) -> Response:
 
 
 def _out_file(request: Request) -> Path:
-    settings = _settings(request)
+    settings = settings_of(request)
     name = str(request.path_params["name"])
     if "/" in name or "\\" in name or name.startswith("."):
         raise HTTPException(404, "No such file.")
@@ -252,7 +242,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-    return _pages(request).render(request, "error.html", status=exc.status_code,
+    return pages_of(request).render(request, "error.html", status=exc.status_code,
                                   status_code=exc.status_code, message=exc.detail)
 
 

@@ -31,23 +31,13 @@ from medocs.batch.tables import TABLE_SUFFIXES
 from medocs.documents.kinds import KINDS
 from medocs.errors import MedocsError
 from medocs.register import Entry, Register
-from medocs.web.app import MAX_UPLOAD, Pages, Settings, route
+from medocs.web.app import MAX_UPLOAD, Settings, pages_of, route, settings_of
 
 __all__ = ["ROUTES", "BatchJob"]
 
 
-def _pages(request: Request) -> Pages:
-    pages: Pages = request.app.state.pages
-    return pages
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _register(request: Request) -> Register | None:
-    path = _settings(request).register_path
+    path = settings_of(request).register_path
     return Register(path) if path.is_file() else None
 
 
@@ -63,9 +53,9 @@ async def register_page(request: Request) -> Response:
                                      for text in (entry.number, entry.case_ref, entry.kind)):
                     continue
                 rows.append((entry, register.superseded_by(entry.number)))
-    return _pages(request).render(request, "register.html", rows=rows, query=query,
-                                  register_path=_settings(request).register_path, exists=register is not None,
-                                  verdict=None)
+    return pages_of(request).render(request, "register.html", rows=rows, query=query,
+                                  register_path=settings_of(request).register_path,
+                                  exists=register is not None, verdict=None)
 
 
 async def register_entry(request: Request) -> Response:
@@ -82,7 +72,7 @@ async def register_entry(request: Request) -> Response:
     # ISO 8601, as 'medocs register show' prints each field.
     items = [(item.name, value.isoformat() if isinstance(value := getattr(entry, item.name), date) else value)
              for item in dataclasses.fields(entry)]
-    return _pages(request).render(request, "register_entry.html", entry=entry, items=items,
+    return pages_of(request).render(request, "register_entry.html", entry=entry, items=items,
                                   successor=successor)
 
 
@@ -105,8 +95,8 @@ async def register_verify(request: Request) -> Response:
             verdict["entry"] = entry
             verdict["successor"] = register.superseded_by(entry.number) if entry else None
             verdict["ours_by_name"] = entry is None and any(e.output_name == name for e in register.list())
-    return _pages(request).render(request, "register.html", rows=[], query="", exists=register is not None,
-                                  register_path=_settings(request).register_path, verdict=verdict,
+    return pages_of(request).render(request, "register.html", rows=[], query="", exists=register is not None,
+                                  register_path=settings_of(request).register_path, verdict=verdict,
                                   status=200 if verdict["entry"] else 422)
 
 
@@ -168,12 +158,12 @@ def _run(job: BatchJob, settings: Settings, source: Path, folder: tempfile.Tempo
 
 async def batch_page(request: Request) -> Response:
     """The upload form."""
-    return _pages(request).render(request, "batch.html", problem="", chosen="")
+    return pages_of(request).render(request, "batch.html", problem="", chosen="")
 
 
 async def batch_start(request: Request) -> Response:
     """Start a batch from an uploaded CSV, XLSX or JSONL file into the output folder."""
-    settings = _settings(request)
+    settings = settings_of(request)
     posted = await request.form(max_files=1, max_fields=10, max_part_size=MAX_UPLOAD)
     kind = str(posted.get("kind", ""))
     upload = posted.get("file")
@@ -187,7 +177,7 @@ async def batch_start(request: Request) -> Response:
     elif KINDS[kind].needs_profile and settings.profile is None:
         problem = f"{kind} needs an organisation profile: start medocs serve with --profile FILE"
     if problem or not isinstance(upload, UploadFile) or upload.filename is None:
-        return _pages(request).render(request, "batch.html", status=400, problem=problem, chosen=kind)
+        return pages_of(request).render(request, "batch.html", status=400, problem=problem, chosen=kind)
     folder = tempfile.TemporaryDirectory(prefix="medocs-batch-upload-")
     source = Path(folder.name) / Path(upload.filename).name
     source.write_bytes(await upload.read())
@@ -208,7 +198,7 @@ def _job(request: Request) -> BatchJob:
 async def batch_job(request: Request) -> Response:
     """Progress, then the manifest and the errors table."""
     job = _job(request)
-    return _pages(request).render(request, "batch_job.html", job=job, job_id=request.path_params["job"])
+    return pages_of(request).render(request, "batch_job.html", job=job, job_id=request.path_params["job"])
 
 
 def _zip(job: BatchJob) -> bytes:
