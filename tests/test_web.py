@@ -188,6 +188,14 @@ class TestForm:
         assert f'data-deadline="appeal_deadline" data-date="{appeal.isoformat()}"' in response.text
         assert 'value="Zoë O&#39;Brien"' in response.text
 
+    def test_hostile_text_is_escaped(self, client: TestClient, guard: Guard) -> None:
+        """Markup typed into a field comes back as text, never as markup."""
+        typed = '<script>alert("x")</script> & Siobhán'
+        response = client.post("/kinds/decision-letter", data={
+            "csrf_token": guard.csrf, "action": "check", "child.name": typed, "reasons": typed})
+        assert "<script>alert" not in response.text
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Siobhán" in response.text
+
     def test_errors_summary_and_beside_each_field(self, client: TestClient, guard: Guard) -> None:
         """Every problem is in the summary and beside its input, worded as the batch words it."""
         response = client.post("/kinds/decision-letter", data={
