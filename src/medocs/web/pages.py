@@ -31,6 +31,7 @@ from medocs.web.forms import KindForm, case_file_values, sample_values
 __all__ = ["EXCEPTION_HANDLERS", "ROUTES", "form_values", "libreoffice", "page_one_png"]
 
 _ACTIONS = ("check", "create", "save")
+_KEPT_PREVIEWS = 20
 
 
 def _form(request: Request) -> KindForm:
@@ -153,7 +154,10 @@ async def _create(request: Request, form: KindForm, values: dict[str, str], chec
             pdf_name = pdf_file.name
             png = await run_in_threadpool(page_one_png, pdf_file)
             if png is not None:
-                request.app.state.previews[issued.docx.stem] = png
+                previews = request.app.state.previews
+                previews[issued.docx.stem] = png
+                while len(previews) > _KEPT_PREVIEWS:  # in memory only: keep the latest few
+                    del previews[next(iter(previews))]
                 picture = issued.docx.stem
     return _show_form(request, form, values, created=issued, note=note, pdf_name=pdf_name, picture=picture)
 
