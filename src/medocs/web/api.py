@@ -21,6 +21,7 @@ from medocs.batch.columns import batch_columns
 from medocs.documents.checking import describe_fields
 from medocs.documents.kinds import KINDS, example_context
 from medocs.errors import CaseValidationError, MedocsError
+from medocs.fields import field_docs
 from medocs.loading import validate_case
 from medocs.timeline.dates import parse_date
 from medocs.timeline.deadlines import TimelineDates, compute_timeline
@@ -54,7 +55,7 @@ async def timeline(request: Request) -> Response:
 
 
 async def fields(request: Request) -> Response:
-    """The fields a template of the kind may use, and its batch columns (``medocs fields``)."""
+    """The kind's fields (shape and meaning), template fields and batch columns (``medocs fields``)."""
     name = request.path_params["kind"]
     if name not in KINDS:
         return _error(f"unknown document kind {name!r}: choose one of {', '.join(KINDS)}", 404)
@@ -62,8 +63,10 @@ async def fields(request: Request) -> Response:
         "kind": name,
         "template_fields": [{"path": path, "example": hint}
                             for path, hint in describe_fields(example_context(name))],
-        "columns": [{**asdict(column), "default": None if column.default is None else str(column.default)}
-                    for column in batch_columns(KINDS[name].model)],
+        "fields": [{"name": doc.name, "kind": doc.kind, "label": doc.label, "description": doc.description,
+                    "example": _plain(doc.example), "default": _plain(doc.default), "required": doc.required,
+                    "choices": list(doc.choices)} for doc in field_docs(KINDS[name].model)],
+        "columns": [asdict(column) for column in batch_columns(KINDS[name].model)],
     })
 
 
@@ -94,10 +97,15 @@ async def render(request: Request) -> Response:
     except MedocsError as exc:
         return _error(str(exc), 409)
     return JSONResponse({
-        "docx": issued.docx.name, "url": f"/files/{issued.docx.name}", "sha256": issued.sha256,
+        "docx": issued.docx.name, "url": f"/files/{issued.docx.name}", "sha256": issued.issued.sha256,
         "certificate_number": issued.certificate_number, "warnings": list(issued.warnings),
-        "key_dates": issued.key_dates,
+        "key_dates": issued.issued.key_dates,
     }, status_code=201)
+
+
+def _plain(value: Any) -> Any:
+    """A model's example or default as JSON: dates as ISO text, tuples as lists, enums as values."""
+    return json.loads(json.dumps(value, default=lambda item: getattr(item, "value", None) or str(item)))
 
 
 def _deadline_schema() -> dict[str, Any]:

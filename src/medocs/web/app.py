@@ -22,10 +22,10 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from medocs.api import register_file
 from medocs.documents.kinds import KINDS, data_dir
 from medocs.drafting.session import ADVOCATE_KINDS
 from medocs.profiles import Profile
-from medocs.register import default_register_path
 from medocs.web.forms import KindForm, kind_form
 from medocs.web.security import CSRF_FIELD, Guard
 
@@ -67,8 +67,7 @@ class Settings:
     @cached_property
     def register_path(self) -> Path:
         """The register, chosen as ``medocs render`` and ``batch`` choose it."""
-        from_profile = self.profile.register_file if self.profile else None
-        return self.register or from_profile or default_register_path()
+        return register_file(self.register, self.profile)
 
     @cached_property
     def sample_profile(self) -> bool:

@@ -1,9 +1,10 @@
 """A document kind's form: its fields, what was typed, the case it makes and its deadlines.
 
 The form is a one-row batch. Its inputs are named by the batch columns of the kind
-(``child.name``, ``decision.letter_sent``), read from the same column reader ``medocs fields``
-prints; a list of plain items is one textarea, one item a line (``reasons`` gives
-``reasons.1``, ``reasons.2``, …), a list of records numbered fieldsets (``issues.1.issue``).
+(``child.name``, ``decision.letter_sent``), with labels, meanings and examples from the one
+reader of the models that ``medocs fields``, ``draft`` and the batch columns use (``medocs.fields``);
+a list of plain items is one textarea, one item a line (``reasons`` gives ``reasons.1``,
+``reasons.2``, …), a list of records numbered fieldsets (``issues.1.issue``).
 What was typed is checked by the batch's own row check, so every message is the batch's, and
 the deadlines come from the timeline engine, as ``medocs timeline`` gives them.
 """
@@ -15,20 +16,22 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from medocs.batch.columns import Column, batch_columns, cell_text
+from medocs.batch.columns import cell_text
 from medocs.batch.rows import RowCheck, RowError, check_rows
 from medocs.batch.tables import TableRow, flat_columns
 from medocs.documents.kinds import DocumentKind, data_dir
 from medocs.documents.wording import wording_for
 from medocs.drafting.case_toml import dumps_case
 from medocs.errors import DateInputError, MedocsError
+from medocs.fields import FieldDoc, field_docs
 from medocs.loading import read_case_data
-from medocs.models import DecisionKind
+from medocs.models import CaseModel, DecisionKind
 from medocs.naming import DEFAULT_PATTERN
 from medocs.timeline.dates import parse_date
 from medocs.timeline.deadlines import Deadline, TimelineDates, compute_timeline
@@ -106,19 +109,27 @@ def _choice_words(value: str) -> str:
         return value.replace("_", " ").capitalize()
 
 
-def _form_field(column: Column) -> FormField:
-    name, kind, record_list = column.name, column.kind, ""
-    if name.endswith(".N") and ".N." not in name:
-        name, kind = name[:-2], "lines"
-    elif ".N." in name:
-        record_list = name.split(".N.", 1)[0]
-    hint = column.description or ""
-    detail = column.hint
-    default = "" if column.default in (None, (), "") else str(cell_text(column.default))
+def _example_text(example: Any) -> str:
+    if isinstance(example, list | tuple):
+        return "; ".join(str(cell_text(item)) for item in example)
+    return str(cell_text(example))
+
+
+def _form_field(doc: FieldDoc) -> FormField:
+    name = doc.name
+    kind = "lines" if doc.kind == "list" else doc.kind
+    record_list = name.split(".N.", 1)[0] if ".N." in name else ""
+    hint = [doc.description.rstrip(".") + "." if doc.description else ""]
+    if kind == "date":
+        hint.append("A date such as 2 December 2024, 2/12/2024 or 2024-12-02.")
+    if doc.example is not None and kind not in ("bool", "choice"):
+        hint.append(f"For example: {_example_text(doc.example)}")
+    default = "" if doc.default in (None, (), "") else str(cell_text(
+        doc.default.value if isinstance(doc.default, Enum) else doc.default))
     return FormField(
-        name=name, label=_label(column.name), hint=(hint + ". " if hint else "") + detail, kind=kind,
-        choices=tuple((value, _choice_words(value)) for value in column.choices),
-        required=column.required, default=default, record_list=record_list,
+        name=name, label=doc.label or _label(name), hint=" ".join(part for part in hint if part), kind=kind,
+        choices=tuple((value, _choice_words(value)) for value in doc.choices),
+        required=doc.required, default=default, record_list=record_list,
     )
 
 
@@ -132,7 +143,7 @@ class Checked:
         summary: (input dom id, message) for the error summary, every problem once.
     """
 
-    case: BaseModel | None
+    case: CaseModel | None
     errors: dict[str, str] = field(default_factory=dict)
     summary: list[tuple[str, str]] = field(default_factory=list)
 
@@ -141,7 +152,7 @@ class Checked:
 class KindForm:
     """The form of one document kind, built once per server from its batch columns."""
 
-    kind: DocumentKind
+    kind: DocumentKind[Any]
     fields: tuple[FormField, ...]
 
     @property
@@ -293,9 +304,9 @@ def _dom_id(name: str) -> str:
     return "f-" + name.replace(".", "-")
 
 
-def kind_form(kind: DocumentKind) -> KindForm:
-    """The form of ``kind``, from the batch columns ``medocs fields`` lists."""
-    return KindForm(kind, tuple(_form_field(column) for column in batch_columns(kind.model)))
+def kind_form(kind: DocumentKind[Any]) -> KindForm:
+    """The form of ``kind``, from the one reader of the models (``medocs.fields``)."""
+    return KindForm(kind, tuple(_form_field(doc) for doc in field_docs(kind.model)))
 
 
 def case_file_values(form: KindForm, content: bytes, filename: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from medocs.api import Rendered, render
 from medocs.documents.kinds import KINDS, DocumentKind
 from medocs.errors import MedocsError
-from medocs.issuing import Issued, issue_document
+from medocs.issuing import Issued
 from medocs.naming import output_path
-from medocs.pdf.pool import convert, find_soffice
-from medocs.register import Register
+from medocs.pdf.pool import find_soffice
 from medocs.web.app import MAX_UPLOAD, Settings, pages_of, route, settings_of
 from medocs.web.forms import KindForm, case_file_values, sample_values
 
@@ -129,8 +130,7 @@ async def kind_post(request: Request) -> Response:
     if checked.case is None:
         return _show_form(request, form, values, status=422, checked=checked)
     if action == "save":
-        case_ref = str(getattr(checked.case, "case_ref"))  # noqa: B009 - every case model has one
-        name = output_path(Path("."), form.kind, case_ref).with_suffix(".toml").name
+        name = output_path(Path("."), form.kind, checked.case.case_ref).with_suffix(".toml").name
         return Response(form.save(checked.case), media_type="application/toml",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return await _create(request, form, values, checked, replace=posted.get("replace") == "yes",
@@ -140,42 +140,43 @@ async def kind_post(request: Request) -> Response:
 async def _create(request: Request, form: KindForm, values: dict[str, str], checked: Any, *,
                   replace: bool, pdf: bool) -> Response:
     settings = settings_of(request)
+    written: list[Rendered] = []
+    note = ""
     try:
-        issued = await run_in_threadpool(create_document, settings, form.kind, checked.case, replace=replace)
+        rendered = await run_in_threadpool(create_document, settings, form.kind, checked.case,
+                                           replace=replace, pdf=pdf and libreoffice(), written=written.append)
     except MedocsError as exc:
-        return _show_form(request, form, values, status=409, problem=str(exc))
-    pdf_name = picture = note = ""
-    if pdf and libreoffice():
-        try:
-            (pdf_file,) = await run_in_threadpool(convert, [issued.docx], issued.docx.parent)
-        except MedocsError as exc:
-            note = f"The PDF could not be made: {exc}"
-        else:
-            pdf_name = pdf_file.name
-            png = await run_in_threadpool(page_one_png, pdf_file)
-            if png is not None:
-                previews = request.app.state.previews
-                previews[issued.docx.stem] = png
-                while len(previews) > _KEPT_PREVIEWS:  # in memory only: keep the latest few
-                    del previews[next(iter(previews))]
-                picture = issued.docx.stem
-    return _show_form(request, form, values, created=issued, note=note, pdf_name=pdf_name, picture=picture)
+        if not written:
+            return _show_form(request, form, values, status=409, problem=str(exc))
+        rendered, note = written[0], f"The PDF could not be made: {exc}"
+    pdf_name = picture = ""
+    if rendered.pdf is not None:
+        pdf_name = rendered.pdf.name
+        png = await run_in_threadpool(page_one_png, rendered.pdf)
+        if png is not None:
+            previews = request.app.state.previews
+            previews[rendered.docx.stem] = png
+            while len(previews) > _KEPT_PREVIEWS:  # in memory only: keep the latest few
+                del previews[next(iter(previews))]
+            picture = rendered.docx.stem
+    return _show_form(request, form, values, created=rendered.issued, note=note, pdf_name=pdf_name,
+                      picture=picture)
 
 
-def create_document(settings: Settings, kind: DocumentKind, case: Any, *, replace: bool) -> Issued:
-    """Issue one document as ``medocs render`` does: same file name, number and refusal to overwrite.
+def create_document(settings: Settings, kind: DocumentKind[Any], case: Any, *, replace: bool,
+                    pdf: bool = False, written: Callable[[Rendered], None] | None = None) -> Rendered:
+    """Issue one document with ``medocs.render``, the code ``medocs render`` runs.
+
+    Same file name, the register's next number for a certificate, no overwrite unless
+    ``replace``; a PDF beside it with ``pdf``.
 
     Raises:
-        MedocsError: a file of that name exists (``replace`` False), or the render or register failed.
+        MedocsError: a file of that name exists (``replace`` False), or the render, register or
+            PDF failed (``written`` has been called if the .docx was written).
     """
-    target = output_path(settings.out, kind, str(getattr(case, "case_ref")))  # noqa: B009
-    register = Register(settings.register_path) if kind.numbered else None
-    try:
-        return issue_document(kind, case, settings.profile, target=target, today=settings.today(),
-                              templates=settings.templates, force=replace, register=register)
-    finally:
-        if register is not None:
-            register.close()
+    return render(kind, case, out=settings.out, today=settings.today(), profile=settings.profile,
+                  templates=settings.templates, pdf=pdf, force=replace, register=settings.register,
+                  written=written)
 
 
 def page_one_png(pdf: Path, *, resolution: int = 60) -> bytes | None:
