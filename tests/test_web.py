@@ -429,7 +429,9 @@ class TestApi:
         answer = client.get("/api/fields/decision-letter").json()
         assert any(c["name"] == "child.name" for c in answer["columns"])
         birth = next(f for f in answer["fields"] if f["name"] == "child.date_of_birth")
-        assert birth["kind"] == "date" and birth["required"] and birth["label"]
+        assert birth["kind"] == "date"
+        assert birth["required"]
+        assert birth["label"]
         assert client.get("/api/fields/nope").status_code == 404
 
     def test_render(self, client: TestClient, settings: Settings) -> None:
