@@ -8,6 +8,7 @@ as ``medocs render`` does. ``/api/openapi.json`` describes them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict
 from typing import Any
@@ -30,8 +31,8 @@ from medocs.web.pages import create_document
 
 __all__ = ["OPENAPI", "ROUTES"]
 
-_DATES = ("decision_sent", "certificate_issued", "declined_on", "mediation_requested", "mediation_ended",
-          "agreement_date", "request_received")
+# The event dates a timeline starts from: the options of `medocs timeline`, without --.
+_DATES = tuple(item.name for item in dataclasses.fields(TimelineDates) if item.name != "today")
 
 
 def _error(message: str, status: int, **extra: Any) -> JSONResponse:
