@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from medocs.cli.common import PROFILE_HELP, optional_profile, today_in_england
+from medocs.cli.output import echo
 
 
 @click.command()
@@ -41,4 +42,4 @@ def serve(profile_path: Path | None, out: Path, register_path: Path | None, temp
     chosen = profile_path or (Path(from_env) if from_env else None)
     run_server(profile=optional_profile(profile_path), profile_path=chosen, out=out,
                register=register_path, today=today_in_england, host=host, port=port,
-               open_browser=not no_browser, templates=templates, say=lambda line: click.echo(line, err=True))
+               open_browser=not no_browser, templates=templates, say=lambda line: echo(line, err=True))
