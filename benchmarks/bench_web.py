@@ -70,17 +70,19 @@ def main() -> None:
             csrf = found.group(1)
             values = sample_values(kind_form(document_kind("decision-letter")))
 
-            def post(path: str, data: dict[str, str]) -> float:
+            def post(path: str, data: dict[str, str], expect: str) -> float:
                 body = urllib.parse.urlencode({**data, "csrf_token": csrf}).encode()
                 with opener.open(urllib.request.Request(base + path, data=body)) as response:
-                    response.read()
+                    answer = response.read().decode()
+                    assert expect in answer, f"{path}: no {expect!r} in the answer"
                     return _server_ms(response)
 
-            post("/kinds/decision-letter/deadlines", values)  # warm: templates compiled once
-            post("/kinds/decision-letter", {**values, "action": "create", "replace": "yes"})
-            panel = [post("/kinds/decision-letter/deadlines", values) for _ in range(args.rounds)]
-            docx = [post("/kinds/decision-letter", {**values, "action": "create", "replace": "yes"})
-                    for _ in range(max(args.rounds // 4, 10))]
+            create = {**values, "action": "create", "replace": "yes"}
+            panel_key, created = "appeal_deadline", 'id="created"'
+            post("/kinds/decision-letter/deadlines", values, panel_key)  # warm: templates compiled once
+            post("/kinds/decision-letter", create, created)
+            panel = [post("/kinds/decision-letter/deadlines", values, panel_key) for _ in range(args.rounds)]
+            docx = [post("/kinds/decision-letter", create, created) for _ in range(max(args.rounds // 4, 10))]
         finally:
             server.terminate()
             server.wait(timeout=10)
