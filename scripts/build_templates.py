@@ -180,7 +180,8 @@ MEDIATION_PART = "SEND Regulations 2014, Part 2 (Mediation, regs 32-42)"
 
 def the_law(doc: DocxDocument, text: str) -> None:
     """One short paragraph that holds the document's citations, so sentences need none."""
-    rich(doc, ("The law: ", True), (text, False))
+    law = rich(doc, ("The law: ", True), (text, False))
+    law.paragraph_format.space_before = Pt(8)  # apart from a table or signature above it
 
 
 def field(paragraph: Paragraph, instruction: str, size: float) -> None:
@@ -655,8 +656,9 @@ def decision_letter() -> None:
                  "health care is in dispute{% endif %}: " + MEDIATION_PART + ".")
 
     heading(doc, "Contact us")
+    # The closing paragraph stays with the sign-off.
     para(doc, "If you have any questions about this letter, please contact {{ officer.short }} "
-              "on {{ officer.phone }} or at {{ officer.email }}.")
+              "on {{ officer.phone }} or at {{ officer.email }}.", keep_next=True)
 
     # The signature block stays on one page: sign-off, name, title and "on behalf of".
     para(doc, "Yours sincerely", space_after=30, keep_next=True)
@@ -1204,9 +1206,11 @@ def agreement_chase() -> None:
               "were {{ parties }}. The actions below are late. Their deadlines have passed and "
               "they have not been done.")
     tag(doc, "{%p for a in actions %}")
+    # An action, its deadline and how it was worked out stay on one page.
     rich(doc, ("Action {{ a.number }}: ", True), ("{{ a.action }} ({{ a.who }}).", False),
-         space_after=2)
-    rich(doc, ("Deadline: {{ a.deadline }}", True), (", {{ a.basis }}.", False), space_after=2)
+         space_after=2).paragraph_format.keep_with_next = True
+    rich(doc, ("Deadline: {{ a.deadline }}", True), (", {{ a.basis }}.", False),
+         space_after=2).paragraph_format.keep_with_next = True
     para(doc, "How this date was worked out:", size=10, space_after=0, keep_next=True)
     tag(doc, "{%p for step in a.explanation %}")
     para(doc, "{{ step }}", style="List Bullet", size=10)

@@ -387,8 +387,7 @@ def agreement_chase_context(
                        *([case.icb.organisation] if case.icb else [])])
     events = [
         _event(case.decision.letter_sent, context["decision_event"]),
-        _event(case.agreement_date, f"Mediation{mediator} ended in a written agreement between "
-                                    f"{parties}."),
+        _event(case.agreement_date, f"Mediation{mediator} ended in a written agreement."),
     ]
     actions = []
     notes: list[str] = []
