@@ -59,6 +59,16 @@ def register_entries(out: Path) -> list[tuple[str, str, str | None, str]]:
         return [(e.number, e.case_ref, e.sha256, e.status) for e in reg.list()]
 
 
+def assert_no_change(source: Path, out: Path, profile: Profile, first: BatchResult) -> None:
+    """A re-run, then a --reissue, find every row of ``first`` done and spend no number."""
+    for reissue in (False, True):
+        again = run(source, out, profile, reissue=reissue)
+        assert [row.status for row in again.rows] == ["skipped-already-done"] * len(first.rows)
+        assert [row.certificate_number for row in again.rows] == [
+            row.certificate_number for row in first.rows]
+    assert len(register_entries(out)) == len(first.rows)
+
+
 class TestReadCsv:
     def test_bom_and_no_bom_read_the_same(self, tmp_path: Path) -> None:
         """A CSV saved as Excel's 'CSV UTF-8' (BOM) reads like one without, names intact."""
@@ -458,13 +468,7 @@ class TestRunBatch:
         case = validate_case(RowConverter(DECLINE.model).convert(sample_rows()[0]).data,
                              DECLINE.model, where="test")
         assert build_context(DECLINE, case, moved, today=TODAY)["sendiass"]["phone"] == phone
-        again = run(source, out, moved)
-        assert [row.status for row in again.rows] == ["skipped-already-done"] * 3
-        reissued = run(source, out, moved, reissue=True)
-        assert [row.status for row in reissued.rows] == ["skipped-already-done"] * 3
-        assert [row.certificate_number for row in reissued.rows] == [
-            row.certificate_number for row in first.rows]
-        assert len(register_entries(out)) == 3
+        assert_no_change(source, out, moved, first)
 
     def test_a_profile_field_the_certificate_prints_is_a_change(self, tmp_path: Path,
                                                                profile: Profile) -> None:
@@ -492,13 +496,7 @@ class TestRunBatch:
         with sqlite3.connect(out.parent / "register.sqlite") as raw:
             raw.execute("UPDATE certificates SET source_sha256 = ?", ("0" * 64,))
         raw.close()
-        again = run(source, out, profile)
-        assert [row.status for row in again.rows] == ["skipped-already-done"] * 3
-        reissued = run(source, out, profile, reissue=True)
-        assert [row.status for row in reissued.rows] == ["skipped-already-done"] * 3
-        assert [row.certificate_number for row in reissued.rows] == [
-            row.certificate_number for row in first.rows]
-        assert len(register_entries(out)) == 3
+        assert_no_change(source, out, profile, first)
 
     def test_certificates_issued_before_sources_were_recorded(self, tmp_path: Path,
                                                               profile: Profile) -> None:
