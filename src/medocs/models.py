@@ -101,6 +101,9 @@ ContactedAdviser = Annotated[date, about(
     "Date the family contacted the mediation adviser", "The date the parent or young person "
     "first contacted the mediation adviser about this decision (they must do so within 2 months "
     "of the decision letter, regulation 33).", date(2024, 10, 16))]
+IssuedOn = Annotated[date, about(
+    "Date of issue of the certificate", "The date the certificate is issued. The one month for "
+    "appealing counts from it (HESC Rules r.20(1)(c)(ii)).", date(2024, 11, 29))]
 _ISSUES = ("The mediation issues", "What the family wants to talk about at mediation: one issue "
            "per line.", ("Whether an EHC needs assessment is necessary",))
 _HEALTH = ("Health care provision wanted", "If the issues include health care provision, or its "
@@ -258,11 +261,18 @@ def young_person_problem(field: str, child: Child, on: date, on_field: str) -> s
 class Recipient(_Model):
     """Who the letter or certificate is for: the parent, or the young person themselves."""
 
-    name: Text
-    salutation: Text | None = None
-    address: tuple[Text, ...] = Field(default=(), max_length=8)
-    email: Text | None = None
-    is_young_person: bool = False
+    name: Annotated[Text, about(
+        "Name of the person it is for", "The parent, or the young person themselves, that the "
+        "document is addressed to.", "Ms Sadia Khan")]
+    salutation: Annotated[Text | None, about(
+        "How to greet them", "The name after 'Dear' (left empty: their name).", "Ms Khan")] = None
+    address: tuple[Text, ...] = about("Postal address", "Their postal address, one line at a time.",
+                                      ("12 Example Street",), default=(), max_length=8)
+    email: Annotated[Text | None, about("Email address", "Their email address, if they have one.",
+                                        "sadia.khan@example.com")] = None
+    is_young_person: Annotated[bool, about(
+        "Is it the young person themselves?", "Yes only for a young person over compulsory school "
+        "age, who decides for themselves; otherwise the parent.", False)] = False
 
 
 class DecisionRef(_Model):
@@ -356,16 +366,27 @@ class DeclineCertificateCase(CaseModel):
     """A certificate under CFA s.55(4), or the deemed certificate when mediation was not arranged."""
 
     case_ref: CaseRef
-    variant: Literal["declined", "not_arranged"] = "declined"
+    variant: Annotated[Literal["declined", "not_arranged"], about(
+        "Which certificate", "declined: the family told the mediation adviser they do not want "
+        "mediation (CFA 2014 s.55(4)); not_arranged: the LA could not arrange mediation within "
+        "30 days.", "declined")] = "declined"
     child: Child
     recipient: Recipient
     decision: DecisionRef
     la: CaseCouncil | None = None
-    contacted_adviser: date
-    declined_on: date | None = None
-    mediation_requested: date | None = None
-    la_told_adviser: date | None = None
-    issued_on: date
+    contacted_adviser: ContactedAdviser
+    declined_on: Annotated[date | None, about(
+        "Date the adviser was told mediation is not wanted", "For a declined certificate: the "
+        "date the family told the mediation adviser. The certificate is due within 3 working "
+        "days (regulation 34(1)).", date(2024, 11, 26))] = None
+    mediation_requested: Annotated[date | None, about(
+        "Date the LA was told mediation is wanted", "For a not_arranged certificate: the date the "
+        "LA was told the family wishes to go to mediation.", date(2024, 10, 21))] = None
+    la_told_adviser: Annotated[date | None, about(
+        "Date the LA told the adviser mediation could not be arranged", "For a not_arranged "
+        "certificate: the date the LA told the mediation adviser it could not arrange mediation "
+        "within 30 days.", date(2024, 11, 21))] = None
+    issued_on: IssuedOn
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DeclineCertificateCase:
@@ -398,8 +419,11 @@ class IssueOutcome(StrEnum):
 class MediatedIssue(_Model):
     """One mediation issue and its outcome."""
 
-    issue: Text
-    outcome: IssueOutcome
+    issue: Annotated[Text, about("Issue", "One issue mediated, in words.",
+                                 "Whether an EHC needs assessment is necessary")]
+    outcome: Annotated[IssueOutcome, about(
+        "Outcome", "Whether the issue was resolved, partly resolved or not resolved at mediation.",
+        IssueOutcome.PARTLY)]
     area: Literal["education", "health", "social_care"] = Field(
         default="education",
         description="health or social care issues are appealable only alongside B, F or I",
@@ -414,13 +438,22 @@ class MediationCertificateCase(CaseModel):
     recipient: Recipient
     decision: DecisionRef
     la: CaseCouncil | None = None
-    mediator: Text
-    mediation_dates: tuple[date, ...] = Field(min_length=1)
-    mediation_format: Text = "in person"
-    icb: Text | None = None
-    issues: tuple[MediatedIssue, ...] = Field(min_length=1)
-    agreement_ref: Text | None = None
-    issued_on: date
+    mediator: Annotated[Text, about("The mediator's name", "Who mediated.", "Helen Marsh")]
+    mediation_dates: tuple[date, ...] = about(
+        "Dates of mediation", "Each day mediation took place. The certificate is due within 3 "
+        "working days of the last (CFA 2014 s.55(5)).", (date(2025, 3, 18),), min_length=1)
+    mediation_format: Annotated[Text, about(
+        "How mediation took place", "In person, by video or by telephone, as the certificate "
+        "should say it.", "by video")] = "in person"
+    icb: Annotated[Text | None, about(
+        "ICB at mediation", "The integrated care board, if it took part (health care issues).",
+        "NHS North West London ICB")] = None
+    issues: tuple[MediatedIssue, ...] = about("The mediation issues", "Each issue mediated and its "
+                                              "outcome.", min_length=1)
+    agreement_ref: Annotated[Text | None, about(
+        "Agreement reference", "The reference of the written agreement, if one was made.",
+        "AGR-2025-014")] = None
+    issued_on: IssuedOn
 
     @property
     def mediation_ended(self) -> date:
