@@ -140,3 +140,11 @@ class TestRender:
                           profile=SAMPLES / "westminster.toml", today=date(2025, 1, 6))
         assert str(caught.value) == f"{target} already exists: use --force to replace it"
         assert target.read_bytes() == b"mine"
+
+    def test_a_certificate_without_a_profile_opens_no_register(self, tmp_path: Path) -> None:
+        """No profile for a certificate: the error comes first, and no register file is made."""
+        register = tmp_path / "register.sqlite"
+        with pytest.raises(medocs.MedocsError, match="needs an organisation profile"):
+            medocs.render("decline-certificate", SAMPLES / "decline-certificate.toml", out=tmp_path,
+                          register=register, today=date(2025, 1, 6))
+        assert not register.exists()

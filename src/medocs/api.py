@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from medocs.documents.kinds import DocumentKind, document_kind
+from medocs.documents.kinds import DocumentKind, check_profile, document_kind
 from medocs.errors import OutputExistsError
 from medocs.issuing import Issued, issue_document
 from medocs.loading import load_case
@@ -116,6 +116,7 @@ def render(
     doc_kind = document_kind(kind) if isinstance(kind, str) else kind
     organisation = load_profile(profile) if isinstance(profile, Path) else profile
     the_case = load_case(case, doc_kind.model) if isinstance(case, Path) else case
+    check_profile(doc_kind, organisation)  # before a register is opened for it
     target = output_path(out, doc_kind, the_case.case_ref)
     pdf_target = target.with_suffix(".pdf")
     if (pdf or pdf_a) and pdf_target.exists() and not force and not reissue:

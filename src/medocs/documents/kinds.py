@@ -47,6 +47,7 @@ __all__ = [
     "CaseT",
     "DocumentKind",
     "build_context",
+    "check_profile",
     "data_dir",
     "document_kind",
     "example_context",
@@ -200,6 +201,13 @@ def template_path(kind: DocumentKind[CaseModel], templates: Path | None = None) 
     return (templates or data_dir("templates")) / kind.template
 
 
+def check_profile(kind: DocumentKind[CaseModel], profile: Profile | None) -> None:
+    """Raise MedocsError if ``kind`` needs an organisation profile and none is given."""
+    if profile is None and kind.needs_profile:
+        msg = f"{kind.name} needs an organisation profile (--profile FILE)"
+        raise MedocsError(msg)
+
+
 def build_context(
     kind: DocumentKind[_Case],
     case: _Case,
@@ -213,9 +221,7 @@ def build_context(
     Raises:
         MedocsError: if ``profile`` is None and the kind needs one.
     """
-    if profile is None and kind.needs_profile:
-        msg = f"{kind.name} needs an organisation profile (--profile FILE)"
-        raise MedocsError(msg)
+    check_profile(kind, profile)
     if kind.numbered:
         number = certificate_number or "DRAFT"
         return kind.context(case, profile, certificate_number=number, today=today)
