@@ -34,7 +34,6 @@ __all__ = [
     "action_questions",
     "label_of",
     "questions_for",
-    "replace_path",
 ]
 
 # The order questions are asked in: the letter's date first (other defaults follow from it),
@@ -221,8 +220,3 @@ def action_questions() -> list[Question]:
     return [question for question in _field_questions(record(Action), (), None)
             if f"actions.{question.name}" not in NOT_ASKED]
 
-
-def replace_path(question: Question, path: tuple[str, ...]) -> Question:
-    """The same question, stored at ``path`` inside its section."""
-    return Question(path, question.label, question.meaning, question.example, question.kind,
-                    question.required, question.default, question.choices)
