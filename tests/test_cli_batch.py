@@ -262,3 +262,48 @@ class TestTerminate:
         rerun = subprocess.run(args, capture_output=True, text=True, check=False)
         assert rerun.returncode == 0, rerun.stderr
         assert len(manifest(out)) == 300
+
+
+class TestReissueDigest:
+    """What a certificate says decides whether a re-run changes it, not every profile detail."""
+
+    def _run(self, tmp_path: Path, profile: Path, source: Path, *extra: str) -> Result:
+        return CliRunner().invoke(main, [
+            "batch", "decline-certificate", str(source), "--out", str(tmp_path / "out"),
+            "--profile", str(profile), "--register", str(tmp_path / "register.sqlite"),
+            "--today", "2025-01-01", *extra])
+
+    def test_a_new_sendiass_phone_changes_no_certificate(self, tmp_path: Path) -> None:
+        """A profile file with another SENDIASS phone: the re-run and --reissue exit 0, no number spent."""
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:3])
+        assert self._run(tmp_path, PROFILE, source).exit_code == 0
+        edited = tmp_path / "profile.toml"
+        text = PROFILE.read_text(encoding="utf-8")
+        assert text.count('phone = "020 8966 1224"') == 1  # the SENDIASS one only
+        edited.write_text(text.replace('phone = "020 8966 1224"', 'phone = "020 7000 9999"'),
+                          encoding="utf-8")
+        for extra in ((), ("--reissue",)):
+            result = self._run(tmp_path, edited, source, *extra)
+            assert result.exit_code == 0, result.output
+            assert "3 rows: 0 issued, 3 already done, 0 with errors" in result.output
+        with Register(tmp_path / "register.sqlite") as register:
+            assert len(register.list()) == 3
+
+    def test_a_new_adviser_name_needs_reissue(self, tmp_path: Path) -> None:
+        """The adviser signs the certificate: a re-run says --reissue, which gives new numbers."""
+        source = write_csv(tmp_path / "in.csv", sample_rows()[:2])
+        assert self._run(tmp_path, PROFILE, source).exit_code == 0
+        text = PROFILE.read_text(encoding="utf-8")
+        start = text.index("[mediation_service.adviser]")
+        name_at = text.index("name = ", start)
+        end = text.index("\n", name_at)
+        edited = tmp_path / "profile.toml"
+        edited.write_text(text[:name_at] + 'name = "Ms Zoë Newname"' + text[end:], encoding="utf-8")
+        again = self._run(tmp_path, edited, source)
+        assert again.exit_code == 1
+        assert "use --reissue" in again.output
+        reissued = self._run(tmp_path, edited, source, "--reissue")
+        assert reissued.exit_code == 0, reissued.output
+        assert "2 rows: 2 issued, 0 already done, 0 with errors" in reissued.output
+        with Register(tmp_path / "register.sqlite") as register:
+            assert len(register.list()) == 4
