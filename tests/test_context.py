@@ -226,3 +226,32 @@ class TestNotesSaidOnce:
         text = _render("mediation-request", None, {"letter_date": D("2024-10-25")})
         assert "Sunday 24 November 2024 (not a working day: to be safe, by Friday 22 November 2024)" in text
         assert "Sunday 24 November 2024 is not a working day" not in text
+
+
+class TestOneDeadlineEverywhere:
+    """The T7 certificate deadline: built from one DEADLINES entry by the timeline, the
+    certificate's context and the advocate's letter (it used to be built three times)."""
+
+    def test_certificate_timeline_and_letter_give_the_same_deadline(self, profile: Profile) -> None:
+        """Same rule, label and date from the same start, whoever asks."""
+        from medocs.documents.advocacy import letter_deadlines
+        from medocs.documents.context import decline_certificate_context
+        from medocs.timeline.deadlines import DEADLINES, TimelineDates, compute_timeline
+
+        spec = DEADLINES["decline_certificate_due"]
+        kind = document_kind("decline-certificate")
+        case = load_case(SAMPLES / kind.sample, kind.model)
+        assert case.declined_on is not None
+        context = decline_certificate_context(case, profile, certificate_number="X", today=TODAY)
+        timeline = compute_timeline(TimelineDates(declined_on=case.declined_on))
+        due = timeline["decline_certificate_due"]
+        assert (due.rule[0].id, due.label) == (spec.rule_id, spec.label) == ("T7", spec.label)
+        assert context["deadlines"]["certificate_due"]["label"] == spec.label
+        assert context["deadlines"]["certificate_due"]["iso"] == due.date.isoformat()
+        letter_kind = document_kind("certificate-request")
+        letter = load_case(SAMPLES / letter_kind.sample, letter_kind.model)
+        by_letter = letter_deadlines(letter)["certificate_due"]
+        assert (by_letter.rule[0].id, by_letter.label) == ("T7", spec.label)
+        assert by_letter.explanation[0].startswith(spec.by_letter)
+        assert by_letter.date == compute_timeline(
+            TimelineDates(declined_on=letter.letter_date))["decline_certificate_due"].date
