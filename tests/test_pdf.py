@@ -22,6 +22,7 @@ from typing import Any
 
 import docx
 import pytest
+from minimal_pdf import minimal_pdf
 
 from medocs.errors import MedocsError, PdfError
 from medocs.pdf import pool as pdf
@@ -114,7 +115,7 @@ for name in files:
         time.sleep(600)
     if "crash" in stem:
         os.kill(os.getpid(), signal.SIGSEGV)
-    (outdir / (stem + ".pdf")).write_bytes(b"%PDF-1.4 fake")
+    (outdir / (stem + ".pdf")).write_bytes({pdf!r})
 """
 
 
@@ -122,7 +123,7 @@ for name in files:
 def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path]:
     """Return the path of a fake soffice script and of the log of the file lists it was given."""
     script = tmp_path / "fake-soffice"
-    script.write_text(FAKE_SOFFICE.format(python=sys.executable))
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable, pdf=minimal_pdf()))
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     log = tmp_path / "fake-soffice.log"
     monkeypatch.setenv("FAKE_SOFFICE_LOG", str(log))

@@ -66,6 +66,7 @@ from medocs.issuing import (
 from medocs.models import CaseModel
 from medocs.naming import DEFAULT_PATTERN
 from medocs.pdf.pool import PdfPool
+from medocs.pdf.validity import pdf_problem
 from medocs.profiles import Profile
 from medocs.register import Register
 from medocs.reports import csv_bytes
@@ -425,10 +426,13 @@ def _convert_pdfs(rows: list[Row], out: Path, pool: PdfPool, force: bool, progre
         issued: Issued = spill.get(row.issued_at)
         pdf = issued.docx.with_suffix(".pdf")
         if os.path.lexists(pdf) and not force and not issued.replaced:
-            if issued.status == "skipped-already-done" and _newer_or_same(pdf, issued.docx):
+            if (issued.status == "skipped-already-done" and _newer_or_same(pdf, issued.docx)
+                    and pdf_problem(pdf) is None):
                 row.pdf = pdf  # done by an earlier run, after this very .docx was written
             elif issued.status == "skipped-already-done":
-                todo[issued.docx] = row  # older than its .docx: made from a certificate since replaced
+                # Older than its .docx (made from a certificate since replaced), or cut short
+                # (a full disk, a crash): made again.
+                todo[issued.docx] = row
             else:
                 row.fail("(pdf)", str(OutputExistsError.at(pdf)))
             continue

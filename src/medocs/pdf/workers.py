@@ -27,6 +27,7 @@ from typing import Protocol
 
 from medocs.errors import PdfError
 from medocs.pdf.uno_client import UnoProcess, exit_reason, kill_group, soffice_said
+from medocs.pdf.validity import pdf_problem
 
 __all__ = [
     "STAGE_PREFIX",
@@ -377,6 +378,18 @@ def _collect(path: Path, stage: Path, out_dir: Path, reason: str, said: str) -> 
         return _no_pdf(path, reason, said)
     if size == 0 or magic != b"%PDF-":
         return PdfError(f"{path}: LibreOffice wrote a broken {staged.name} ({size} bytes, expected a PDF)")
+    problem = pdf_problem(staged)
+    if problem is not None:  # a full disk or a crash part-way: never published
+        return PdfError(f"{path}: LibreOffice wrote a broken {staged.name} ({problem}); it was not "
+                        "kept: run again to make it")
+    try:  # its bytes on disk before its name: a power cut cannot publish a cut-short PDF
+        fd = os.open(staged, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return PdfError(f"{path}: cannot save {staged.name} ({exc.strerror or exc})")
     os.replace(staged, target)
     return target
 
