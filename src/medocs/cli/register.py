@@ -37,7 +37,7 @@ def _existing_register(register_path: Path | None, profile_path: Path | None) ->
     if not path.is_file():
         msg = f"no certificate register at {path}: give --register FILE or a profile that names one"
         raise RegisterError(msg)
-    return Register(path)
+    return Register(path, read_only=True)  # reading commands work on read-only media too
 
 
 @click.group(name="register")

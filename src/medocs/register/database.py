@@ -17,7 +17,7 @@ from pathlib import Path
 
 from medocs.errors import RegisterError
 
-__all__ = ["BUSY_TIMEOUT_S", "SCHEMA_VERSION", "connect", "sqlite_errors", "transaction"]
+__all__ = ["BUSY_TIMEOUT_S", "SCHEMA_VERSION", "connect", "connect_read_only", "sqlite_errors", "transaction"]
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 30.0
@@ -53,6 +53,44 @@ CREATE INDEX IF NOT EXISTS certificates_sha256 ON certificates (sha256);
 CREATE INDEX IF NOT EXISTS certificates_issued_on ON certificates (issued_on);
 """
 
+
+
+def connect_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """Open an existing register only to read it: it may sit on read-only media (a CD, a
+    write-protected share, an archive copy).
+
+    Raises:
+        RegisterError: the file is missing, empty, not a register, or at another schema.
+    """
+    if not path.is_file():
+        msg = f"no certificate register at {path}"
+        raise RegisterError(msg)
+    if path.stat().st_size == 0:
+        msg = (f"certificate register {path} is an empty file (0 bytes), not a register: restore it "
+               "from your backup")
+        raise RegisterError(msg)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError:
+            # A WAL register needs its -shm file, which read-only media cannot create: read
+            # the file as it is (nothing can be writing to read-only media).
+            db.close()
+            db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        msg = f"certificate register {path}: cannot open it to read ({exc})"
+        raise RegisterError(msg) from exc
+    if version != SCHEMA_VERSION:
+        db.close()
+        msg = (f"certificate register {path}: schema {version}, this medocs reads schema "
+               f"{SCHEMA_VERSION}; open it once where it can be written (a batch or render does), "
+               "or use the medocs that wrote it")
+        raise RegisterError(msg)
+    db.row_factory = sqlite3.Row
+    return db
 
 
 def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import TextIO
 
 from medocs.errors import RegisterError
-from medocs.register.database import BUSY_TIMEOUT_S, connect, sqlite_errors, transaction
+from medocs.register.database import BUSY_TIMEOUT_S, connect, connect_read_only, sqlite_errors, transaction
 from medocs.register.export import write_csv
 from medocs.register.records import (
     COLUMNS,
@@ -42,19 +42,21 @@ class Register:
     One instance per thread or process; several processes may use the same file at once.
     """
 
-    def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S, read_only: bool = False) -> None:
         """Open (creating if needed) the register at ``path``.
 
         Args:
             path: the SQLite file; its directory is created if missing.
             busy_timeout: seconds to wait for another process's write transaction.
+            read_only: only read (list, show, verify, export): the file must exist, and may
+                be on read-only media.
 
         Raises:
             RegisterError: the file cannot be created or opened, is not a SQLite database,
                 or was written by a newer medocs.
         """
         self.path = Path(path)
-        self._db = connect(self.path, busy_timeout)
+        self._db = (connect_read_only if read_only else connect)(self.path, busy_timeout)
 
     def __enter__(self) -> Register:
         """Return the open register."""
