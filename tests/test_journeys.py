@@ -12,6 +12,7 @@ import icalendar
 import pytest
 from docx import Document
 from docx_text import docx_text
+from readability import family_reading
 
 from medocs.documents.kinds import data_dir
 from medocs.errors import CaseValidationError, JourneyError, OutputExistsError
@@ -252,3 +253,14 @@ def test_the_journey_s_council_is_on_its_certificate_and_sheet(profile: Profile,
         text = docx_text(written)
         assert "Royal Borough of Kensington and Chelsea" in text, written.name
         assert "Westminster City Council" not in text, written.name
+
+
+@pytest.mark.parametrize("path", sorted(JOURNEYS.glob("*.toml")), ids=lambda p: p.stem)
+def test_the_sheet_is_plain_english(path: Path, profile: Profile, tmp_path: Path) -> None:
+    """What the family reads on the sheet: Flesch-Kincaid grade 8 or below, no sentence over 25 words."""
+    for today in (load_journey(path).decision.letter_sent, _last_date(path, profile)):
+        pack = _pack(path, profile, tmp_path / today.isoformat(), today=today)
+        reading = family_reading(pack.key_dates)
+        assert reading.paragraphs
+        assert reading.grade <= 8.0, (today, round(reading.grade, 1), reading.text)
+        assert reading.long_sentences(25) == []

@@ -56,6 +56,7 @@ class KeyDates:
     appeal: Deadline
     certificate: JourneyDocument | None
     notes: list[str]
+    warnings: list[str]  # for whoever makes the pack: deadlines still open, as of today
 
 
 def _find(documents: list[JourneyDocument], model: type) -> Any:
@@ -169,8 +170,12 @@ def journey_key_dates(journey: Journey, documents: list[JourneyDocument], *, tod
     ahead = {key: d for key, d in sorted(candidates.items(), key=lambda item: item[1].date)
              if d.date >= today}
     council = journey.la.organisation if journey.la else profile.la.name
+    # Deadlines not yet met (passed or close), said once each; not the documents' own
+    # warnings, which compare dates already history with today.
+    warnings = list(dict.fromkeys(f"{d.label}: {w}" for d in candidates.values() for w in d.warnings))
     return KeyDates(_happened(journey, documents, council), ahead, who_what,
-                    timeline["appeal_deadline"], certificate, _case_notes(documents, profile, today))
+                    timeline["appeal_deadline"], certificate, _case_notes(documents, profile, today),
+                    warnings)
 
 
 # ---------------------------------------------------------------- the .docx sheet
@@ -266,9 +271,9 @@ def key_dates_docx(journey: Journey, key_dates: KeyDates, *, certificate_number:
             document.add_paragraph(note)
     _appeal_facts(document, journey, key_dates, certificate_number)
     citations = sorted({r.citation for d in (key_dates.appeal, *key_dates.ahead.values()) for r in d.rule})
-    law = document.add_paragraph()
-    law.add_run("The law: ").bold = True
-    law.add_run("; ".join(citations) + ".")
+    # The citations in one paragraph under "The law", as in every document.
+    document.add_heading("The law", level=2)
+    document.add_paragraph("These dates come from " + "; ".join(citations) + ".")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -37,7 +37,7 @@ class Pack:
     issued: list[Issued]
     key_dates: Path
     calendar: Path | None  # None when no date is still ahead
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  # the journey's open deadlines, as of today (not each document's)
 
 
 def read_journey(path: Path, profile: Profile | None, *, today: date
@@ -143,5 +143,4 @@ def pack_journey(
         written_calendar = calendar
     elif force and os.path.lexists(calendar):
         calendar.unlink()  # a calendar from an earlier pack would show dates now past
-    warnings = tuple(warning for item in issued for warning in item.warnings)
-    return Pack(journey, issued, sheet, written_calendar, warnings)
+    return Pack(journey, issued, sheet, written_calendar, tuple(key_dates.warnings))
