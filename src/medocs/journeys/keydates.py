@@ -271,9 +271,10 @@ def key_dates_docx(journey: Journey, key_dates: KeyDates, *, certificate_number:
             document.add_paragraph(note)
     _appeal_facts(document, journey, key_dates, certificate_number)
     citations = sorted({r.citation for d in (key_dates.appeal, *key_dates.ahead.values()) for r in d.rule})
-    # The citations in one paragraph under "The law", as in every document.
-    document.add_heading("The law", level=2)
-    document.add_paragraph("These dates come from " + "; ".join(citations) + ".")
+    # The citations in one run-in "The law:" paragraph, as in every document.
+    law = document.add_paragraph()
+    law.add_run("The law: ").bold = True
+    law.add_run("; ".join(citations) + ".")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
