@@ -109,6 +109,11 @@ def test_the_sheet_says_who_must_act_by_when(profile: Profile, tmp_path: Path) -
     assert form["Date of the decision letter"] == "10 February 2025"
     assert form["Mediation certificate date of issue"] == "20 March 2025"
     assert form["Mediation certificate number"] == pack.issued[1].certificate_number
+    law = next(p for p in docx_text(pack.key_dates).split("\n") if p.startswith("The law: "))
+    assert law.startswith("The law: the Tribunal Procedure (First-tier Tribunal) (Health, Education and "
+                          "Social Care Chamber) Rules 2008 (the HESC Rules), r.")  # named in full once
+    assert law.count("HESC Rules") == 1
+    assert "SEND Regulations 2014, reg 42(2) and reg 44(2)" in law
 
 
 def test_nothing_ahead_gives_no_calendar(profile: Profile, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ documents are rendered from.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -180,6 +181,34 @@ def journey_key_dates(journey: Journey, documents: list[JourneyDocument], *, tod
 
 # ---------------------------------------------------------------- the .docx sheet
 
+# Several Tribunal rule sets date from 2008: name this one in full (RULES.md), as the templates do.
+_HESC_RULES = ("the Tribunal Procedure (First-tier Tribunal) (Health, Education and Social Care "
+               "Chamber) Rules 2008 (the HESC Rules)")
+_PROVISION = re.compile(r"^(?P<instrument>.*?)\s+(?P<provision>(?:r|rr|reg|regs|s|ss)\.?\s?\d.*)$")
+
+
+def _law(citations: list[str]) -> str:
+    """The citations grouped by instrument, in order, each provision once.
+
+    'HESC Rules r.12(2)', 'HESC Rules r.20(1)(c)(i)' -> 'the Tribunal Procedure ... Rules 2008
+    (the HESC Rules), r.12(2) and r.20(1)(c)(i)'.
+    """
+    grouped: dict[str, list[str]] = {}
+    for citation in citations:
+        found = _PROVISION.match(citation)
+        instrument, provision = (found["instrument"], found["provision"]) if found else (citation, "")
+        provisions = grouped.setdefault(instrument, [])
+        if provision and provision not in provisions:
+            provisions.append(provision)
+    parts = []
+    for instrument, provisions in grouped.items():
+        name = _HESC_RULES if instrument == "HESC Rules" else instrument
+        listed = ", ".join(provisions[:-1]) + " and " + provisions[-1] if len(provisions) > 1 else (
+            provisions[0] if provisions else "")
+        parts.append(f"{name}, {listed}" if listed else name)
+    return "; ".join(parts)
+
+
 
 def _table(document: Any, header: tuple[str, ...], rows: Sequence[tuple[str, ...]], widths: tuple[float, ...]
            ) -> None:
@@ -270,11 +299,11 @@ def key_dates_docx(journey: Journey, key_dates: KeyDates, *, certificate_number:
         for note in key_dates.notes:
             document.add_paragraph(note)
     _appeal_facts(document, journey, key_dates, certificate_number)
-    citations = sorted({r.citation for d in (key_dates.appeal, *key_dates.ahead.values()) for r in d.rule})
+    citations = _law([r.citation for d in (key_dates.appeal, *key_dates.ahead.values()) for r in d.rule])
     # The citations in one run-in "The law:" paragraph, as in every document.
     law = document.add_paragraph()
     law.add_run("The law: ").bold = True
-    law.add_run("; ".join(citations) + ".")
+    law.add_run(citations + ".")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
