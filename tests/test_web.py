@@ -104,6 +104,18 @@ class TestGuard:
         response = client.get("/", headers={"Host": "evil.example:8765"})
         assert response.status_code == 400
 
+    def test_other_hosts_only_when_asked(self) -> None:
+        """Only loopback names are accepted, unless the server is opened to this machine's names."""
+        import socket
+
+        from medocs.web import own_names
+
+        local = Guard.for_address(TOKEN, "127.0.0.1", 8765, max_body=1)
+        assert "localhost:8765" in local.hosts
+        assert f"{socket.gethostname()}:8765" not in local.hosts
+        wide = Guard.for_address(TOKEN, "0.0.0.0", 8765, max_body=1, extra_hosts=own_names())  # noqa: S104
+        assert f"{socket.gethostname()}:8765" in wide.hosts
+
     def test_post_without_csrf_is_refused(self, client: TestClient) -> None:
         """A POST from a browser without the page's CSRF token is refused."""
         response = client.post("/kinds/decision-letter", data={"action": "check"})

@@ -20,7 +20,7 @@ from medocs.profiles import Profile
 from medocs.web.app import MAX_UPLOAD, Settings, create_app
 from medocs.web.security import Guard, new_token
 
-__all__ = ["Settings", "create_app", "free_port", "serve"]
+__all__ = ["Settings", "create_app", "free_port", "own_names", "serve"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -29,6 +29,19 @@ def free_port(host: str = "127.0.0.1") -> int:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def own_names() -> set[str]:
+    """This machine's host names and addresses: what a browser elsewhere on the network types.
+
+    Used as the accepted Host header values when ``--host`` opens the server beyond 127.0.0.1.
+    """
+    names = {socket.gethostname(), socket.getfqdn()}
+    try:
+        names.update(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass  # no resolvable name: the numeric address given to --host still works
+    return {name for name in names if name}
 
 
 def serve(*, profile: Profile | None, profile_path: Path | None, out: Path, register: Path | None,
@@ -55,11 +68,13 @@ def serve(*, profile: Profile | None, profile_path: Path | None, out: Path, regi
     port = port or free_port(host)
     token = token or new_token()
     settings = Settings(profile, profile_path, out, register, today, templates)
-    guard = Guard.for_address(token, host, port, max_body=MAX_UPLOAD)
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    guard = Guard.for_address(token, host, port, max_body=MAX_UPLOAD,
+                              extra_hosts=() if loopback else own_names())
     app = create_app(settings, guard)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - only for the address shown
     url = f"http://{shown}:{port}/?token={token}"
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not loopback:
         say(f"warning: listening on {host}: anyone on that network who has the address can reach "
             "children's personal data; use --host only on a trusted network")
     say(f"medocs serve: open {url}")
