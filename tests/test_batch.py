@@ -686,12 +686,12 @@ class TestStreaming:
 
     def test_small_chunks_read_the_same_csv(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Chunk edges (inside a character, a CRLF, a quoted multi-line cell) change nothing."""
-        import medocs.batch.tables
+        import medocs.batch.text_tables
 
         path = tmp_path / "m.csv"
         path.write_bytes("\ufeffcase_ref;child.name\r\nA;\"Zoë\r\ntwo\"\r\n\r\nB;Siobhán\r\n".encode())
         whole = read_table(path)
-        monkeypatch.setattr(medocs.batch.tables, "_CHUNK", 3)
+        monkeypatch.setattr(medocs.batch.text_tables, "_CHUNK", 3)
         table = read_table(path)
         assert table == whole
         assert [(row.number, row.cells["child.name"]) for row in table.rows] == [
@@ -700,7 +700,7 @@ class TestStreaming:
     def test_small_chunks_give_the_same_utf8_error(self, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
         """The bad byte, its offset and its line are those of the whole file, BOM or not."""
-        import medocs.batch.tables
+        import medocs.batch.text_tables
 
         for name, data in (("bom.csv", b"\xef\xbb\xbfcase_ref\nA\nB\xe9\n"),
                            ("plain.jsonl", b'{"a": 1}\n{"a": "caf\xe9"}\n'),
@@ -709,7 +709,7 @@ class TestStreaming:
             path.write_bytes(data)
             with pytest.raises(CaseValidationError) as whole:
                 read_table(path)
-            monkeypatch.setattr(medocs.batch.tables, "_CHUNK", 2)
+            monkeypatch.setattr(medocs.batch.text_tables, "_CHUNK", 2)
             with pytest.raises(CaseValidationError) as chunked:
                 read_table(path)
             monkeypatch.undo()
@@ -730,11 +730,11 @@ class TestStreaming:
     def test_jsonl_lines_split_as_before_in_small_chunks(self, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
         """Line numbers follow str.splitlines (CR, CRLF, form feed, U+2028) at any chunk size."""
-        import medocs.batch.tables
+        import medocs.batch.text_tables
 
         path = tmp_path / "l.jsonl"
         path.write_text('{"a": 1}\r\n\r{"a": 2}\x0c{"a": "é"}\u2028\n{"a": 4}', encoding="utf-8", newline="")
-        monkeypatch.setattr(medocs.batch.tables, "_CHUNK", 1)
+        monkeypatch.setattr(medocs.batch.text_tables, "_CHUNK", 1)
         rows = read_table(path).rows
         assert [(row.number, row.cells["a"]) for row in rows] == [(1, 1), (3, 2), (4, "é"), (6, 4)]
 

@@ -11,7 +11,6 @@ MAX_LINES = 600
 # Modules still being split (issue 11); each must really be over the limit, so this shrinks.
 NOT_YET_SPLIT = frozenset({
     "documents/rendering.py",
-    "batch/tables.py",
     "batch/run.py",
 })
 
