@@ -704,8 +704,8 @@ def date_of_issue_box(doc: DocxDocument) -> None:
 def appeal_meaning(doc: DocxDocument) -> None:
     heading(doc, "What this certificate means")
     para(doc, "You can now appeal to the First-tier Tribunal (Special Educational Needs and "
-              "Disability). Send a copy of this certificate with your appeal form, and give its "
-              "date of issue where the form asks for it.")
+              "Disability). Send a copy of this certificate with your appeal form. Give its date "
+              "of issue where the form asks for it.")
     rich(doc, ("The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}.",
                True),
          (" This is the later of two dates. One is 2 months after the decision letter was "
@@ -759,9 +759,9 @@ def decline_certificate() -> None:
               "{{ certificate.declined_on }} you told the adviser that you do not want it. This "
               "does not affect your right to appeal.")
     tag(doc, "{%p else %}")
-    para(doc, "On {{ certificate.mediation_requested }} you told {{ la.name }} that you wanted "
-              "mediation. On {{ certificate.la_told_adviser }} the council told the mediation "
-              "adviser it could not set it up within 30 days.")
+    para(doc, "You asked {{ la.name }} for mediation on {{ certificate.mediation_requested }}. "
+              "The council had 30 days to set it up. On {{ certificate.la_told_adviser }} it told "
+              "the mediation adviser that it could not.")
     boxed(doc, [("Mediation may still take place, but your appeal deadline does not wait for "
                  "it. The deadline runs from the date this certificate was issued.", True)],
           fill="FFF4E5")
@@ -769,7 +769,8 @@ def decline_certificate() -> None:
     date_of_issue_box(doc)
     signature(doc, "{{ adviser.name }}", "{{ adviser.job_title }}")
     appeal_meaning(doc)
-    certificate_law(doc, "section 55(4){% if certificate.variant != 'declined' %}, and "
+    # The deemed certificate (mediation not arranged) rests on s.55 and Part 2, not on s.55(4).
+    certificate_law(doc, "section 55{% if certificate.variant == 'declined' %}(4){% else %}, and "
                          + MEDIATION_PART + "{% endif %}")
     save(doc, "decline-certificate")
 

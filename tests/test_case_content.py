@@ -244,3 +244,15 @@ class TestCareIssuesOnTheCertificate:
     def test_no_care_paragraph_without_care_issues(self) -> None:
         """A certificate with no open health or social care issue says nothing about them."""
         assert "health or social care issues" not in _body("mediation-certificate")
+
+
+class TestDeemedCertificateLaw:
+    def test_deemed_certificate_cites_section_55_and_part_2(self) -> None:
+        """Mediation not arranged: s.55 and Part 2, not s.55(4), which is the decline limb."""
+        changes = {"variant": "not_arranged", "declined_on": None,
+                   "mediation_requested": "2024-10-21", "la_told_adviser": "2024-11-21",
+                   "issued_on": "2024-11-22"}
+        law = next(line for line in docx_parts(render_variant("decline-certificate", changes))
+                   ["body"].split("\n") if line.startswith("The law: "))
+        assert "section 55, and SEND Regulations 2014, Part 2" in law
+        assert "55(4)" not in law
