@@ -8,19 +8,16 @@ from typing import Any
 
 import icalendar
 from case_data import advocate_letter_dates, sample_data
-from click.testing import CliRunner, Result
-from docx_text import docx_text
+from click.testing import Result
+from helpers import docx_text, run_medocs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medocs.cli import main
 from medocs.documents.advocacy import letter_deadlines
-from medocs.documents.kinds import data_dir
 from medocs.drafting.case_toml import dumps_case
 from medocs.models import CertificateRequestCase, MediationNotArrangedCase
 from medocs.timeline.deadlines import appeal_deadline
 
-SAMPLES = data_dir("samples")
 D = date.fromisoformat
 # The worked example: decision letter sent Mon 1 Sep 2025, letter Mon 27 Oct 2025.
 # 2 months: Sat 1 Nov 2025 -> Mon 3 Nov. Certificate issued 27 Oct: 1 month is Thu 27 Nov 2025,
@@ -41,7 +38,7 @@ def _case_file(tmp_path: Path, sample: str, changes: dict[str, Any]) -> Path:
 
 def _draft(*args: str, answers: list[str] | None = None) -> Result:
     given_input = "\n".join(answers) + "\n" if answers is not None else None
-    return CliRunner().invoke(main, ["draft", *args], input=given_input, env={})
+    return run_medocs(["draft", *args], input=given_input, env={})
 
 
 NOT_ARRANGED = {**WORKED, "mediation_requested": "2025-09-22"}  # 30 days: Wed 22 Oct 2025

@@ -5,21 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-from docx_text import docx_text
+from click.testing import Result
+from helpers import PROFILE_ARG as PROFILE
+from helpers import SAMPLES, docx_text, run_medocs
 
-from medocs.cli import main
-from medocs.documents.kinds import data_dir
 from medocs.drafting.case_toml import dumps_case
 from medocs.loading import read_case_data
-
-SAMPLES = data_dir("samples")
-PROFILE = str(SAMPLES / "westminster.toml")
 
 
 def _run(*args: str, answers: list[str] | None = None) -> Result:
     given = "\n".join(answers) + "\n" if answers is not None else None
-    return CliRunner().invoke(main, list(args), input=given, env={})
+    return run_medocs(list(args), input=given, env={})
 
 
 def _toml_case(tmp_path: Path, sample: str, text_changes: dict[str, str]) -> Path:

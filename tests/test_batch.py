@@ -12,9 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from batch_rows import PROFILE, many_rows, sample_rows, write_csv, write_xlsx
-from docx_text import docx_text
 from docxtpl import DocxTemplate
+from helpers import docx_text, many_rows, sample_rows, write_csv, write_xlsx
 
 from medocs.batch.columns import RowConverter, batch_columns
 from medocs.batch.run import BatchResult, run_batch
@@ -23,18 +22,13 @@ from medocs.documents.kinds import KINDS, build_context, template_path
 from medocs.documents.rendering import load_template
 from medocs.errors import CaseValidationError, OutputError
 from medocs.loading import validate_case
-from medocs.profiles import Profile, load_profile
-from medocs.register import Register, file_sha256
+from medocs.profiles import Profile
+from medocs.register import Entry, Register, Reservation, file_sha256
 from medocs.reports import csv_bytes, csv_safe
 
 TODAY = date(2025, 1, 1)
 DECLINE = KINDS["decline-certificate"]
 MEDIATION = KINDS["mediation-certificate"]
-
-
-@pytest.fixture(scope="module")
-def profile() -> Profile:
-    return load_profile(PROFILE)
 
 
 def run(source: Path, out: Path, profile: Profile, *, kind: str = "decline-certificate",
@@ -538,9 +532,10 @@ class TestRunBatch:
         out = tmp_path / "out"
         source = write_csv(tmp_path / "in.csv", sample_rows()[:2])
         with Register(out.parent / "register.sqlite") as reg:  # what a killed run leaves behind
-            reserved = reg.reserve(kind="decline-certificate", case_ref="GM-2025-0102", prefix="GM",
-                                   year=2025, parties="x", decision_date=date(2025, 1, 15),
-                                   issued_on=date(2025, 2, 2))
+            (reserved,) = reg.reserve_many([Reservation(
+                kind="decline-certificate", case_ref="GM-2025-0102", prefix="GM", year=2025, parties="x",
+                decision_date=date(2025, 1, 15), issued_on=date(2025, 2, 2))])
+            assert isinstance(reserved, Entry)
         result = run(source, out, profile)
         assert [row.status for row in result.rows] == ["issued", "issued"]
         assert result.rows[1].certificate_number == reserved.number == "GM-2025-000001"
@@ -608,6 +603,7 @@ class TestRunBatch:
         with pytest.raises(OutputError, match="must be a folder"):
             run(write_csv(tmp_path / "in.csv", sample_rows()[:1]), tmp_path / "x.docx", profile)
 
+    @pytest.mark.needs_soffice
     def test_pdf_for_each_row(self, tmp_path: Path, profile: Profile) -> None:
         """--pdf converts every document with LibreOffice; an existing PDF is a row error."""
         out = tmp_path / "out"
@@ -622,6 +618,7 @@ class TestRunBatch:
         assert [line["pdf"] for line in manifest(out)][:2] == [
             "GM-2025-0101-decline-certificate.pdf", "GM-2025-0102-decline-certificate.pdf"]
 
+    @pytest.mark.needs_soffice
     def test_a_pdf_older_than_its_reissued_docx_is_made_again(self, tmp_path: Path, profile: Profile) -> None:
         """Reissued without --pdf, then run with --pdf: the stale PDF of the old number is replaced."""
         out = tmp_path / "out"

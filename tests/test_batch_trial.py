@@ -7,16 +7,14 @@ import io
 from pathlib import Path
 
 import pytest
-from batch_rows import PROFILE, SAMPLES, sample_rows, write_csv
-from click.testing import CliRunner, Result
-
-from medocs.cli import main
+from click.testing import Result
+from helpers import PROFILE, SAMPLES, run_medocs, sample_rows, write_csv
 
 BATCH = SAMPLES / "batch"
 
 
 def batch(kind: str, source: Path, out: Path, *extra: str) -> Result:
-    return CliRunner().invoke(main, ["batch", kind, str(source), "--out", str(out),
+    return run_medocs(["batch", kind, str(source), "--out", str(out),
                                      "--profile", str(PROFILE), "--today", "2025-06-01", *extra])
 
 

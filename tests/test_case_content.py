@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from document_variants import decision_changes, render_variant, sample_profile
 from docx import Document
-from docx_text import docx_parts, docx_text
+from helpers import docx_parts, docx_text
 from pydantic import ValidationError
 
 from medocs.documents.kinds import KINDS

@@ -14,9 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from batch_rows import PROFILE, SAMPLES, many_rows, sample_rows, write_csv
 from click.testing import CliRunner, Result
-from docx_text import docx_text
+from helpers import PROFILE, SAMPLES, docx_text, many_rows, run_medocs, sample_rows, write_csv
 
 from medocs.cli import main
 from medocs.register import Register, file_sha256
@@ -26,7 +25,7 @@ BATCH = SAMPLES / "batch"
 
 def batch(tmp_path: Path, *args: str) -> Result:
     """medocs batch with the sample profile, a register in tmp_path and a fixed today."""
-    return CliRunner().invoke(main, [
+    return run_medocs([
         "batch", *args, "--profile", str(PROFILE), "--register", str(tmp_path / "register.sqlite"),
         "--today", "2025-01-01",
     ])
@@ -129,9 +128,9 @@ class TestBatchCommand:
 
 
 class TestFieldsListsBatchColumns:
-    def test_batch_columns_follow_the_template_fields(self) -> None:
+    def test_batch_columns_follow_the_template_fields(self, runner: CliRunner) -> None:
         """medocs fields prints the batch header names, numbered lists explained."""
-        result = CliRunner().invoke(main, ["fields", "mediation-certificate"])
+        result = runner.invoke(main, ["fields", "mediation-certificate"])
         assert result.exit_code == 0
         assert "Batch columns" in result.output
         assert "issues.N.issue  text; required in each item; list: issues.1.issue, issues.2.issue" in (

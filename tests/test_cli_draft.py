@@ -12,14 +12,12 @@ import pytest
 from case_data import sample_data
 from click.testing import CliRunner, Result
 from docx import Document
-from docx_text import docx_parts, docx_text
+from helpers import PROFILE_ARG as PROFILE
+from helpers import SAMPLES, docx_parts, docx_text, run_medocs
 
 from medocs.cli import main
-from medocs.documents.kinds import data_dir
 from medocs.drafting.case_toml import dumps_case
 
-SAMPLES = data_dir("samples")
-PROFILE = str(SAMPLES / "westminster.toml")
 ADVOCATE = str(SAMPLES / "advocate.toml")
 
 # Every answer to a mediation request asked from nothing, with three wrong answers on the way:
@@ -50,7 +48,7 @@ FROM_SCRATCH = [
 def _draft(*args: str, answers: list[str] | None = None, env: dict[str, str] | None = None
            ) -> Result:
     given = "\n".join(answers) + "\n" if answers is not None else None
-    return CliRunner().invoke(main, ["draft", *args], input=given, env=env or {})
+    return run_medocs(["draft", *args], input=given, env=env or {})
 
 
 def _files(folder: Path) -> list[str]:
@@ -267,15 +265,16 @@ class TestEachLetter:
         assert "2 weeks (14 days) after 18 March 2025 ends on Tuesday 1 April 2025" in text
         assert "the date agreed in writing" in text
 
-    def test_render_needs_no_profile_for_an_advocate_letter(self, tmp_path: Path) -> None:
+    def test_render_needs_no_profile_for_an_advocate_letter(self, runner: CliRunner, tmp_path: Path) -> None:
         """`medocs render` writes an advocate's letter from a complete case without --profile."""
         out = tmp_path / "r.docx"
-        result = CliRunner().invoke(main, ["render", "mediation-request",
+        result = runner.invoke(main, ["render", "mediation-request",
                                            str(SAMPLES / "mediation-request.toml"), "--out",
                                            str(out)], env={"MEDOCS_PROFILE": ""})
         assert result.exit_code == 0, result.output
         assert "Wednesday 20 November 2024" in docx_text(out)
 
+    @pytest.mark.needs_soffice
     def test_pdf(self, tmp_path: Path) -> None:
         """--pdf writes a PDF beside the .docx."""
         out = tmp_path / "letter.docx"

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import tomllib
 from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from docx_text import docx_text
+from helpers import PROFILE_ARG as PROFILE
+from helpers import SAMPLES, docx_text, run_medocs
 
-from medocs.cli import main
-from medocs.documents.kinds import data_dir
-
-SAMPLES = data_dir("samples")
-PROFILE = str(SAMPLES / "westminster.toml")
 KHAN = SAMPLES / "journeys" / "khan-declined.toml"
 
 
 def _pack(tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["pack", *args, "--profile", PROFILE, "--register",
+    result = run_medocs(["pack", *args, "--profile", PROFILE, "--register",
                                        str(tmp_path / "register.sqlite")])
     return result.exit_code, result.stdout, result.stderr
 
@@ -84,10 +77,9 @@ def test_a_second_run_needs_force(tmp_path: Path) -> None:
     assert _pack(tmp_path, str(KHAN), "--out", str(out), "--today", "2024-11-29", "--force")[0] == 0
 
 
+@pytest.mark.needs_soffice
 def test_pdf(tmp_path: Path) -> None:
     """--pdf converts every document and the sheet (LibreOffice)."""
-    if shutil.which("soffice") is None and os.environ.get("CI") != "true":  # in CI a missing one fails
-        pytest.skip("LibreOffice is not installed: apt-get install libreoffice-writer")
     out = tmp_path / "khan"
     code, _, err = _pack(tmp_path, str(KHAN), "--out", str(out), "--today", "2024-11-29", "--pdf")
     assert code == 0, err

@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
-from batch_rows import PROFILE, SAMPLES, sample_rows, write_csv
 from click.testing import CliRunner, Result
+from helpers import PROFILE, SAMPLES, run_medocs, sample_rows, write_csv
 
 from medocs.cli import main
 
@@ -17,7 +17,7 @@ from medocs.cli import main
 def issued(tmp_path: Path) -> Path:
     """A register holding 24 decline and 24 mediation certificates; returns the output folder."""
     for kind in ("decline-certificate", "mediation-certificate"):
-        result = CliRunner().invoke(main, [
+        result = run_medocs([
             "batch", kind, str(SAMPLES / "batch" / f"{kind}.csv"), "--out", str(tmp_path / "out"),
             "--profile", str(PROFILE), "--register", str(tmp_path / "register.sqlite"), "--quiet",
         ])
@@ -26,7 +26,7 @@ def issued(tmp_path: Path) -> Path:
 
 
 def register(tmp_path: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["register", *args, "--register", str(tmp_path / "register.sqlite")])
+    return run_medocs(["register", *args, "--register", str(tmp_path / "register.sqlite")])
 
 
 class TestList:
@@ -56,12 +56,12 @@ class TestList:
         assert "no certificate register at" in result.output
         assert not (tmp_path / "register.sqlite").exists()
 
-    def test_profile_names_the_register(self, tmp_path: Path, issued: Path) -> None:
+    def test_profile_names_the_register(self, runner: CliRunner, tmp_path: Path, issued: Path) -> None:
         """Without --register, the profile's 'register' key is used."""
         profile = tmp_path / "profile.toml"
         profile.write_text('register = "register.sqlite"\n' + PROFILE.read_text(encoding="utf-8"),
                            encoding="utf-8")
-        result = CliRunner().invoke(main, ["register", "list", "--profile", str(profile)])
+        result = runner.invoke(main, ["register", "list", "--profile", str(profile)])
         assert result.exit_code == 0, result.output
         assert "48 certificate(s)" in result.output
 
@@ -113,11 +113,12 @@ class TestExport:
         assert rows[0]["number"] == "GM-2025-000001"
         assert rows[0]["status"] == "issued"
 
-    def test_csv_to_file_neutralises_formulas_and_keeps_existing(self, tmp_path: Path) -> None:
+    def test_csv_to_file_neutralises_formulas_and_keeps_existing(self, runner: CliRunner,
+                                                                 tmp_path: Path) -> None:
         """A case_ref '=HYPERLINK(...)' is exported as text; an existing --out needs --force."""
         rows = sample_rows()[:1]
         rows[0]["case_ref"] = '=HYPERLINK("http://x")'
-        result = CliRunner().invoke(main, [
+        result = runner.invoke(main, [
             "batch", "decline-certificate", str(write_csv(tmp_path / "in.csv", rows)),
             "--out", str(tmp_path / "out"), "--profile", str(PROFILE),
             "--register", str(tmp_path / "register.sqlite"), "--quiet",

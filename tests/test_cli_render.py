@@ -12,18 +12,17 @@ from pathlib import Path
 import pytest
 from case_data import template_with
 from click.testing import CliRunner
-from docx_text import docx_text
+from helpers import PROFILE_ARG as PROFILE
+from helpers import SAMPLES, docx_text, run_medocs
 
 from medocs.cli import main
 from medocs.documents.kinds import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = data_dir("samples")
-PROFILE = str(SAMPLES / "westminster.toml")
 
 
 def _render(tmp_path: Path, kind: str, case: Path, *extra: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [
+    result = run_medocs([
         "render", kind, str(case), "--profile", PROFILE, "--out", str(tmp_path / "out"),
         "--register", str(tmp_path / "register.sqlite"), "--today", "2025-01-01", *extra,
     ])
@@ -59,7 +58,7 @@ class TestRender:
         assert code == 0
         assert "GM-2024-000001" in output
 
-    def test_reissue_of_a_corrected_case_gives_a_new_number(self, tmp_path: Path) -> None:
+    def test_reissue_of_a_corrected_case_gives_a_new_number(self, runner: CliRunner, tmp_path: Path) -> None:
         """--reissue numbers the corrected certificate anew and replaces the one it supersedes."""
         case = SAMPLES / "decline-certificate.toml"
         _render(tmp_path, "decline-certificate", case)
@@ -70,22 +69,22 @@ class TestRender:
         assert code == 0, output
         assert "GM-2024-000002" in output
         assert "Mrs Sadia Khan" in docx_text(target)
-        shown = CliRunner().invoke(main, ["register", "show", "GM-2024-000002",
+        shown = runner.invoke(main, ["register", "show", "GM-2024-000002",
                                           "--register", str(tmp_path / "register.sqlite")])
         assert "GM-2024-000001" in shown.output  # the reissue names the certificate it replaces
         assert first != target.read_bytes()
         old_copy = tmp_path / "kept.docx"
         old_copy.write_bytes(first)
         registry = ["--register", str(tmp_path / "register.sqlite")]
-        verified = CliRunner().invoke(main, ["register", "verify", str(old_copy), *registry])
+        verified = runner.invoke(main, ["register", "verify", str(old_copy), *registry])
         assert verified.exit_code == 0
         assert "GM-2024-000001" in verified.output
         assert "superseded by certificate GM-2024-000002" in verified.output
-        shown = CliRunner().invoke(main, ["register", "show", "GM-2024-000001", *registry])
+        shown = runner.invoke(main, ["register", "show", "GM-2024-000001", *registry])
         assert "superseded_by: GM-2024-000002" in shown.output
         pdf = tmp_path / "kept.pdf"
         pdf.write_bytes(b"%PDF-1.7 whatever")
-        verified = CliRunner().invoke(main, ["register", "verify", str(pdf), *registry])
+        verified = runner.invoke(main, ["register", "verify", str(pdf), *registry])
         assert verified.exit_code == 1
         assert "PDFs are not registered: verify the .docx it was made from" in verified.output
 
@@ -104,6 +103,7 @@ class TestRender:
         assert "GM-2024-000002" in output
         assert target.read_bytes() == reissued
 
+    @pytest.mark.needs_soffice
     def test_reissue_with_pdf_replaces_the_old_pdf(self, tmp_path: Path) -> None:
         """--reissue --pdf replaces the PDF of the superseded certificate; without --pdf it warns."""
         case = SAMPLES / "decline-certificate.toml"
@@ -157,11 +157,11 @@ class TestRender:
         assert "2024-02-31" in output
         assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
-    def test_missing_profile_is_a_usage_error(self, tmp_path: Path,
+    def test_missing_profile_is_a_usage_error(self, runner: CliRunner, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
         """Without --profile or MEDOCS_PROFILE the command says how to give one."""
         monkeypatch.delenv("MEDOCS_PROFILE", raising=False)
-        result = CliRunner().invoke(main, ["render", "decision-letter",
+        result = runner.invoke(main, ["render", "decision-letter",
                                            str(SAMPLES / "decision-letter.toml"),
                                            "--out", str(tmp_path)])
         assert result.exit_code == 2
@@ -183,6 +183,7 @@ class TestRender:
         assert "did you mean 'officer.phone'?" in output
         assert not list((tmp_path / "out").glob("*.docx"))
 
+    @pytest.mark.needs_soffice
     def test_pdf_is_converted_by_libreoffice(self, tmp_path: Path) -> None:
         """--pdf writes a real PDF whose text carries the computed appeal date."""
         code, output = _render(tmp_path, "decline-certificate",
@@ -194,6 +195,7 @@ class TestRender:
                               check=True).stdout
         assert "Thursday 2 January 2025" in text
 
+    @pytest.mark.needs_soffice
     def test_pdf_a_is_archival(self, tmp_path: Path) -> None:
         """--pdf-a writes PDF/A-2b, declared in the XMP metadata."""
         code, output = _render(tmp_path, "mediation-certificate",
@@ -209,22 +211,22 @@ _copy_with = template_with
 
 
 class TestCheck:
-    def test_shipped_template_is_ok(self) -> None:
+    def test_shipped_template_is_ok(self, runner: CliRunner) -> None:
         """The shipped decision letter template passes."""
-        result = CliRunner().invoke(main, ["check", str(data_dir("templates") /
+        result = runner.invoke(main, ["check", str(data_dir("templates") /
                                                          "decision-letter.docx"),
                                            "--kind", "decision-letter"])
         assert result.exit_code == 0
         assert "OK" in result.output
 
     def test_misspelt_field_and_dropped_statutory_item_are_both_reported(
-        self, tmp_path: Path
+        self, runner: CliRunner, tmp_path: Path
     ) -> None:
         """A typo in the adviser's phone is unknown AND leaves reg 32(c) uncovered."""
         mine = tmp_path / "letter.docx"
         _copy_with(data_dir("templates") / "decision-letter.docx", mine,
                    "{{ adviser.phone }}", "{{ adviser.phnoe }}")
-        result = CliRunner().invoke(main, ["check", str(mine), "--kind", "decision-letter"])
+        result = runner.invoke(main, ["check", str(mine), "--kind", "decision-letter"])
         assert result.exit_code == 1
         assert "adviser.phnoe" in result.output
         assert "word/document.xml" in result.output
@@ -233,16 +235,16 @@ class TestCheck:
 
 
 class TestFields:
-    def test_lists_nested_fields(self) -> None:
+    def test_lists_nested_fields(self, runner: CliRunner) -> None:
         """fields prints dotted paths such as child.date_of_birth with an example."""
-        result = CliRunner().invoke(main, ["fields", "decline-certificate"])
+        result = runner.invoke(main, ["fields", "decline-certificate"])
         assert result.exit_code == 0
         assert "child.date_of_birth" in result.output
         assert "deadlines.appeal.date" in result.output
 
-    def test_unknown_kind_is_a_usage_error(self) -> None:
+    def test_unknown_kind_is_a_usage_error(self, runner: CliRunner) -> None:
         """An unknown KIND exits 2 and lists the choices."""
-        result = CliRunner().invoke(main, ["fields", "refusal"])
+        result = runner.invoke(main, ["fields", "refusal"])
         assert result.exit_code == 2
         assert "decision-letter" in result.output
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import run_medocs
 
 from medocs.cli import main
 
@@ -35,7 +36,7 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _run(*args: str) -> Result:
-    return CliRunner().invoke(main, ["timeline", *args])
+    return run_medocs(["timeline", *args])
 
 
 def _json(*args: str) -> dict[str, Any]:
@@ -191,9 +192,9 @@ class TestTimelineErrors:
         assert result.exit_code == 2
         assert "--decision-date" in result.stderr
 
-    def test_debug_shows_the_exception(self) -> None:
+    def test_debug_shows_the_exception(self, runner: CliRunner) -> None:
         """With --debug the DateInputError propagates instead of the one-line message."""
-        result = CliRunner().invoke(main, ["--debug", "timeline", "--decision-sent", "2025-02-30"])
+        result = runner.invoke(main, ["--debug", "timeline", "--decision-sent", "2025-02-30"])
         assert result.exit_code == 1
         assert isinstance(result.exception, ValueError)
 

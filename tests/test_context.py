@@ -9,18 +9,17 @@ from typing import Any
 import pytest
 from case_data import advocate_letter_dates, sample_data
 from click.testing import CliRunner
-from docx_text import docx_text
+from helpers import SAMPLES, docx_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medocs.cli import main
-from medocs.documents.kinds import data_dir, document_kind, render_document
+from medocs.documents.kinds import document_kind, render_document
 from medocs.loading import load_case, read_case_data
 from medocs.profiles import Profile, load_profile
 from medocs.timeline.dates import long_date, plain_date
 from medocs.timeline.deadlines import adviser_contact_deadline, appeal_deadline, statutory_deadline
 
-SAMPLES = data_dir("samples")
 TODAY = date(2025, 1, 1)
 D = date.fromisoformat
 # Decision sent Mon 24 Oct 2022: 2 months is Sat 24 Dec 2022, the next working day Wed 28 Dec
@@ -63,9 +62,9 @@ class TestNoGenerousReading:
         assert "January 2023" not in text
         assert "generous" not in text
 
-    def test_cli(self) -> None:
+    def test_cli(self, runner: CliRunner) -> None:
         """`medocs timeline --decision-sent 2022-10-24` gives the same sentence."""
-        result = CliRunner().invoke(main, ["timeline", "--decision-sent", "2022-10-24",
+        result = runner.invoke(main, ["timeline", "--decision-sent", "2022-10-24",
                                            "--today", "2022-10-24"])
         assert WINDOW_NOTE in result.output
         assert "January 2023" not in result.output

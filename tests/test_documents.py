@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from case_data import template_with
-from docx_text import docx_parts, docx_text
+from helpers import SAMPLES, docx_parts, docx_text, run_medocs
 
 from medocs.documents.checking import check_template
 from medocs.documents.kinds import (
@@ -24,16 +24,10 @@ from medocs.documents.kinds import (
 from medocs.errors import MedocsError
 from medocs.loading import load_case, read_case_data
 from medocs.models import DECISION_TRIGGERS, DecisionKind
-from medocs.profiles import Profile, load_profile
+from medocs.profiles import Profile
 
-SAMPLES = data_dir("samples")
 TODAY = date(2025, 1, 1)
 CORE_KINDS = ("decision-letter", "decline-certificate", "mediation-certificate", "agreement-record")
-
-
-@pytest.fixture(scope="module")
-def profile() -> Profile:
-    return load_profile(SAMPLES / "westminster.toml")
 
 
 def _render(kind_name: str, profile: Profile, **changes: object) -> bytes:
@@ -295,11 +289,9 @@ class TestEveryPathEnforcesRequiredItems:
         return folder
 
     def _cli(self, *args: str) -> Any:
-        from click.testing import CliRunner
 
-        from medocs.cli import main
 
-        return CliRunner().invoke(main, list(args), env={})
+        return run_medocs(list(args), env={})
 
     def test_render_refuses(self, tmp_path: Path, no_mediation_email: Path) -> None:
         """`medocs render` with the template exits 1 naming reg 32(f) and writes nothing."""

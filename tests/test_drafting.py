@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import SAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
 
 from medocs.documents.advocacy import letter_deadlines
-from medocs.documents.kinds import KINDS, data_dir, render_document
+from medocs.documents.kinds import KINDS, render_document
 from medocs.drafting.case_toml import dumps_case
 from medocs.drafting.questions import NOT_ASKED, questions_for
 from medocs.drafting.session import (
@@ -27,8 +28,6 @@ from medocs.errors import CaseValidationError, DateInputError
 from medocs.loading import load_case, read_case_data
 from medocs.models import MediationRequestCase
 from medocs.profiles import load_profile
-
-SAMPLES = data_dir("samples")
 
 
 class Scripted:

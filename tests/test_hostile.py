@@ -11,18 +11,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from docx_text import docx_text
+from helpers import PROFILE_ARG as PROFILE
+from helpers import SAMPLES, docx_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medocs.cli import main
-from medocs.documents.kinds import KINDS, data_dir
+from medocs.documents.kinds import KINDS
 from medocs.errors import MedocsError
 from medocs.loading import load_case, read_case_data, validate_case
 from medocs.timeline.deadlines import TimelineDates, compute_timeline
-
-SAMPLES = data_dir("samples")
-PROFILE = str(SAMPLES / "westminster.toml")
 
 _json_leaf = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
@@ -112,13 +110,13 @@ class TestBrokenFiles:
         with pytest.raises(MedocsError, match=r"'child\.name'.*at most 2000"):
             validate_case(data, KINDS["decline-certificate"].model, where="case.json")
 
-    def test_ten_thousand_character_reason_renders_in_full(self, tmp_path: Path) -> None:
+    def test_ten_thousand_character_reason_renders_in_full(self, runner: CliRunner, tmp_path: Path) -> None:
         """A long reason (up to 10,000 characters) is rendered, not cut."""
         case = tmp_path / "long.json"
         data = _sample_data("decision-letter")
         data["reasons"] = ["word " * 1999 + "end."]
         case.write_text(json.dumps(data), encoding="utf-8")
-        result = CliRunner().invoke(main, ["render", "decision-letter", str(case), "--profile",
+        result = runner.invoke(main, ["render", "decision-letter", str(case), "--profile",
                                            PROFILE, "--out", str(tmp_path / "letter.docx")])
         assert result.exit_code == 0, result.output
         assert "word " * 1999 + "end." in docx_text(tmp_path / "letter.docx")
@@ -128,18 +126,18 @@ class TestBrokenFiles:
         (b"PK\x03\x04 not really a zip", "corrupt zip"),
         (b"Dear {{ recipient.name }}", "plain text"),
     ])
-    def test_broken_template_is_a_template_error(self, tmp_path: Path, content: bytes,
+    def test_broken_template_is_a_template_error(self, runner: CliRunner, tmp_path: Path, content: bytes,
                                                  label: str) -> None:
         """check and render with a template that is not a .docx fail naming the file."""
         templates = tmp_path / "templates"
         templates.mkdir()
         bad = templates / "decision-letter.docx"
         bad.write_bytes(content)
-        checked = CliRunner().invoke(main, ["check", str(bad), "--kind", "decision-letter"])
+        checked = runner.invoke(main, ["check", str(bad), "--kind", "decision-letter"])
         assert checked.exit_code == 1, label
         assert "decision-letter.docx" in checked.output
         assert "Traceback" not in checked.output
-        rendered = CliRunner().invoke(main, [
+        rendered = runner.invoke(main, [
             "render", "decision-letter", str(SAMPLES / "decision-letter.toml"), "--profile",
             PROFILE, "--templates", str(templates), "--out", str(tmp_path / "out")])
         assert rendered.exit_code == 1, label
@@ -151,14 +149,15 @@ class TestNamesThatAttack:
     @pytest.mark.parametrize("case_ref", [
         "../../escape", "/etc/passwd", "..\\..\\win", "CON", "a\x00b", "  ..  ",
     ])
-    def test_case_ref_never_writes_outside_out(self, tmp_path: Path, case_ref: str) -> None:
+    def test_case_ref_never_writes_outside_out(self, runner: CliRunner, tmp_path: Path,
+                                               case_ref: str) -> None:
         """Path separators, '..', device names and NULs in case_ref stay inside --out."""
         case = tmp_path / "case.json"
         data = _sample_data("decision-letter")
         data["case_ref"] = case_ref
         case.write_text(json.dumps(data), encoding="utf-8")
         out = tmp_path / "work" / "out"
-        result = CliRunner().invoke(main, ["render", "decision-letter", str(case), "--profile",
+        result = runner.invoke(main, ["render", "decision-letter", str(case), "--profile",
                                            PROFILE, "--out", str(out)])
         written = [p for p in tmp_path.rglob("*.docx")]
         if result.exit_code == 0:
@@ -168,7 +167,7 @@ class TestNamesThatAttack:
             assert written == []
             assert "Traceback" not in result.output
 
-    def test_jinja_in_every_text_field_is_rendered_literally(self, tmp_path: Path) -> None:
+    def test_jinja_in_every_text_field_is_rendered_literally(self, runner: CliRunner, tmp_path: Path) -> None:
         """Template syntax typed into case fields comes out as typed, never executed."""
         payload = "{{ 7*7 }}{% for x in range(3) %}X{% endfor %}{{ ''.__class__ }}"
         data = _sample_data("decision-letter")
@@ -176,7 +175,7 @@ class TestNamesThatAttack:
         data["recipient"]["name"] = payload
         case = tmp_path / "case.json"
         case.write_text(json.dumps(data), encoding="utf-8")
-        result = CliRunner().invoke(main, ["render", "decision-letter", str(case), "--profile",
+        result = runner.invoke(main, ["render", "decision-letter", str(case), "--profile",
                                            PROFILE, "--out", str(tmp_path / "l.docx")])
         assert result.exit_code == 0, result.output
         text = docx_text(tmp_path / "l.docx")
@@ -185,13 +184,13 @@ class TestNamesThatAttack:
         assert "<class" not in text
 
 
-def test_printable_names_survive_a_round_trip_through_toml(tmp_path: Path) -> None:
+def test_printable_names_survive_a_round_trip_through_toml(runner: CliRunner, tmp_path: Path) -> None:
     """Every printable ASCII character in a name is read back from the rendered letter."""
     data = _sample_data("decision-letter")
     data["child"]["name"] = string.punctuation + " Zoë"
     case = tmp_path / "case.json"
     case.write_text(json.dumps(data), encoding="utf-8")
-    result = CliRunner().invoke(main, ["render", "decision-letter", str(case), "--profile",
+    result = runner.invoke(main, ["render", "decision-letter", str(case), "--profile",
                                        PROFILE, "--out", str(tmp_path / "l.docx")])
     assert result.exit_code == 0, result.output
     assert string.punctuation + " Zoë" in docx_text(tmp_path / "l.docx")

@@ -166,32 +166,32 @@ class TestEscapingAndFolding:
 class TestTimelineCommandIcs:
     """`medocs timeline --ics FILE` writes the calendar and leaves --json output alone."""
 
-    def test_writes_calendar_and_json_stays_one_object(self, tmp_path: Path) -> None:
+    def test_writes_calendar_and_json_stays_one_object(self, runner: CliRunner, tmp_path: Path) -> None:
         """With --json, stdout is still one JSON object; the calendar holds both deadlines."""
         ics = tmp_path / "deadlines.ics"
-        result = CliRunner().invoke(main, ["timeline", "--decision-sent", "2024-10-01",
+        result = runner.invoke(main, ["timeline", "--decision-sent", "2024-10-01",
                                            "--today", "2024-10-02", "--json", "--ics", str(ics)])
         assert result.exit_code == 0, result.output
         assert set(json.loads(result.stdout)) == {"appeal_deadline", "adviser_contact_deadline"}
         events = _events(ics.read_text(encoding="utf-8"))
         assert [e.decoded("DTSTART") for e in events] == [date(2024, 12, 2), date(2024, 12, 1)]
 
-    def test_same_dates_give_the_same_file(self, tmp_path: Path) -> None:
+    def test_same_dates_give_the_same_file(self, runner: CliRunner, tmp_path: Path) -> None:
         """Two runs with the same dates and --today write byte-identical calendars."""
         paths = [tmp_path / "a.ics", tmp_path / "b.ics"]
         for path in paths:
-            CliRunner().invoke(main, ["timeline", "--decision-sent", "2024-10-01", "--today",
+            runner.invoke(main, ["timeline", "--decision-sent", "2024-10-01", "--today",
                                       "2024-10-02", "--ics", str(path)])
         assert paths[0].read_bytes() == paths[1].read_bytes()
 
-    def test_existing_file_needs_force(self, tmp_path: Path) -> None:
+    def test_existing_file_needs_force(self, runner: CliRunner, tmp_path: Path) -> None:
         """An existing .ics file is not replaced without --force."""
         ics = tmp_path / "deadlines.ics"
         ics.write_text("keep", encoding="utf-8")
         args = ["timeline", "--decision-sent", "2024-10-01", "--ics", str(ics)]
-        refused = CliRunner().invoke(main, args)
+        refused = runner.invoke(main, args)
         assert refused.exit_code == 1
         assert "already exists" in refused.output
         assert ics.read_text(encoding="utf-8") == "keep"
-        assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
+        assert runner.invoke(main, [*args, "--force"]).exit_code == 0
         assert ics.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")

@@ -11,10 +11,9 @@ from typing import Any
 import icalendar
 import pytest
 from docx import Document
-from docx_text import docx_text
+from helpers import SAMPLES, docx_text
 from readability import family_reading
 
-from medocs.documents.kinds import data_dir
 from medocs.errors import CaseValidationError, JourneyError, OutputExistsError
 from medocs.journeys.building import build_documents, last_dated
 from medocs.journeys.keydates import journey_timeline
@@ -24,7 +23,6 @@ from medocs.profiles import Profile, load_profile
 from medocs.register import Register
 from medocs.timeline.dates import long_date, plain_date
 
-SAMPLES = data_dir("samples")
 JOURNEYS = SAMPLES / "journeys"
 STAMP = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import SAMPLES
 
-from medocs.documents.kinds import KINDS, data_dir
+from medocs.documents.kinds import KINDS
 from medocs.journeys.building import JourneyDocument
 from medocs.journeys.consistency import check_documents
 from medocs.journeys.model import load_journey
@@ -21,7 +22,6 @@ from medocs.loading import load_case
 from medocs.models import DecisionLetterCase
 from medocs.profiles import Profile, load_profile
 
-SAMPLES = data_dir("samples")
 JOURNEYS = SAMPLES / "journeys"
 TODAY = date(2025, 6, 1)
 

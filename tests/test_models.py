@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from helpers import run_medocs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from medocs.cli import main
 from medocs.documents.kinds import data_dir
 from medocs.drafting.case_toml import dumps_case
 from medocs.loading import read_case_data
@@ -121,7 +120,7 @@ class TestYoungPersonMustBeOverSchoolAge:
         case = tmp_path / "case.toml"
         case.write_text(dumps_case(_letter()), encoding="utf-8")
         out = tmp_path / "out"
-        result = CliRunner().invoke(main, [
+        result = run_medocs([
             "render", "decision-letter", str(case), "--profile", str(SAMPLES / "westminster.toml"),
             "--out", str(out), "--today", "2025-01-01"], env={})
         assert result.exit_code == 1

@@ -22,6 +22,7 @@ from typing import Any
 
 import docx
 import pytest
+from helpers import require_uno
 from minimal_pdf import minimal_pdf
 
 from medocs.errors import MedocsError, PdfError
@@ -90,8 +91,10 @@ def pool_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(params=["uno", "convert-to"])
 def backend(request: pytest.FixtureRequest) -> Backend:
-    """Each back-end in turn."""
+    """Each back-end in turn (the UNO one only where a Python can import uno)."""
     name: Backend = request.param
+    if name == "uno":
+        require_uno()
     return name
 
 
@@ -131,6 +134,7 @@ def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, 
 
 
 class TestFindSoffice:
+    @pytest.mark.needs_soffice
     def test_finds_the_installed_libreoffice(self) -> None:
         """soffice is found on this machine and is executable."""
         found = find_soffice()
@@ -141,6 +145,7 @@ class TestFindSoffice:
     ) -> None:
         """Without soffice the error names the apt-get command with the fonts."""
         monkeypatch.setenv("PATH", str(tmp_path))
+        monkeypatch.delenv("MEDOCS_SOFFICE", raising=False)
         monkeypatch.setattr(pdf, "_KNOWN_LOCATIONS", ())
         with pytest.raises(
             PdfError, match="apt-get install --no-install-recommends libreoffice-writer-nogui"
@@ -153,6 +158,7 @@ class TestFindSoffice:
 
 
 class TestConvert:
+    @pytest.mark.needs_soffice
     def test_converts_several_files_in_one_call(self, tmp_path: Path) -> None:
         """Every input gets a non-empty two-page PDF named after it, in input order."""
         inputs = [make_docx(tmp_path / f"doc{i}.docx", f"Doc {i}") for i in range(3)]
@@ -164,6 +170,7 @@ class TestConvert:
         # Nothing but the PDFs is left behind (the staging directory is gone).
         assert sorted(p.name for p in out.iterdir()) == ["doc0.pdf", "doc1.pdf", "doc2.pdf"]
 
+    @pytest.mark.needs_soffice
     def test_pdf_a_is_pdf_a_2b(self, tmp_path: Path) -> None:
         """pdf_a=True writes XMP metadata declaring PDF/A part 2, conformance B."""
         (result,) = convert([make_docx(tmp_path / "a.docx")], tmp_path / "out", pdf_a=True)
@@ -171,11 +178,13 @@ class TestConvert:
         assert b"<pdfaid:part>2</pdfaid:part>" in data
         assert b"<pdfaid:conformance>B</pdfaid:conformance>" in data
 
+    @pytest.mark.needs_soffice
     def test_plain_pdf_is_not_pdf_a(self, tmp_path: Path) -> None:
         """The default output carries no PDF/A claim."""
         (result,) = convert([make_docx(tmp_path / "a.docx")], tmp_path / "out")
         assert b"pdfaid:part" not in result.read_bytes()
 
+    @pytest.mark.needs_soffice
     def test_broken_file_is_named_and_the_others_are_written(self, tmp_path: Path) -> None:
         """A document LibreOffice cannot load raises PdfError naming it; the good one is converted."""
         good = make_docx(tmp_path / "good.docx")
@@ -185,6 +194,7 @@ class TestConvert:
         assert "good.docx" not in str(info.value)
         assert is_pdf(tmp_path / "out" / "good.pdf")
 
+    @pytest.mark.needs_soffice
     def test_text_renamed_docx_is_refused(self, tmp_path: Path) -> None:
         """A text file named .docx is an error, not a PDF of its text."""
         fake = tmp_path / "fake.docx"
@@ -218,6 +228,7 @@ class TestConvert:
 
 
 class TestPdfPool:
+    @pytest.mark.needs_soffice
     def test_converts_many_with_two_workers(self, tmp_path: Path, backend: Backend) -> None:
         """Two workers, small chunks: every file converted, results in input order, each reported."""
         inputs = [make_docx(tmp_path / f"d{i:02d}.docx", f"Doc {i}") for i in range(6)]
@@ -235,6 +246,7 @@ class TestPdfPool:
         # Only the PDFs are left: no staging directory.
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"d{i:02d}.pdf" for i in range(6)]
 
+    @pytest.mark.needs_soffice
     def test_pdf_a(self, tmp_path: Path, backend: Backend) -> None:
         """pdf_a=True gives PDF/A-2b with either back-end."""
         with PdfPool(pdf_a=True, backend=backend) as pool:
@@ -243,6 +255,7 @@ class TestPdfPool:
         assert isinstance(result, Path)
         assert b"<pdfaid:part>2</pdfaid:part>" in result.read_bytes()
 
+    @pytest.mark.needs_soffice
     def test_bad_files_are_rows_not_a_lost_batch(self, tmp_path: Path, backend: Backend) -> None:
         """Broken, fake and missing inputs each get their own PdfError; the rest convert."""
         good = [make_docx(tmp_path / f"good{i}.docx") for i in range(3)]
@@ -266,6 +279,7 @@ class TestPdfPool:
         assert "LibreOffice wrote no broken.pdf" in str(results[broken])
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good0.pdf", "good1.pdf", "good2.pdf"]
 
+    @pytest.mark.needs_soffice
     def test_pool_can_be_used_twice(self, tmp_path: Path) -> None:
         """The workers and their profiles serve several calls."""
         with PdfPool() as pool:
@@ -275,6 +289,7 @@ class TestPdfPool:
         assert is_pdf(tmp_path / "out" / "b.pdf")
         assert len(first) == len(second) == 1
 
+    @pytest.mark.needs_soffice
     def test_name_clash_is_one_row_error(self, tmp_path: Path) -> None:
         """The second input with the same name is an error; the first converts."""
         (tmp_path / "a").mkdir()
@@ -293,6 +308,7 @@ class TestPdfPool:
             results = pool.convert_many(inputs, tmp_path / "out")
         assert all(isinstance(r, PdfError) and "no-such-soffice" in str(r) for r in results.values())
 
+    @pytest.mark.needs_soffice
     def test_not_open(self, tmp_path: Path) -> None:
         """convert_many outside 'with' is an error that says how to use the pool."""
         with pytest.raises(PdfError, match="not open"):
@@ -377,10 +393,12 @@ class TestPdfPool:
 
 
 class TestBackendChoice:
+    @pytest.mark.needs_uno
     def test_uno_is_chosen_when_python3_uno_is_installed(self) -> None:
         """On a machine with python3-uno (CI installs it) the pool drives LibreOffice over UNO."""
         assert PdfPool().backend == "uno"
 
+    @pytest.mark.needs_uno
     def test_backend_can_be_forced(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """The argument wins over $MEDOCS_PDF_BACKEND, which wins over the automatic choice."""
         assert PdfPool(backend="convert-to").backend == "convert-to"
@@ -391,6 +409,7 @@ class TestBackendChoice:
         with pytest.raises(PdfError, match="unknown PDF back-end 'carrier-pigeon'"):
             PdfPool()
 
+    @pytest.mark.needs_soffice
     def test_without_a_uno_python_the_pool_falls_back(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """No Python that can import uno: --convert-to is used, and asking for UNO says what to install."""
         monkeypatch.setenv("MEDOCS_UNO_PYTHON", sys.executable)  # the virtualenv's: no uno
@@ -400,6 +419,7 @@ class TestBackendChoice:
             PdfPool(backend="uno")
 
 
+@pytest.mark.needs_uno
 class TestUnoBackend:
     def test_restarts_every_chunk_size_files(self, tmp_path: Path, pool_tmp: Path) -> None:
         """chunk_size=2 over 5 files: three soffice processes, every file converted, none left after."""

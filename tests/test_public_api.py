@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from docx_text import docx_text
+from helpers import docx_text
 
 import medocs
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from document_variants import VARIANTS, case_texts, render_variant
-from docx_text import docx_parts
+from helpers import docx_parts
 from readability import LAW, family_reading, fk_grade, sentences, syllables, words
 
 from medocs.documents.wording import short_name

@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 
 from medocs.errors import MedocsError, RegisterError
-from medocs.register import SCHEMA_VERSION, Entry, Register, default_register_path, file_sha256
+from medocs.register import (
+    SCHEMA_VERSION,
+    Completion,
+    Entry,
+    Register,
+    Reservation,
+    default_register_path,
+    file_sha256,
+)
 
 DECISION = date(2025, 3, 3)
 ISSUED = date(2025, 3, 20)
@@ -34,19 +42,29 @@ def reserve(reg: Register, case_ref: str = "C1", **overrides: Any) -> Entry:
         "issued_on": ISSUED,
     }
     arguments.update(overrides)
-    return reg.reserve(**arguments)
+    return only(reg.reserve_many([Reservation(**arguments)]))
 
 
 def complete(reg: Register, number: str, path: Path) -> Entry:
     """Record ``path`` as the file of ``number``."""
-    return reg.complete(
-        number,
-        output_name=path.name,
-        sha256=file_sha256(path),
-        generated_at=GENERATED,
-        medocs_version="0.1.0",
-        holidays_version="0.60",
-    )
+    return complete_with(reg, number, output_name=path.name, sha256=file_sha256(path))
+
+
+def complete_with(reg: Register, number: str, **overrides: Any) -> Entry:
+    """Complete ``number`` with the usual test values, overridable."""
+    arguments: dict[str, Any] = {"number": number, "output_name": "a.docx", "sha256": "0" * 64,
+                                 "generated_at": GENERATED, "medocs_version": "0.1.0",
+                                 "holidays_version": "0.60"}
+    arguments.update(overrides)
+    return only(reg.complete_many([Completion(**arguments)]))
+
+
+def only(results: list[Entry | RegisterError]) -> Entry:
+    """The one result of a one-item call to the register, raised if it is an error."""
+    (result,) = results
+    if isinstance(result, RegisterError):
+        raise result
+    return result
 
 
 @pytest.fixture
@@ -254,23 +272,10 @@ class TestComplete:
         """generated_at needs a time zone; sha256 must be 64 hex digits."""
         number = reserve(reg, "C1").number
         with pytest.raises(RegisterError, match="time zone"):
-            reg.complete(
-                number,
-                output_name="a.docx",
-                sha256="0" * 64,
-                generated_at=datetime(2025, 3, 20, 9, 30),  # noqa: DTZ001 - the point of the test
-                medocs_version="0.1.0",
-                holidays_version="0.60",
-            )
+            complete_with(reg, number,
+                          generated_at=datetime(2025, 3, 20, 9, 30))  # noqa: DTZ001 - the point of the test
         with pytest.raises(RegisterError, match="64 lower-case hex digits"):
-            reg.complete(
-                number,
-                output_name="a.docx",
-                sha256="abc",
-                generated_at=GENERATED,
-                medocs_version="0.1.0",
-                holidays_version="0.60",
-            )
+            complete_with(reg, number, sha256="abc")
 
 
 class TestLookups:

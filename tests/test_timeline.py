@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -470,13 +471,11 @@ class TestPredictedBankHolidays:
         assert inside.date == D("2028-12-29")
         assert inside.notes == ()
 
-    def test_cli_shows_the_note(self) -> None:
+    def test_cli_shows_the_note(self, runner: CliRunner) -> None:
         """`medocs timeline --decision-sent 2029-03-01` warns that 2029's bank holidays are predicted."""
-        from click.testing import CliRunner
-
         from medocs.cli import main
 
-        result = CliRunner().invoke(main, ["timeline", "--decision-sent", "2029-03-01",
+        result = runner.invoke(main, ["timeline", "--decision-sent", "2029-03-01",
                                            "--today", "2029-03-01"])
         assert result.exit_code == 0
         assert "bank holidays of 2029" in result.output

@@ -12,6 +12,7 @@ already catch ``ValueError`` or ``OSError`` keep working::
     │   └── TemplateCheckError             medocs check found problems
     ├── RenderError(RuntimeError)          rendering a document failed
     ├── OutputExistsError(FileExistsError) an output file is there already
+    │   └── ReplaceDeclinedError           asked, the person kept the existing file
     ├── OutputError(OSError)               an output file cannot be written
     ├── PdfError(RuntimeError)             LibreOffice is missing or a conversion failed
     ├── RegisterError(RuntimeError)        the certificate register refused an operation
@@ -19,6 +20,8 @@ already catch ``ValueError`` or ``OSError`` keep working::
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 ECHO_LIMIT = 200  # characters of a bad value that a message or report repeats
 
@@ -86,6 +89,15 @@ class OutputExistsError(MedocsError, FileExistsError):
     def at(cls, path: object, *, also: str = "") -> OutputExistsError:
         """The one message for it: '<path> already exists: use --force to replace it' + ``also``."""
         return cls(f"{path} already exists: use --force to replace it{also}")
+
+
+class ReplaceDeclinedError(OutputExistsError):
+    """Raised when the person, asked, chose to keep an existing file rather than replace it."""
+
+    def __init__(self, path: Path) -> None:
+        """Keep the path of the file that is kept."""
+        super().__init__(f"Nothing written: {path} is kept (give another --out, or --force).")
+        self.path = path
 
 
 class OutputError(MedocsError, OSError):

@@ -1,6 +1,6 @@
 """The hostile suite: attacks on medocs from the adversarial trial of issue 13, one file per item.
 
-The shared test helpers (batch_rows, docx_text) live one folder up.
+The shared test helpers (helpers.py) live one folder up.
 """
 
 from __future__ import annotations

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from click.testing import Result
+from helpers import PROFILE, SAMPLES, run_medocs
 
-from medocs.cli import main
-from medocs.documents.kinds import data_dir
-
-SAMPLES = data_dir("samples")
-PROFILE = SAMPLES / "westminster.toml"
+__all__ = ["PROFILE", "SAMPLES", "run_batch"]
 
 
 def run_batch(tmp_path: Path, source: Path, *args: str, kind: str = "decline-certificate") -> Result:
     """``medocs batch KIND SOURCE --out tmp/out`` with the sample profile and a register in tmp_path."""
-    return CliRunner().invoke(main, [
+    return run_medocs([
         "batch", kind, str(source), "--out", str(tmp_path / "out"), "--profile", str(PROFILE),
         "--register", str(tmp_path / "register.sqlite"), "--today", "2025-01-01", *args])

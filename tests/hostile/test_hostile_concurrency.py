@@ -14,9 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_rows import many_rows, write_csv
 from click.testing import CliRunner
-from docx_text import docx_text
+from helpers import docx_text, many_rows, write_csv
 from hostile_helpers import PROFILE
 
 from medocs.cli import main

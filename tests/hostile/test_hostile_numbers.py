@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from batch_rows import sample_rows, write_csv
 from click.testing import CliRunner
+from helpers import sample_rows, write_csv
 from hostile_helpers import PROFILE, SAMPLES, run_batch
 
 from medocs.cli import main
-from medocs.register import Register
+from medocs.register import Entry, Register, Reservation
 
 
 class TestNumbersOnlyFromTheRegister:
@@ -56,9 +56,11 @@ class TestNumbersOnlyFromTheRegister:
 def _reserve_in_2024(register: Path, case_ref: str) -> str:
     """A number reserved by a run whose write then failed, for a certificate dated 31 Dec 2024."""
     with Register(register) as reg:
-        return reg.reserve(kind="decline-certificate", case_ref=case_ref, prefix="GM", year=2024,
-                           parties="P", decision_date=date(2024, 12, 1),
-                           issued_on=date(2024, 12, 31)).number
+        (entry,) = reg.reserve_many([Reservation(kind="decline-certificate", case_ref=case_ref, prefix="GM",
+                                                 year=2024, parties="P", decision_date=date(2024, 12, 1),
+                                                 issued_on=date(2024, 12, 31))])
+    assert isinstance(entry, Entry), entry
+    return entry.number
 
 
 class TestTheNumberCarriesTheRightYear:

@@ -12,8 +12,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from batch_rows import sample_rows, write_csv
 from click.testing import CliRunner
+from helpers import sample_rows, write_csv
 from hostile_helpers import run_batch
 
 import medocs.cli

@@ -9,7 +9,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from batch_rows import sample_rows, write_csv, write_xlsx
+from helpers import sample_rows, write_csv, write_xlsx
 from hostile_helpers import run_batch
 
 

@@ -20,7 +20,6 @@ reader of the models (which the questions of ``medocs draft`` read too).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +33,7 @@ from medocs.batch.tables import CellProblem
 from medocs.errors import DateInputError
 from medocs.fields import Leaf, ListOf, ModelField, Node, Record, field_docs, record
 from medocs.models import NUMBER_FROM_REGISTER
+from medocs.suggest import closest
 from medocs.timeline.dates import impossible_date, parse_date
 
 __all__ = ["Column", "Converted", "RowConverter", "batch_columns", "cell_text"]
@@ -278,8 +278,8 @@ class RowConverter:
                 out.append(f"column '{name}': {NUMBER_FROM_REGISTER}")
                 continue
             candidates = [known.replace(".N", ".1") for known in self._known]
-            close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "see 'medocs fields KIND' for the columns"
+            match = closest(name, candidates)
+            hint = f"did you mean '{match}'?" if match else "see 'medocs fields KIND' for the columns"
             out.append(f"unknown column '{name}' ({hint})")
         return out
 

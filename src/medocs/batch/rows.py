@@ -33,7 +33,6 @@ from medocs.models import CaseModel
 from medocs.naming import name_fields, output_path
 
 __all__ = [
-    "Checked",
     "Row",
     "RowCheck",
     "RowError",
@@ -109,13 +108,14 @@ class Spill:
 class Row:
     """An input row on its way, kept small: its case and its outcome wait in a :class:`Spill`.
 
-    ``case`` is set only while the row is validated; a valid case is then stored (``case_at``)
-    and dropped, so a large batch never holds every case at once.
+    The one shape of a row from its check to the reports. A worker process checks it and
+    sends it back with its valid case pickled (``pickled_case``); this process moves that
+    to the spill (``case_at``) and drops it, so a large batch never holds every case at once.
     """
 
     number: int
     case_ref: str
-    case: CaseModel | None = None  # only while it is checked
+    pickled_case: bytes | None = None  # only between the check and the spill
     target: str | None = None  # the .docx to write (a str is much smaller than a Path)
     problems: list[RowError] = field(default_factory=list)
     case_at: int = -1  # where the valid case is in the spill; -1: none
@@ -157,14 +157,15 @@ def _field_names(names: frozenset[str], message: str) -> list[str]:
 
 
 def _validate(row: Row, cells: dict[str, Any], kind: DocumentKind[CaseModel], converter: RowConverter,
-              where: str, names: frozenset[str] = frozenset()) -> None:
+              where: str, names: frozenset[str] = frozenset()) -> CaseModel | None:
+    """The row's valid case, or None with every problem added to the row."""
     converted = converter.convert(cells)
     unreadable = set()
     for problem in converted.problems:
         row.fail(problem.column, problem.message, problem.found)
         unreadable.add(problem.column)
     try:
-        row.case = validate_case(converted.data, kind.model, where=where)
+        case = validate_case(converted.data, kind.model, where=where)
     except CaseValidationError as exc:
         for loc, message, found in exc.problems:
             column = converted.column_for(loc) if loc != _WHOLE_ROW else loc
@@ -178,8 +179,8 @@ def _validate(row: Row, cells: dict[str, Any], kind: DocumentKind[CaseModel], co
             shown = str(cell_text(cells[column])) if column in cells else found.strip("'")
             row.fail(column, "required, but the cell is empty or the column missing"
                      if message == "Field required" else message, shown)
-    if row.problems:
-        row.case = None
+        return None
+    return None if row.problems else case
 
 
 @dataclass(frozen=True)
@@ -192,17 +193,6 @@ class RowCheck:
     where: str  # e.g. "cases.csv row": the row number follows
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """A checked row: its problems, or its output file and its case, pickled for the spill."""
-
-    number: int
-    case_ref: str
-    problems: list[RowError]
-    target: str | None
-    case: bytes | None
-
-
 @functools.cache
 def _converter(kind_name: str) -> tuple[RowConverter, frozenset[str]]:
     """The row converter of a kind and its batch column names (built once per process)."""
@@ -210,39 +200,46 @@ def _converter(kind_name: str) -> tuple[RowConverter, frozenset[str]]:
     return RowConverter(model), frozenset(column.name for column in batch_columns(model))
 
 
-def check_rows(table_rows: Sequence[TableRow], check: RowCheck) -> list[Checked]:
-    """Validate rows and work out their file names: in a worker, or here without one."""
+def check_rows(table_rows: Sequence[TableRow], check: RowCheck) -> list[Row]:
+    """Check rows (in a worker, or here without one): each with its problems or its case."""
     kind = KINDS[check.kind]
     converter, names = _converter(check.kind)
-    checked = []
-    for table_row in table_rows:
-        case_ref = str(cell_text(table_row.cells.get("case_ref", ""))).strip()
-        row = Row(table_row.number, case_ref)
-        for problem in table_row.problems:
-            row.fail(problem.column, problem.message, problem.found)
-        _validate(row, table_row.cells, kind, converter, f"{check.where} {table_row.number}", names)
-        case = None
-        if row.case is not None:
-            try:
-                row.target = str(output_path(check.out, kind, case_ref, pattern=check.pattern,
-                                             fields=name_fields(kind, row.case)))
-            except MedocsError as exc:
-                row.fail("(file name)", str(exc))
-            else:
-                case = pickle.dumps(row.case, protocol=pickle.HIGHEST_PROTOCOL)
-        checked.append(Checked(row.number, case_ref, row.problems, row.target, case))
-    return checked
+    return [_check_row(table_row, kind, converter, names, check) for table_row in table_rows]
+
+
+def _check_row(table_row: TableRow, kind: DocumentKind[CaseModel], converter: RowConverter,
+               names: frozenset[str], check: RowCheck) -> Row:
+    """One row validated; a valid one also gets its output file and its case, pickled."""
+    row = Row(table_row.number, str(cell_text(table_row.cells.get("case_ref", ""))).strip())
+    for problem in table_row.problems:
+        row.fail(problem.column, problem.message, problem.found)
+    case = _validate(row, table_row.cells, kind, converter, f"{check.where} {table_row.number}", names)
+    if case is not None:
+        row.target = _target(row, case, kind, check)
+        if row.target is not None:
+            row.pickled_case = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
+    return row
+
+
+def _target(row: Row, case: CaseModel, kind: DocumentKind[CaseModel], check: RowCheck) -> str | None:
+    """The .docx a valid row is written to, or None with the file name problem added."""
+    try:
+        return str(output_path(check.out, kind, row.case_ref, pattern=check.pattern,
+                               fields=name_fields(kind, case)))
+    except MedocsError as exc:
+        row.fail("(file name)", str(exc))
+        return None
 
 
 def checked_rows(table_rows: Iterator[TableRow], check: RowCheck, pool: ProcessPoolExecutor | None,
-                 jobs: int, in_flight_per_job: int) -> Iterator[Checked]:
+                 jobs: int, in_flight_per_job: int) -> Iterator[Row]:
     """Every row checked, in order; with workers, they check while this process reads on."""
     pieces = iter(lambda: list(itertools.islice(table_rows, _CHECK_PIECE)), [])
     if pool is None:
         for piece in pieces:
             yield from check_rows(piece, check)
         return
-    in_flight: deque[Future[list[Checked]]] = deque()
+    in_flight: deque[Future[list[Row]]] = deque()
     for piece in pieces:
         in_flight.append(pool.submit(check_rows, piece, check))
         if len(in_flight) >= jobs * in_flight_per_job:
@@ -267,10 +264,10 @@ def plan_rows(table: TableStream, kind: DocumentKind[CaseModel], out: Path, patt
         raise
     check = RowCheck(kind.name, out, pattern, f"{table.source.name} {table.row_label}")
     rows = []
-    for checked in checked_rows(table.rows, check, pool, jobs, in_flight_per_job):
-        row = Row(checked.number, checked.case_ref, target=checked.target, problems=checked.problems)
-        if checked.case is not None:
-            row.case_at = spill.put_pickled(checked.case)
+    for row in checked_rows(table.rows, check, pool, jobs, in_flight_per_job):
+        if row.pickled_case is not None:
+            row.case_at = spill.put_pickled(row.pickled_case)
+            row.pickled_case = None
         rows.append(row)
     _check_missing_columns(table, rows)
     _mark_repeats(rows, table.row_label)

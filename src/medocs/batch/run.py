@@ -30,37 +30,22 @@ from __future__ import annotations
 
 import math
 import os
-import signal
-import threading
-import time
-from array import array
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from datetime import date
 from pathlib import Path
-from typing import Literal, TextIO, overload
 
+from medocs.batch.issuer import ChunkIssuer, IssueSettings, issue_chunk, start_pool
+from medocs.batch.progress import Progress
+from medocs.batch.report import MANIFEST, BatchResult, RowOutcome, RowStatus, reports_failed, write_reports
 from medocs.batch.rows import Row, RowError, Spill, plan_rows
 from medocs.batch.tables import open_table
-from medocs.documents.kinds import KINDS, DocumentKind, example_context, kind_template
+from medocs.documents.kinds import DocumentKind, example_context, kind_template
 from medocs.errors import MedocsError, OutputError, OutputExistsError, PdfError
-from medocs.files import (
-    check_writable,
-    lock_folder,
-    make_folder,
-    remove_stale_temp_files,
-    write_atomic,
-    write_problem,
-)
+from medocs.files import check_writable, lock_folder, make_folder, remove_stale_temp_files
 from medocs.issuing import (
     Issued,
-    IssueStatus,
     Job,
-    Prepared,
-    finish_documents,
-    prepare_documents,
     reserve_numbers,
 )
 from medocs.models import CaseModel
@@ -69,7 +54,6 @@ from medocs.pdf.pool import PdfPool
 from medocs.pdf.validity import pdf_problem
 from medocs.profiles import Profile
 from medocs.register import Register
-from medocs.reports import csv_bytes
 
 __all__ = [
     "BatchResult",
@@ -80,253 +64,8 @@ __all__ = [
     "run_batch",
 ]
 
-RowStatus = IssueStatus | Literal["error"]  # a row that failed has no document
-
-MANIFEST = "manifest.csv"
-ERRORS = "errors.csv"
 _MAX_CHUNK = 200  # rows per task given to a worker process
 _IN_FLIGHT = 3  # chunks given to each worker process at a time
-_PIECE = 50  # rows rendered, then written with one group fsync and one register commit
-
-
-@dataclass(frozen=True)
-class RowOutcome:
-    """What became of one input row, as manifest.csv lists it."""
-
-    row: int
-    case_ref: str
-    status: RowStatus
-    docx: Path | None = None
-    pdf: Path | None = None
-    sha256: str = ""
-    certificate_number: str = ""
-    reissue_of: str = ""  # the certificate it supersedes, for a reissue
-    key_dates: dict[str, str] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """The outcome of a batch run.
-
-    Attributes:
-        source: the input file.
-        out: the output folder.
-        rows: one outcome per input row, in input order.
-        errors: every problem, in row order.
-        manifest: the manifest file written.
-        errors_file: the errors file written, or None when no row failed.
-        row_label: ``'row'`` or ``'line'``, for messages.
-        register: the certificate register used (None for kinds without numbers).
-    """
-
-    source: Path
-    out: Path
-    rows: Sequence[RowOutcome]
-    errors: list[RowError]
-    manifest: Path
-    errors_file: Path | None
-    row_label: str = "row"
-    register: Path | None = None
-    counts: dict[str, int] | None = None
-
-    def count(self, status: RowStatus) -> int:
-        """How many rows ended with ``status``."""
-        if self.counts is not None:
-            return self.counts.get(status, 0)
-        return sum(1 for row in self.rows if row.status == status)
-
-    def summary(self) -> str:
-        """One line: rows issued, already done and failed, where the reports are, the register."""
-        text = (f"{_plural(len(self.rows), self.row_label)}: {self.count('issued')} issued, "
-                f"{self.count('skipped-already-done')} already done, {self.count('error')} with errors; "
-                f"manifest: {self.manifest}")
-        if self.errors_file is not None:
-            failed = len({error.row for error in self.errors})
-            text += (f"; errors: {self.errors_file} "
-                     f"({_plural(len(self.errors), 'problem')} in {_plural(failed, self.row_label)})")
-        if self.register is not None:
-            text += f"; register: {self.register}"
-        return text
-
-    def describe(self, error: RowError) -> str:
-        """One line for the screen: ``cases.csv row 7 (GM-1): 'child.name': required (got '')``."""
-        who = f" ({error.case_ref})" if error.case_ref else ""
-        found = f" (got {error.found!r})" if error.found else ""
-        where = f"{self.source.name} {self.row_label} {error.row}{who}"
-        return f"{where}: '{error.field}': {error.message}{found}"
-
-
-def _plural(count: int, word: str) -> str:
-    """``1 row``, ``2 rows``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-class _Outcomes(Sequence[RowOutcome]):
-    """Every row's outcome in row order, read from a :class:`Spill` when asked for."""
-
-    def __init__(self, spill: Spill, offsets: array[int]) -> None:
-        self._spill = spill
-        self._offsets = offsets
-
-    def __len__(self) -> int:
-        return len(self._offsets)
-
-    @overload
-    def __getitem__(self, index: int) -> RowOutcome: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[RowOutcome]: ...
-    def __getitem__(self, index: int | slice) -> RowOutcome | list[RowOutcome]:
-        if isinstance(index, slice):
-            return [self._spill.get(offset) for offset in self._offsets[index]]
-        outcome: RowOutcome = self._spill.get(self._offsets[index])
-        return outcome
-
-    def __iter__(self) -> Iterator[RowOutcome]:
-        for offset in self._offsets:
-            yield self._spill.get(offset)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} row outcomes>"
-
-
-class Progress:
-    """Rows done, rate and time left on one line of a terminal; silent when not a terminal."""
-
-    def __init__(self, stream: TextIO | None, *, interval: float = 0.2) -> None:
-        """Draw on ``stream`` if it is a terminal.
-
-        Args:
-            stream: usually stderr; None or a non-terminal stream draws nothing.
-            interval: least seconds between redraws.
-        """
-        self._stream = stream if stream is not None and stream.isatty() else None
-        self._interval = interval
-        self._what = ""
-        self._total = 0
-        self._done = 0
-        self._start = 0.0
-        self._drawn = 0.0
-
-    def start(self, total: int, what: str) -> None:
-        """Begin counting ``total`` items of ``what`` (e.g. 'documents')."""
-        self._what, self._total, self._done = what, total, 0
-        self._start = self._drawn = time.monotonic()
-
-    def advance(self, count: int = 1) -> None:
-        """Count ``count`` more items done and redraw if it is time."""
-        self._done += count
-        now = time.monotonic()
-        if self._stream is not None and (now - self._drawn >= self._interval or self._done >= self._total):
-            self._drawn = now
-            elapsed = max(now - self._start, 1e-9)
-            rate = self._done / elapsed
-            left = (self._total - self._done) / rate if rate else 0.0
-            self._stream.write(f"\r{self._what}: {self._done}/{self._total}  {rate:,.0f}/s  "
-                               f"{int(left) // 60}:{int(left) % 60:02d} left ")
-            self._stream.flush()
-
-    def finish(self) -> None:
-        """End the line."""
-        if self._stream is not None and self._total:
-            self._stream.write("\n")
-            self._stream.flush()
-
-
-# --------------------------------------------------------------------------- issuing
-
-
-@dataclass(frozen=True)
-class _Settings:
-    """What a worker process needs to issue documents (sent to it once, pickled)."""
-
-    kind: str
-    profile: Profile | None
-    today: date
-    templates: Path | None
-    force: bool
-    register: Path | None
-    reissue: bool = False
-
-
-class _Issuer:
-    """Issues chunks of jobs in one process, rendering one piece while a thread writes the last.
-
-    Rendering is CPU work; writing is mostly waiting for the disk (fsync, the register's
-    commit), which releases the GIL. So a chunk is cut into pieces: the writer thread
-    finishes piece k while this thread renders piece k+1. The register connection is opened
-    and used in the writer thread only (SQLite connections belong to their thread).
-    """
-
-    def __init__(self, settings: _Settings) -> None:
-        self.settings = settings
-        self.kind = KINDS[settings.kind]
-        kind_template(self.kind, settings.templates)  # compile once, here
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medocs-writer")
-        self._register: Register | None = None
-
-    def _finish(self, prepared: Prepared) -> list[Issued | MedocsError]:
-        if self._register is None and self.settings.register is not None:
-            self._register = Register(self.settings.register)
-        return finish_documents(prepared, register=self._register)
-
-    def issue(self, chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsError]]:
-        s = self.settings
-        written: list[tuple[Sequence[tuple[int, Job]], Future[list[Issued | MedocsError]]]] = []
-        for start in range(0, len(chunk), _PIECE):
-            piece = chunk[start : start + _PIECE]
-            prepared = prepare_documents(self.kind, [job for _, job in piece], s.profile, today=s.today,
-                                         templates=s.templates, force=s.force, resume=True)
-            written.append((piece, self._writer.submit(self._finish, prepared)))
-        out: list[tuple[int, Issued | MedocsError]] = []
-        for piece, future in written:
-            out += [(number, result) for (number, _), result in zip(piece, future.result(), strict=True)]
-        return out
-
-    def close(self) -> None:
-        """Wait for the writer to finish what it was given, then close the register."""
-        def close_register() -> None:
-            if self._register is not None:
-                self._register.close()
-        self._writer.submit(close_register).result()
-        self._writer.shutdown()
-
-
-_WORKER: _Issuer | None = None
-
-
-_WATCH_INTERVAL = 0.2  # seconds between looks at the parent
-
-
-def _start_worker(settings: _Settings) -> None:
-    """Initialise a worker process: it leaves Ctrl-C to the parent, which stops the pool."""
-    global _WORKER  # one issuer per worker process, by design
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # not the parent's "stop like Ctrl-C" handlers
-        signal.signal(sig, signal.SIG_DFL)
-    # A parent killed with SIGKILL closes no pipe the workers see (they share it): watch it.
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _WORKER = _Issuer(settings)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker once its parent (the batch) is gone: nothing would read its results."""
-    while os.getppid() == parent:
-        time.sleep(_WATCH_INTERVAL)
-    os._exit(1)
-
-
-def _work(chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsError]]:
-    assert _WORKER is not None, "worker not initialised"
-    return _WORKER.issue(chunk)
 
 
 def _chunks(rows: Sequence[Row], jobs: int) -> list[Sequence[Row]]:
@@ -335,7 +74,7 @@ def _chunks(rows: Sequence[Row], jobs: int) -> list[Sequence[Row]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def _numbered(chunk: Sequence[Row], kind: DocumentKind[CaseModel], settings: _Settings,
+def _numbered(chunk: Sequence[Row], kind: DocumentKind[CaseModel], settings: IssueSettings,
               register: Register | None, spill: Spill) -> list[tuple[int, Job]]:
     """The chunk's jobs with their certificate numbers, reserved in row order in one transaction.
 
@@ -358,27 +97,8 @@ def _numbered(chunk: Sequence[Row], kind: DocumentKind[CaseModel], settings: _Se
     return items
 
 
-def _start_pool(settings: _Settings, jobs: int) -> ProcessPoolExecutor:
-    """Start ``jobs`` worker processes now, while this process is still small.
 
-    Started before the input is read, the workers do not inherit (and keep copies of) every
-    row: their memory stays flat however long the batch.
-    """
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,))
-    try:
-        for future in [pool.submit(_ready) for _ in range(jobs)]:
-            future.result()
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    return pool
-
-
-def _ready() -> None:
-    """A task that only makes a worker process start."""
-
-
-def _issue_all(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: _Settings,
+def _issue_all(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: IssueSettings,
                pool: ProcessPoolExecutor | None, jobs: int, progress: Progress,
                spill: Spill) -> Iterable[tuple[int, Issued | MedocsError]]:
     """Issue the rows chunk by chunk; the numbers of a chunk are reserved just before it goes.
@@ -390,7 +110,7 @@ def _issue_all(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: _Se
     register = Register(settings.register) if settings.register is not None else None
     try:
         if pool is None:
-            issuer = _Issuer(settings)
+            issuer = ChunkIssuer(settings)
             try:
                 for chunk in _chunks(rows, 1):
                     yield from issuer.issue(_numbered(chunk, kind, settings, register, spill))
@@ -403,7 +123,8 @@ def _issue_all(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: _Se
         futures: dict[Future[list[tuple[int, Issued | MedocsError]]], int] = {}
         while True:
             for chunk in chunks:
-                futures[pool.submit(_work, _numbered(chunk, kind, settings, register, spill))] = len(chunk)
+                jobs_of_chunk = _numbered(chunk, kind, settings, register, spill)
+                futures[pool.submit(issue_chunk, jobs_of_chunk)] = len(chunk)
                 if len(futures) >= jobs * _IN_FLIGHT:
                     break
             if not futures:
@@ -455,121 +176,6 @@ def _newer_or_same(path: Path, than: Path) -> bool:
         return path.stat().st_mtime_ns >= than.stat().st_mtime_ns
     except OSError:
         return False
-
-
-# --------------------------------------------------------------------------- reports
-
-
-def _outcome(row: Row, spill: Spill) -> RowOutcome:
-    issued: Issued | None = spill.get(row.issued_at) if row.issued_at >= 0 else None
-    status: RowStatus = "error" if row.problems or issued is None else issued.status
-    if issued is None:
-        return RowOutcome(row.number, row.case_ref, status,
-                          message=row.problems[0].message if row.problems else "")
-    return RowOutcome(
-        row.number, row.case_ref, status, docx=issued.docx, pdf=row.pdf, sha256=issued.sha256,
-        certificate_number=issued.certificate_number or "", reissue_of=issued.reissue_of or "",
-        key_dates=issued.key_dates,
-        warnings=issued.warnings, message=row.problems[0].message if row.problems else "",
-    )
-
-
-def _relative(path: Path | None, out: Path) -> str:
-    return "" if path is None else os.path.relpath(path, out)
-
-
-def _reports_failed(out: Path, exc: OSError, rows: list[Row], spill: Spill) -> str:
-    """Why the reports are missing, which rows were issued all the same, and what to do."""
-    done = [row.number for row in rows if row.issued_at >= 0
-            and spill.get(row.issued_at).status in ("issued", "skipped-already-done")]
-    which = f"rows {_ranges(done)}" if done else "no row"
-    return (f"--out {out}: cannot write manifest.csv ({write_problem(exc)}). {which.capitalize()} "
-            f"{'was' if len(done) == 1 else 'were'} issued and recorded in the register; "
-            f"{len(rows) - len(done)} of {len(rows)} were not. Run the same command again to "
-            "finish the rest and write the reports (rows already issued are kept, not renumbered)")
-
-
-def _ranges(numbers: list[int]) -> str:
-    """``2-10, 14, 16-17`` for the row numbers given in order."""
-    spans: list[list[int]] = []
-    for number in numbers:
-        if spans and number == spans[-1][1] + 1:
-            spans[-1][1] = number
-        else:
-            spans.append([number, number])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
-
-
-def _write_reports(rows: list[Row], spill: Spill, errors: list[RowError], out: Path,
-                   kept: Spill) -> tuple[Path | None, _Outcomes, Counter[str]]:
-    """Write manifest.csv and errors.csv; each row's outcome goes to ``kept`` on the way.
-
-    Returns:
-        The errors file (None when no row failed), the outcomes in row order and how many
-        rows ended with each status.
-    """
-    # Key-date columns in the order the documents give them, e.g. appeal_by, certificate_due_by.
-    names = list(dict.fromkeys(name for row in rows if row.issued_at >= 0
-                               for name in spill.get(row.issued_at).key_dates))
-    header = ["row", "case_ref", "status", "output", "pdf", "sha256", "certificate_number", "reissue_of",
-              *(f"{name}_by" for name in names), "warnings", "message"]
-    offsets: array[int] = array("q")
-    counts: Counter[str] = Counter()
-
-    def lines() -> Iterator[list[object]]:
-        for row in rows:  # one outcome at a time: only the file's bytes grow
-            outcome = _outcome(row, spill)
-            offsets.append(kept.put(outcome))
-            counts[outcome.status] += 1
-            yield [outcome.row, outcome.case_ref, outcome.status, _relative(outcome.docx, out),
-                   _relative(outcome.pdf, out), outcome.sha256, outcome.certificate_number,
-                   outcome.reissue_of, *(outcome.key_dates.get(name, "") for name in names),
-                   " | ".join(outcome.warnings), outcome.message]
-
-    manifest = csv_bytes(header, lines())
-    outcomes = _Outcomes(kept, offsets)
-    _replace_report(out / MANIFEST, manifest)
-    del manifest
-    errors_file = out / ERRORS
-    if not errors:
-        _keep_old(errors_file)  # it describes a run that is over, but is not ours to lose
-        return None, outcomes, counts
-    _replace_report(errors_file, csv_bytes(["row", "case_ref", "field", "message", "found"],
-                                           [[e.row, e.case_ref, e.field, e.message, e.found]
-                                            for e in errors]))
-    return errors_file, outcomes, counts
-
-
-def _keep_old(path: Path) -> Path | None:
-    """Rename an existing report to NAME.<UTC time it was written>.csv; return the new name.
-
-    The time is the old file's own (its modification time), so the kept reports sort in the
-    order of the runs that wrote them, and each name says which run it describes.
-    """
-    try:
-        written = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    except FileNotFoundError:
-        return None
-    stem = f"{path.stem}.{written.strftime('%Y%m%dT%H%M%SZ')}"
-    kept = path.with_name(f"{stem}{path.suffix}")
-    count = 1
-    while os.path.lexists(kept):
-        count += 1
-        kept = path.with_name(f"{stem}-{count}{path.suffix}")
-    os.replace(path, kept)
-    return kept
-
-
-def _replace_report(path: Path, data: bytes) -> None:
-    """Write a report; an earlier, different one is kept under a dated name, never lost."""
-    try:
-        if path.read_bytes() == data:
-            return  # the same report again (a re-run with nothing new): keep the one file
-    except FileNotFoundError:
-        pass
-    else:
-        _keep_old(path)
-    write_atomic(path, data, force=True)
 
 
 # --------------------------------------------------------------------------- the batch
@@ -624,69 +230,42 @@ def run_batch(
             or ``out`` is not a folder (nothing is written).
     """
     progress = progress or Progress(None)
-    if out.suffix.lower() == ".docx" or out.is_file():
-        msg = f"--out {out}: a batch writes many files, so --out must be a folder"
-        raise OutputError(msg)
-    if jobs < 1:
-        msg = f"jobs must be at least 1 (got {jobs})"
-        raise MedocsError(msg)
-    if kind.numbered and register_path is None:
-        msg = f"{kind.name} certificates are numbered: give a register"
-        raise MedocsError(msg)
+    _check_request(kind, out, jobs, register_path)
     # A broken template stops us before any write. Rendering the sample also imports and loads
     # everything a row needs (the bank holidays of ~200 countries alone take 0.4 s of CPU)
     # before the workers are forked, so they inherit it instead of each paying for it.
     kind_template(kind, templates).render(example_context(kind.name))
     pdf_pool = PdfPool(workers=jobs) if pdf else None  # LibreOffice missing: stop now, too
-    settings = _Settings(kind.name, profile, today, templates, force,
-                         register_path if kind.numbered else None, reissue)
-    pool = _start_pool(settings, jobs) if jobs > 1 else None
+    settings = IssueSettings(kind.name, profile, today, templates, force,
+                             register_path if kind.numbered else None, reissue)
+    pool = start_pool(settings, jobs) if jobs > 1 else None
     spill = Spill()  # the cases and Issued records, off the heap until the reports are written
     # Taken now when the folder exists (before the input is read), else once it is made.
     folder_lock = lock_folder(out) if out.is_dir() else None
     try:
         try:
-            table = open_table(source, sheet=sheet)
-            try:
-                rows = plan_rows(table, kind, out, name_pattern, spill, pool, jobs, _IN_FLIGHT)
-            finally:
-                close = getattr(table.rows, "close", None)
-                if close is not None:
-                    close()  # the file, if a fault stopped the reading part way
-            row_label = table.row_label
-            del table
+            rows, row_label = _read_rows(source, sheet, kind, out, name_pattern, spill, pool, jobs)
             good = [row for row in rows if row.valid]
             make_folder(out)
             folder_lock = folder_lock or lock_folder(out)  # before its temporary files are touched
             check_writable(out)  # before a number is reserved for a file that cannot be written
             remove_stale_temp_files(out, {os.path.basename(row.target) for row in good
                                           if row.target is not None})
-            by_number = {row.number: row for row in rows}
-            progress.start(len(good), "documents")
-            try:
-                for number, result in _issue_all(good, kind, settings, pool, jobs, progress, spill):
-                    row = by_number[number]
-                    if isinstance(result, MedocsError):
-                        row.fail("(document)", str(result))
-                    else:
-                        row.issued_at = spill.put(result)
-            finally:
-                progress.finish()
+            _issue_rows(good, kind, settings, pool, jobs, progress, spill)
         finally:
             if pool is not None:
                 # On Ctrl-C: drop the chunks not started; workers finish the one they are on.
                 pool.shutdown(wait=True, cancel_futures=True)
-        del by_number
         if pdf_pool is not None:
             _convert_pdfs(good, out, pdf_pool, force, progress, spill)
         del good
         errors = [problem for row in rows for problem in row.problems]
         kept = Spill()  # the outcomes, for the result: a few bytes per row in memory
         try:
-            errors_file, outcomes, counts = _write_reports(rows, spill, errors, out, kept)
+            errors_file, outcomes, counts = write_reports(rows, spill, errors, out, kept)
         except OSError as exc:  # disk full or read-only: the issued rows are safe, say which
             kept.close()
-            raise OutputError(_reports_failed(out, exc, rows, spill)) from exc
+            raise OutputError(reports_failed(out, exc, rows, spill)) from exc
         except BaseException:
             kept.close()
             raise
@@ -696,3 +275,50 @@ def run_batch(
             folder_lock.release()
     return BatchResult(source, out, outcomes, errors, out / MANIFEST, errors_file, row_label,
                        settings.register, dict(counts))
+
+
+def _check_request(kind: DocumentKind[CaseModel], out: Path, jobs: int,
+                   register_path: Path | None) -> None:
+    """Refuse a batch that cannot run, before anything is started or read.
+
+    Raises:
+        MedocsError: ``out`` names a file, ``jobs`` is below 1, or a numbered kind has no register.
+    """
+    if out.suffix.lower() == ".docx" or out.is_file():
+        msg = f"--out {out}: a batch writes many files, so --out must be a folder"
+        raise OutputError(msg)
+    if jobs < 1:
+        msg = f"jobs must be at least 1 (got {jobs})"
+        raise MedocsError(msg)
+    if kind.numbered and register_path is None:
+        msg = f"{kind.name} certificates are numbered: give a register"
+        raise MedocsError(msg)
+
+
+def _read_rows(source: Path, sheet: str | None, kind: DocumentKind[CaseModel], out: Path,
+               name_pattern: str, spill: Spill, pool: ProcessPoolExecutor | None,
+               jobs: int) -> tuple[list[Row], str]:
+    """Every row of ``source`` checked (valid cases go to ``spill``), and 'row' or 'line'."""
+    table = open_table(source, sheet=sheet)
+    try:
+        return plan_rows(table, kind, out, name_pattern, spill, pool, jobs, _IN_FLIGHT), table.row_label
+    finally:
+        close = getattr(table.rows, "close", None)
+        if close is not None:
+            close()  # the file, if a fault stopped the reading part way
+
+
+def _issue_rows(good: Sequence[Row], kind: DocumentKind[CaseModel], settings: IssueSettings,
+                pool: ProcessPoolExecutor | None, jobs: int, progress: Progress, spill: Spill) -> None:
+    """Issue the valid rows; each gets its Issued record in ``spill`` or its problem."""
+    by_number = {row.number: row for row in good}
+    progress.start(len(good), "documents")
+    try:
+        for number, result in _issue_all(good, kind, settings, pool, jobs, progress, spill):
+            row = by_number[number]
+            if isinstance(result, MedocsError):
+                row.fail("(document)", str(result))
+            else:
+                row.issued_at = spill.put(result)
+    finally:
+        progress.finish()

@@ -1,7 +1,12 @@
 """The medocs command line: parse options, call one library function, print.
 
-No date or template logic lives here. A ``MedocsError`` becomes a one-line message and exit
-status 1; click's usage errors exit 2.
+One module per command (timeline, render, check and fields, samples, batch, register, draft,
+pack);
+common holds what they share (the KIND argument, the profile and register options, today's
+date). No date or template logic lives here. A ``MedocsError`` becomes a one-line message and
+exit status 1; click's usage errors exit 2.
+
+It sits on top: it may import anything in medocs, and nothing in medocs imports it.
 """
 
 from __future__ import annotations

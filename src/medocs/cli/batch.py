@@ -16,13 +16,12 @@ from medocs.cli.common import (
     register_path_for,
     require_profile,
     terminate_as_interrupt,
-    today_in_england,
+    today_option,
 )
 from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
 from medocs.errors import MedocsError
 from medocs.naming import DEFAULT_PATTERN, NAME_FIELDS, file_stem
-from medocs.timeline.dates import parse_date
 
 _SHOWN_PROBLEMS = 30  # more would scroll the summary away; errors.csv has them all
 
@@ -88,7 +87,7 @@ def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, job
         msg = "--sheet is for .xlsx files only"
         raise click.BadParameter(msg, param_hint="--sheet")
     profile = require_profile(profile_path) if doc_kind.needs_profile else optional_profile(profile_path)
-    now = parse_date(today, field="--today") if today else today_in_england()
+    now = today_option(today)
     try:
         with terminate_as_interrupt():
             result = run_batch(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import signal
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from medocs.api import register_file
 from medocs.cli.output import echo
 from medocs.documents.kinds import KINDS
 from medocs.profiles import Profile, load_profile
+from medocs.suggest import closest
+from medocs.timeline.dates import parse_date
 
 
 @contextlib.contextmanager
@@ -45,6 +46,10 @@ def today_in_england() -> date:
     return datetime.now(tz=ZoneInfo("Europe/London")).date()
 
 
+def today_option(given: str | None) -> date:
+    """The date a ``--today YYYY-MM-DD`` option gives, or today in England without one."""
+    return parse_date(given, field="--today") if given else today_in_england()
+
 
 class KindType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """A document kind; a misspelt one gets a suggestion and the list of kinds, on one line."""
@@ -66,20 +71,25 @@ class KindType(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
         text = str(value)
         if text in self.kinds:
             return text
-        close = difflib.get_close_matches(text.strip().lower().replace("_", "-"), self.kinds, n=1,
-                                          cutoff=0.6)
-        hint = f"did you mean {close[0]!r}? " if close else ""
+        match = closest(text.strip().lower().replace("_", "-"), self.kinds)
+        hint = f"did you mean {match!r}? " if match else ""
         self.fail(f"unknown {self.what} {text!r}: {hint}(kinds: {', '.join(self.kinds)})", param, ctx)
 
 
 KIND = KindType(list(KINDS))
 NUMBERED_KIND = KindType([name for name, kind in KINDS.items() if kind.numbered],
-                           what="kind of certificate")
+                         what="kind of certificate")
 PROFILE_HELP = "Organisation profile (TOML). Default: $MEDOCS_PROFILE."
 
 
+def _profile_path(path: Path | None) -> Path | None:
+    """The profile chosen: ``--profile``, else ``$MEDOCS_PROFILE``, else none."""
+    return path or (Path(os.environ["MEDOCS_PROFILE"]) if os.environ.get("MEDOCS_PROFILE") else None)
+
+
 def require_profile(path: Path | None) -> Profile:
-    chosen = path or (Path(os.environ["MEDOCS_PROFILE"]) if os.environ.get("MEDOCS_PROFILE") else None)
+    """Load the profile chosen by ``--profile`` or ``$MEDOCS_PROFILE``; a usage error without one."""
+    chosen = _profile_path(path)
     if chosen is None:
         msg = (
             "no organisation profile: pass --profile FILE or set MEDOCS_PROFILE "
@@ -90,7 +100,8 @@ def require_profile(path: Path | None) -> Profile:
 
 
 def optional_profile(path: Path | None) -> Profile | None:
-    chosen = path or (Path(os.environ["MEDOCS_PROFILE"]) if os.environ.get("MEDOCS_PROFILE") else None)
+    """Load the profile chosen by ``--profile`` or ``$MEDOCS_PROFILE``, or None without one."""
+    chosen = _profile_path(path)
     return load_profile(chosen) if chosen is not None else None
 
 
@@ -98,5 +109,6 @@ register_path_for = register_file  # the one rule, shared with medocs.render
 
 
 def echo_warnings(lines: tuple[str, ...] | list[str]) -> None:
+    """Print each warning on stderr as ``warning: ...``."""
     for line in lines:
         echo(f"warning: {line}", err=True)

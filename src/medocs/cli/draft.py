@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -12,7 +11,7 @@ from medocs.cli.common import (
     calendar_stamp,
     echo_warnings,
     optional_profile,
-    today_in_england,
+    today_option,
 )
 from medocs.cli.output import echo
 from medocs.documents.advocacy import letter_deadlines
@@ -25,10 +24,9 @@ from medocs.drafting.session import (
     read_advocate,
     seed_case,
 )
-from medocs.drafting.writing import check_free, outputs_for, write_draft
+from medocs.drafting.writing import LetterGuard, check_free, outputs_for, write_draft
+from medocs.errors import ReplaceDeclinedError
 from medocs.loading import read_case_data
-from medocs.pdf.pool import convert
-from medocs.timeline.dates import parse_date
 
 
 class _TerminalPrompter:
@@ -88,7 +86,7 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
         msg = "--pdf needs --format docx"
         raise click.UsageError(msg)
     doc_kind = document_kind(kind)
-    now = parse_date(today, field="--today") if today else today_in_england()
+    now = today_option(today)
     check_free([save_case, ics_path], force=force)
     advocate_file = advocate_path or (
         Path(os.environ["MEDOCS_ADVOCATE"]) if os.environ.get("MEDOCS_ADVOCATE") else None)
@@ -101,32 +99,12 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
     for note in notes:
         echo(f"note: {note}", err=True)
     prompter = None if no_input else _TerminalPrompter()
-    replace: set[Path] = set()  # letters the person agreed to replace
-    checked: set[Path] = set()
-
-    def check_letter(sofar: Any) -> None:
-        # As soon as the letter's name is known, and before more questions, say it exists.
-        ref = sofar.get("case_ref") if out.suffix.lower() not in (".docx", ".txt") else "-"
-        if not ref:
-            return
-        target = outputs_for(out, doc_kind, str(ref), fmt)
-        if target in checked or force or not target.exists():
-            return
-        checked.add(target)
-        if prompter is None:
-            check_free([target], force=False)
-        elif confirm(prompter, f"\n{target} already exists. Replace it?", default=False):
-            replace.add(target)
-        else:
-            echo(f"Nothing written: {target} is kept (give another --out, or --force).",
-                       err=True)
-            ctx.exit(1)
-
+    guard = LetterGuard(out, doc_kind, fmt, force=force, prompter=prompter)
     try:
         case = collect_case(kind, answers, prompter=prompter, today=now, where=where,
-                            from_file=case_file is not None, after_each=check_letter)
+                            from_file=case_file is not None, after_each=guard)
         target = outputs_for(out, doc_kind, case.case_ref, fmt)
-        check_letter({"case_ref": case.case_ref})
+        guard({"case_ref": case.case_ref})
         if prompter is not None:
             echo("\nThe letter gives these dates:")
             for line in dates_summary(letter_deadlines(case, today=now)):
@@ -134,6 +112,9 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
             if not confirm(prompter, f"\nWrite {target}?"):
                 echo("Nothing written.", err=True)
                 ctx.exit(1)
+    except ReplaceDeclinedError as exc:
+        echo(str(exc), err=True)
+        ctx.exit(1)
     except click.Abort:
         # Ctrl-C or the end of input while asking.
         echo("\nStopped: nothing was written.", err=True)
@@ -141,12 +122,9 @@ def draft(ctx: click.Context, kind: str, case_file: Path | None, out: Path,
     written, warnings = write_draft(doc_kind, case, target=target, fmt=fmt, today=now,
                                     stamp=calendar_stamp(now), templates=templates, force=force,
                                     save_case=save_case, ics=ics_path,
-                                    replace_letter=target in replace)
+                                    replace_letter=target in guard.agreed, pdf=pdf)
     if prompter is None:
         echo_warnings(warnings)
     for path in written:
         echo(f"wrote {path}")
-    if pdf:
-        (pdf_file,) = convert([target], target.parent)
-        echo(f"wrote {pdf_file}")
 

@@ -13,7 +13,7 @@ from medocs.cli.common import (
     echo_warnings,
     register_path_for,
     require_profile,
-    today_in_england,
+    today_option,
 )
 from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
@@ -22,7 +22,6 @@ from medocs.journeys.model import load_journey
 from medocs.journeys.packing import check_journey, pack_journey
 from medocs.pdf.pool import convert
 from medocs.register import Register
-from medocs.timeline.dates import parse_date
 
 
 def _report(case_file: Path, problems: list[str] | tuple[str, ...]) -> None:
@@ -68,7 +67,7 @@ def pack(case_file: Path, out: Path | None, profile_path: Path | None, check_onl
       medocs pack --check samples/journeys/obriain-mediated.toml --profile samples/westminster.toml
     """
     profile = require_profile(profile_path)
-    now = parse_date(today, field="--today") if today else today_in_england()
+    now = today_option(today)
     if check_only:
         problems = check_journey(case_file, profile, today=now)
         if problems:

@@ -118,12 +118,13 @@ def register_verify(file: Path, register_path: Path | None, profile_path: Path |
 
 
 @register_group.command(name="export")
-@click.option("--csv", "as_csv", is_flag=True, default=True, help="As CSV (the only format).")
+@click.option("--csv", is_flag=True, expose_value=False,
+              help="As CSV: the one format, so the export is CSV with or without it.")
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to this file instead of the screen.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @_register_options
-def register_export(as_csv: bool, out_file: Path | None, force: bool, register_path: Path | None,
+def register_export(out_file: Path | None, force: bool, register_path: Path | None,
                     profile_path: Path | None) -> None:
     """Export every certificate as CSV, safe to open in a spreadsheet.
 

@@ -10,7 +10,7 @@ import click
 
 from medocs.cli.common import (
     calendar_stamp,
-    today_in_england,
+    today_option,
 )
 from medocs.cli.output import echo
 from medocs.drafting.writing import check_free
@@ -63,7 +63,7 @@ def timeline(as_json: bool, today: str | None, ics_path: Path | None, force: boo
         for name, value in given.items()
         if value
     }
-    now = parse_date(today, field="--today") if today else today_in_england()
+    now = today_option(today)
     result = compute_timeline(TimelineDates(**dates, today=now))
     if ics_path is not None:
         check_free([ics_path], force=force)

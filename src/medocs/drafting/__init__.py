@@ -1,5 +1,8 @@
 """``medocs draft``: ask an advocate for what a letter needs, then write the case file and letter.
 
-Questions come from the case models; answers become a TOML case file and a document issued
-through ``medocs.issuing``. It may import everything below the CLI.
+questions derives the questions from the case models, session asks them and builds the case,
+writing writes the letter (.docx or email text), the saved case and the calendar, and guards
+an existing letter (``LetterGuard``), case_toml writes a case as TOML.
+
+It may import ``medocs.issuing`` and everything below it; never batch, the CLI or the web app.
 """

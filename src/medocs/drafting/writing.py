@@ -6,8 +6,10 @@ Every file is checked to be free before any is written, and each is written atom
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -17,15 +19,16 @@ from docx.text.paragraph import Paragraph
 from medocs.documents.advocacy import letter_deadlines
 from medocs.documents.kinds import DocumentKind, build_context, render_document
 from medocs.drafting.case_toml import dumps_case
-from medocs.drafting.session import saved_case_data
-from medocs.errors import OutputExistsError
+from medocs.drafting.session import Prompter, confirm, saved_case_data
+from medocs.errors import OutputExistsError, ReplaceDeclinedError
 from medocs.files import write_atomic
 from medocs.issuing import issue_document
 from medocs.models import CaseModel
 from medocs.naming import output_path
+from medocs.pdf.pool import convert
 from medocs.timeline.ics import timeline_ics
 
-__all__ = ["check_free", "email_text", "outputs_for", "write_draft"]
+__all__ = ["LetterGuard", "check_free", "email_text", "outputs_for", "write_draft"]
 
 def email_text(docx: bytes, *, to: str, subject: str) -> str:
     """The letter as plain text to paste into an email: To and Subject, then from 'Dear'.
@@ -84,6 +87,52 @@ def check_free(paths: list[Path | None], *, force: bool) -> None:
             raise OutputExistsError.at(path)
 
 
+class LetterGuard:
+    """Asks, as soon as a letter's file name is known, whether an existing file may be replaced.
+
+    Called by :func:`medocs.drafting.session.collect_case` after each answer (``after_each``),
+    so the person hears that the letter exists before answering more questions.
+    """
+
+    def __init__(self, out: Path, kind: DocumentKind[CaseModel], fmt: str, *, force: bool,
+                 prompter: Prompter | None) -> None:
+        """Guard the letters ``medocs draft --out OUT --format FMT`` would write.
+
+        Args:
+            out: the ``--out`` file or folder.
+            kind: the letter's document kind.
+            fmt: ``"docx"`` or ``"txt"``.
+            force: replace without asking.
+            prompter: who to ask; None means never ask (an existing file is an error).
+        """
+        self._out, self._kind, self._fmt = out, kind, fmt
+        self._force, self._prompter = force, prompter
+        self._checked: set[Path] = set()
+        self.agreed: set[Path] = set()  # letters the person agreed to replace
+
+    def __call__(self, answers: Mapping[str, Any]) -> None:
+        """Check the letter named by the answers so far, once per file name.
+
+        Raises:
+            OutputExistsError: it exists, there is no one to ask and no ``force``.
+            ReplaceDeclinedError: it exists and the person chose to keep it.
+        """
+        named_by_out = self._out.suffix.lower() in (".docx", ".txt")
+        ref = "-" if named_by_out else answers.get("case_ref")
+        if not ref:
+            return
+        target = outputs_for(self._out, self._kind, str(ref), self._fmt)
+        if target in self._checked or self._force or not target.exists():
+            return
+        self._checked.add(target)
+        if self._prompter is None:
+            check_free([target], force=False)
+        elif confirm(self._prompter, f"\n{target} already exists. Replace it?", default=False):
+            self.agreed.add(target)
+        else:
+            raise ReplaceDeclinedError(target)
+
+
 def write_draft(
     kind: DocumentKind[CaseModel],
     case: CaseModel,
@@ -97,8 +146,11 @@ def write_draft(
     save_case: Path | None = None,
     ics: Path | None = None,
     replace_letter: bool = False,
+    pdf: bool = False,
 ) -> tuple[list[Path], tuple[str, ...]]:
-    """Write the saved case (first, if asked), the letter (.docx or .txt) and the calendar.
+    """Write the saved case (first, if asked), the letter (.docx or .txt), the calendar, the PDF.
+
+    ``pdf`` (a .docx letter only) converts the letter with LibreOffice, last.
 
     Returns:
         The files written, in order, and the warnings of the letter's deadlines.
@@ -136,4 +188,6 @@ def write_draft(
         ics.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(ics, calendar.encode("utf-8"), force=force)
         written.append(ics)
+    if pdf and fmt == "docx":
+        written += convert([target], target.parent)
     return written, warnings

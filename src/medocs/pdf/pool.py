@@ -93,12 +93,21 @@ def find_soffice() -> str:
     """Return the path of the LibreOffice ``soffice`` executable.
 
     Returns:
-        The absolute path of ``soffice`` (or ``libreoffice``) found on PATH or in a usual
+        ``$MEDOCS_SOFFICE`` when it is set (and then nothing else is tried), else the
+        absolute path of ``soffice`` (or ``libreoffice``) found on PATH or in a usual
         install location.
 
     Raises:
         PdfError: LibreOffice is not installed; the message says how to install it.
     """
+    chosen = os.environ.get("MEDOCS_SOFFICE", "")
+    if chosen:  # an explicit choice is the only one tried, so it can also hide LibreOffice
+        found = shutil.which(chosen)
+        if found:
+            return found
+        msg = (f"$MEDOCS_SOFFICE is {chosen!r}, which is not an executable soffice; "
+               f"install LibreOffice with: {INSTALL_HINT}")
+        raise PdfError(msg)
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:

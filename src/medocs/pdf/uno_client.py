@@ -47,15 +47,13 @@ def find_uno_python(soffice: str) -> str | None:
         soffice: path of ``soffice``; LibreOffice's bundled Python is looked for beside it.
 
     Returns:
-        The path of the first of ``$MEDOCS_UNO_PYTHON`` (a path, or a name looked up on PATH),
-        ``<LibreOffice>/program/python`` and the system ``python3`` that imports ``uno``;
-        None when none does.
+        ``$MEDOCS_UNO_PYTHON`` (a path, or a name looked up on PATH) when it is set and
+        imports ``uno``; without it, the first of ``<LibreOffice>/program/python`` and the
+        system ``python3`` that imports ``uno``. None when none does.
     """
-    candidates = [
-        os.environ.get("MEDOCS_UNO_PYTHON", ""),
-        str(Path(soffice).resolve().parent / "python"),
-        *_SYSTEM_PYTHONS,
-    ]
+    chosen = os.environ.get("MEDOCS_UNO_PYTHON", "")
+    # An explicit choice is the only one tried, so it can also say "no UNO here".
+    candidates = [chosen] if chosen else [str(Path(soffice).resolve().parent / "python"), *_SYSTEM_PYTHONS]
     for candidate in candidates:
         found = shutil.which(candidate) if candidate else None
         if found and _imports_uno(found):

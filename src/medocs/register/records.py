@@ -58,7 +58,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Reservation:
-    """A request for a certificate number: the arguments of :meth:`Register.reserve`."""
+    """A request for a certificate number: one item of :meth:`Register.reserve_many`."""
 
     kind: str
     case_ref: str
@@ -73,7 +73,7 @@ class Reservation:
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """The file issued under a reserved number: the arguments of :meth:`Register.complete`."""
+    """The file issued under a reserved number: one item of :meth:`Register.complete_many`."""
 
     number: str
     output_name: str

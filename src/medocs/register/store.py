@@ -1,11 +1,6 @@
 """The register itself: numbering certificates, recording what was issued, looking them up.
 
-Issuing is two-phase because the number is printed on the certificate before its file
-exists: :meth:`Register.reserve_many` allocates numbers (status ``reserved``), the caller
-renders and writes the files, then :meth:`Register.complete_many` records their names and
-hashes (status ``issued``). A crash between the two leaves a reserved number that the next
-reservation of the same case and kind hands back, so re-running a batch re-uses it and the
-sequence has no gaps.
+See the package docstring (:mod:`medocs.register`) for the two-phase issue and the safety.
 """
 
 from __future__ import annotations
@@ -13,7 +8,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -75,49 +70,6 @@ class Register:
         """Close the database; idempotent."""
         self._db.close()
 
-    def reserve(
-        self,
-        *,
-        kind: str,
-        case_ref: str,
-        prefix: str,
-        year: int,
-        parties: str,
-        decision_date: date,
-        issued_on: date,
-        reissue: bool = False,
-        source_sha256: str | None = None,
-    ) -> Entry:
-        """Allocate the next certificate number, or return the one the case already has.
-
-        Args:
-            kind: the document kind, e.g. ``"decline-certificate"``.
-            case_ref: the service's case reference.
-            prefix: the organisation's number prefix, e.g. ``"GM"`` (letters, digits, ``-``, ``_``).
-            year: the numbering year; each prefix and year has its own sequence from 1.
-            parties: the parties' names as printed, for the register's reader.
-            decision_date: the date of the decision the certificate is about.
-            issued_on: the date of issue printed on the certificate.
-            reissue: allocate a new number even if the case and kind have one; the new entry
-                records ``reissue_of``, the number it replaces. The latest entry is kept
-                instead when it is still only reserved, or was made from the same
-                ``source_sha256``: so a re-run of an interrupted reissue does not reissue twice.
-            source_sha256: a digest of what the certificate is made from (case data, profile,
-                template), recorded with the entry.
-
-        Returns:
-            The entry: new (status ``reserved``), or the case's latest entry when it has one
-            and no reissue is due (its status says whether it was already issued).
-
-        Raises:
-            RegisterError: an argument is malformed, or the database refused the write.
-        """
-        request = Reservation(kind=kind, case_ref=case_ref, prefix=prefix, year=year, parties=parties,
-                              decision_date=decision_date, issued_on=issued_on, reissue=reissue,
-                              source_sha256=source_sha256)
-        with sqlite_errors(self.path, f"reserve a number for {case_ref} ({kind})"):
-            return _only(self._reserve_all([request]))
-
     def reserve_many(self, requests: Sequence[Reservation]) -> builtins.list[Entry | RegisterError]:
         """Reserve numbers for many certificates in one transaction, in the order given.
 
@@ -125,10 +77,10 @@ class Register:
         commit; the numbers follow the order of ``requests``.
 
         Args:
-            requests: what :meth:`reserve` takes, one per certificate.
+            requests: one per certificate (see :class:`Reservation`).
 
         Returns:
-            For each request, in order: its entry as :meth:`reserve` returns it, or the
+            For each request, in order: its entry (new, or the case's latest when no reissue is due), or the
             RegisterError of a malformed request (the others are still reserved).
 
         Raises:
@@ -260,51 +212,15 @@ class Register:
                     found[row["case_ref"], kind] = entry_from_row(row)
         return found
 
-    def complete(
-        self,
-        number: str,
-        *,
-        output_name: str,
-        sha256: str,
-        generated_at: datetime,
-        medocs_version: str,
-        holidays_version: str,
-    ) -> Entry:
-        """Record the file issued under a reserved number; the entry becomes ``issued``.
-
-        Completing an issued entry again with the same hash is allowed (a re-run) and
-        changes nothing.
-
-        Args:
-            number: a number returned by :meth:`reserve`.
-            output_name: the file name of the certificate (no directory).
-            sha256: the file's SHA-256, 64 lower-case hex digits.
-            generated_at: when the file was generated, with a time zone.
-            medocs_version: the medocs version that generated it.
-            holidays_version: the bank-holiday data version used for its dates.
-
-        Returns:
-            The completed entry.
-
-        Raises:
-            RegisterError: the number is unknown, already issued with another file, or an
-                argument is malformed.
-        """
-        completion = Completion(number=number, output_name=output_name, sha256=sha256,
-                                generated_at=generated_at, medocs_version=medocs_version,
-                                holidays_version=holidays_version)
-        with sqlite_errors(self.path, f"complete certificate {number}"):
-            return _only(self._complete_all([completion]))
-
     def complete_many(self, completions: Sequence[Completion]) -> builtins.list[Entry | RegisterError]:
         """Complete many certificates in one transaction (one disk sync for the lot).
 
         Args:
-            completions: what :meth:`complete` takes, one per certificate.
+            completions: one per certificate (see :class:`Completion`).
 
         Returns:
             For each completion, in order: the completed entry, or the RegisterError that
-            :meth:`complete` would raise for it (the others are still completed).
+            refused it (the others are still completed).
 
         Raises:
             RegisterError: the database refused the write (nothing is completed).
@@ -478,11 +394,3 @@ class Register:
             msg = f"certificate register {self.path}: no certificate numbered {number!r}"
             raise RegisterError(msg)
         return entry_from_row(row)
-
-
-def _only(results: builtins.list[Entry | RegisterError]) -> Entry:
-    """The one entry of a one-request call, or raise its error."""
-    (result,) = results
-    if isinstance(result, RegisterError):
-        raise result
-    return result
