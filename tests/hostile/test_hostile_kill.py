@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_rows import many_rows, write_csv
+from helpers import many_rows, write_csv
 from hostile_helpers import PROFILE
 
 

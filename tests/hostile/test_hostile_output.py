@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from batch_rows import sample_rows, write_csv
 from click.testing import CliRunner
+from helpers import sample_rows, write_csv
 from hostile_helpers import PROFILE, SAMPLES, run_batch
 
 from medocs.cli import main
