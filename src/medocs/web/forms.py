@@ -210,10 +210,10 @@ class KindForm:
         """
         check = RowCheck(self.kind.name, out, DEFAULT_PATTERN, "the form, row")
         (result,) = check_rows([TableRow(1, self.cells(values))], check)
-        if not result.problems and result.case is not None:
+        if not result.problems and result.pickled_case is not None:
             import pickle  # noqa: PLC0415 - the row check hands the case over pickled
 
-            return Checked(pickle.loads(result.case))  # noqa: S301 - pickled by check_rows just now
+            return Checked(pickle.loads(result.pickled_case))  # noqa: S301 - pickled by check_rows just now
         return self._problems(result.problems)
 
     def _problems(self, problems: list[RowError]) -> Checked:
