@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from batch_rows import sample_rows, write_csv
 from click.testing import CliRunner
-from docx_text import docx_text
+from helpers import docx_text, sample_rows, write_csv
 from hostile_helpers import run_batch
 
 from medocs.cli import main

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from batch_rows import sample_rows, write_csv
+from helpers import sample_rows, write_csv
 from hostile_helpers import PROFILE
 from minimal_pdf import minimal_pdf
 
@@ -67,6 +67,7 @@ def test_libreoffice_dying_part_way_publishes_no_pdf(tmp_path: Path) -> None:
     assert len(list((tmp_path / "out").glob("*.docx"))) == 3
 
 
+@pytest.mark.needs_soffice
 def test_a_cut_short_pdf_left_by_an_earlier_run_is_made_again(tmp_path: Path) -> None:
     """Real LibreOffice: a PDF truncated after the run (and newer than its .docx) is re-made."""
     source = write_csv(tmp_path / "in.csv", sample_rows()[:2])
