@@ -267,3 +267,16 @@ def test_the_sheet_is_plain_english(path: Path, profile: Profile, tmp_path: Path
         assert reading.paragraphs
         assert reading.grade <= 8.0, (today, round(reading.grade, 1), reading.text)
         assert reading.long_sentences(25) == []
+
+
+def test_the_chase_numbers_late_actions_as_the_record_does(profile: Profile, tmp_path: Path) -> None:
+    """The Ó Briain chase chases the record's actions 2 and 3 (1 is not yet due), by those numbers."""
+    pack = _pack(JOURNEYS / "obriain-mediated.toml", profile, tmp_path / "out", today=date(2025, 4, 14))
+    chase = next(item.docx for item in pack.issued if item.docx.name.endswith("agreement-chase.docx"))
+    text = docx_text(chase)
+    assert "Action 2: Arrange an educational psychologist's observation" in text
+    assert "Action 3: Send the parent the ICB's occupational therapy" in text
+    assert "deadline for agreed action 2 passed" in text
+    assert "deadline for agreed action 3 passed" in text
+    assert "Action 1:" not in text and "agreed action 1 passed" not in text
+    assert "About action 3, the complaint goes first to NHS North West London" in text

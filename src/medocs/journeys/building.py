@@ -139,8 +139,13 @@ def action_deadline(record: AgreementRecordCase, action: Action, today: date | N
 
 
 def late_actions(record: AgreementRecordCase, on: date) -> list[dict[str, Any]]:
-    """The record's agreed actions whose deadline has passed on ``on``, as case data."""
-    return [action.model_dump(exclude_none=True) for action in record.actions
+    """The record's agreed actions whose deadline has passed on ``on``, as case data.
+
+    Each keeps the number the record gives it, so a chase of actions 2 and 3 does not call
+    them 1 and 2 (issue 12 item 11).
+    """
+    return [{**action.model_dump(exclude_none=True), "number": action.number or number}
+            for number, action in enumerate(record.actions, 1)
             if action_deadline(record, action).date < on]
 
 
