@@ -588,8 +588,10 @@ def decision_letter() -> None:
               "{{ decision.appeal_about }}.")
     para(doc, "You appeal to the Tribunal, not to us. Use form {{ decision.appeal_form }} from "
               "www.gov.uk/appeal-ehc-plan-decision. Send a copy of this letter with it.")
-    para(doc, "The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}. This "
-              "is 2 months after we sent this letter. You may have longer if you get a "
+    para(doc, "The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}. "
+              "{% if deadlines.appeal.moved %}Two months after we sent this letter ends on "
+              "{{ deadlines.appeal.raw }}. {{ deadlines.appeal.moved }}{% else %}This is 2 "
+              "months after we sent this letter.{% endif %} You may have longer if you get a "
               "mediation certificate. Then you have one month from the date it was issued, if "
               "that is later.")
     tag(doc, "{%p if decision.health_and_social_care %}")

@@ -254,3 +254,35 @@ class TestOneDeadlineEverywhere:
         assert by_letter.explanation[0].startswith(spec.by_letter)
         assert by_letter.date == compute_timeline(
             TimelineDates(declined_on=letter.letter_date))["decline_certificate_due"].date
+
+
+def _decision_letter_text(letter_date: str) -> str:
+    kind = document_kind("decision-letter")
+    data = load_case(SAMPLES / kind.sample, kind.model).model_dump(mode="json")
+    data.update(letter_date=letter_date, decision_made=letter_date)
+    case = kind.model.model_validate(data)
+    return docx_text(render_document(kind, case, load_profile(SAMPLES / "westminster.toml"),
+                                     today=TODAY))
+
+
+@pytest.mark.parametrize(("sent", "says"), [
+    # 2 months ends on Mon 2 Dec 2024, a working day: nothing moved it.
+    ("2024-10-02", "by 5pm on Monday 2 December 2024. This is 2 months after we sent this letter."),
+    # Sun 1 Dec 2024 moves to Mon 2 Dec (r.12(2)).
+    ("2024-10-01", "by 5pm on Monday 2 December 2024. Two months after we sent this letter ends "
+                   "on 1 December 2024. That is a Sunday, so you have until the next working day."),
+    # Wed 25 Dec 2024 is in the Christmas window: Thu 2 Jan 2025 (r.12(3)(a)).
+    ("2024-10-25", "by 5pm on Thursday 2 January 2025. Two months after we sent this letter ends "
+                   "on 25 December 2024. That is between 25 December and 1 January, so you have "
+                   "until the first working day after 1 January."),
+    # Wed 27 Aug 2025 is in August: Mon 1 Sep 2025.
+    ("2025-06-27", "by 5pm on Monday 1 September 2025. Two months after we sent this letter ends "
+                   "on 27 August 2025. That is in August, so you have until the first working "
+                   "day after 31 August."),
+])
+def test_the_decision_letter_says_why_its_appeal_date_is_not_two_months(sent: str, says: str) -> None:
+    """'This is 2 months after we sent this letter' only where it is; else why the date moved."""
+    text = " ".join(_decision_letter_text(sent).split())
+    assert says in text
+    if "Two months" in says:
+        assert "This is 2 months after we sent this letter." not in text

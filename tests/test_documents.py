@@ -90,7 +90,9 @@ class TestDecisionLetterMustItems:
             "date sent": "We sent this letter on 1 October 2024",
             "right to appeal": "You have the right to appeal to the First-tier Tribunal "
                                "(Special Educational Needs and Disability)",
-            "2-month limit": "This is 2 months after we sent this letter",
+            "2-month limit (Sun 1 Dec 2024, so not 'This is 2 months')": "Two months after we "
+                                                                          "sent this letter ends "
+                                                                          "on 1 December 2024",
             "certificate limb": "one month from the date it was issued",
             "appeal date (Sun 1 Dec 2024 rolls to Mon 2 Dec)": "Monday 2 December 2024",
             "adviser contact date, not moved": "Contact the mediation adviser by Sunday 1 "

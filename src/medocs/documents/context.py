@@ -37,6 +37,7 @@ from medocs.timeline.deadlines import (
     named_deadline,
     non_working_note,
     reg44_period,
+    why_moved,
 )
 
 __all__ = [
@@ -132,6 +133,10 @@ def deadline_context(deadline: Deadline) -> Context:
         "explanation": list(deadline.explanation),
         "warnings": list(deadline.warnings),
         "act_by": long_date(deadline.act_by) if deadline.act_by else "",
+        # Where the period's end is not the date, the date a sentence must not call
+        # "2 months after" and why it moved (HESC r.12(2), r.12(3)(a)).
+        "raw": plain_date(deadline.raw_date),
+        "moved": why_moved(deadline.raw_date, deadline.date),
         "citation": "; ".join(r.citation for r in deadline.rule),
         "notes": list(deadline.notes),
     }

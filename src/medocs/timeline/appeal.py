@@ -148,6 +148,26 @@ def _appeal_rules(certificate_applies: bool, adjusting_rule: str) -> tuple[tuple
 
 
 @lru_cache(maxsize=32768)
+def why_moved(raw: date, final: date) -> str:
+    """Why an appeal's time that ends on ``raw`` runs to ``final``, in plain words for a family.
+
+    Args:
+        raw: the end of the statutory period.
+        final: the date the appeal must reach the Tribunal by.
+
+    Returns:
+        '' where nothing moved the date; else a sentence such as 'That is a Sunday, so you
+        have until the next working day.' or the Christmas/August one (r.12(2), r.12(3)(a)).
+    """
+    if raw == final:
+        return ""
+    if _in_christmas_window(raw) or raw.month == 8:
+        window, boundary = ("in August", "31 August") if raw.month == 8 else (
+            "between 25 December and 1 January", "1 January")
+        return f"That is {window}, so you have until the first working day after {boundary}."
+    return f"That {_why_not_working(raw)}, so you have until the next working day."
+
+
 def _appeal_adjustment(raw: date) -> tuple[date, str, tuple[str, ...], tuple[str, ...]]:
     """Apply r.12(3)(a) or r.12(2) to the raw date: the final date, the rule id ('' if none),
     the steps, and the notes a document must carry with the date."""

@@ -16,6 +16,7 @@ from medocs.timeline.appeal import (
     appeal_deadline,
     appeal_deadline_before_certificate,
     certificate_limb_deadline,
+    why_moved,
 )
 from medocs.timeline.dates import long_date, plain_date
 from medocs.timeline.named_deadlines import (
@@ -46,6 +47,7 @@ __all__ = [
     "named_deadline",
     "reg44_period",
     "statutory_deadline",
+    "why_moved",
 ]
 
 # The CFA 2014 regime began on 1 September 2014 (RULES.md §5, relevant period).
