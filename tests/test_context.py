@@ -79,9 +79,12 @@ class TestLatenessOnThePage:
         text = _render("decline-certificate", profile, {
             "contacted_adviser": D("2024-12-03"), "declined_on": D("2024-12-03"),
             "issued_on": D("2024-12-04")})
-        assert ("Ms Sadia Khan contacted the mediation adviser on 3 December 2024, after Sunday "
-                "1 December 2024, the end of the 2 months") in text
-        assert "This does not stop Ms Sadia Khan from appealing." in text
+        # Addressed to the family: 'you', not 'Ms Sadia Khan' twice; no citation mid-sentence.
+        assert ("You contacted the mediation adviser on 3 December 2024, after Sunday "
+                "1 December 2024, the end of the 2 months for doing so. This does not stop you "
+                "from appealing.") in text
+        assert "Ms Sadia Khan contacted" not in text
+        assert "(SEND Regulations 2014 reg 33)" not in text
         assert "Only the Tribunal decides whether an appeal is in time." in text
 
     def test_late_decline_certificate(self, profile: Profile) -> None:
@@ -118,8 +121,10 @@ class TestLatenessOnThePage:
         """A letter for a family that contacted the adviser late says that does not stop the appeal."""
         text = _render("certificate-request", None, {
             "contacted_adviser": D("2024-12-03"), "letter_date": D("2024-12-03")})
-        assert "after Sunday 1 December 2024, the end of the 2 months" in text
-        assert "This does not stop Ms Sadia Khan from appealing." in text
+        assert ("Ms Khan contacted the mediation adviser on 3 December 2024, after Sunday 1 "
+                "December 2024, the end of the 2 months for doing so.") in text
+        assert "This does not stop Ms Khan from appealing." in text
+        assert "Ms Sadia Khan contacted" not in text
 
     def test_agreement_chase_action_on_a_holiday(self) -> None:
         """The chase letter names an action that fell due on a non-working day (Boxing Day)."""

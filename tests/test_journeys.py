@@ -214,7 +214,7 @@ def test_lateness_on_the_documents_is_on_the_sheet(profile: Profile, tmp_path: P
     path = tmp_path / "late.json"
     path.write_text(json.dumps(data, default=str), encoding="utf-8")
     pack = _pack(path, profile, tmp_path / "out", today=date(2024, 12, 6))
-    note = ("Ms Sadia Khan contacted the mediation adviser on 3 December 2024, after Sunday 1 December "
+    note = ("You contacted the mediation adviser on 3 December 2024, after Sunday 1 December "
             "2024, the end of the 2 months")
     certificate = next(item.docx for item in pack.issued if item.certificate_number)
     assert note in docx_text(certificate)

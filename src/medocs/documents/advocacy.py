@@ -209,7 +209,7 @@ def _late_contact(case: MediationRequestCase | CertificateRequestCase | Mediatio
                   ) -> str | None:
     """The note for a client who contacted the adviser after the 2 months of reg 33."""
     contact = adviser_contact_deadline(case.decision.letter_sent)
-    return late_contact_note(case.contacted_adviser, contact, case.client.name)
+    return late_contact_note(case.contacted_adviser, contact, short_name(case.client.name))
 
 
 def _with_act_by(deadline: Context) -> str:

@@ -330,7 +330,7 @@ def decline_certificate_context(
     )
     contact = adviser_contact_deadline(case.decision.letter_sent)
     _issued_late(context, case, due,
-                 late_contact_note(case.contacted_adviser, contact, case.recipient.name))
+                 late_contact_note(case.contacted_adviser, contact, "you"))
     return context
 
 

@@ -102,18 +102,19 @@ def late_certificate_note(issued: date, due: Deadline) -> str | None:
 def late_contact_note(contacted: date, due: Deadline, who: str) -> str | None:
     """The note for contact with the mediation adviser after the 2 months of reg 33, or None.
 
+    The citation is left to the document's 'The law' paragraph (LETTERS.md).
+
     Args:
         contacted: the date ``who`` contacted the adviser.
         due: the adviser contact deadline (T6).
-        who: the parent's or young person's name.
+        who: 'you' on a document addressed to the family, else the short name ('Ms Khan').
     """
     if contacted <= due.date:
         return None
     return (
-        f"{who} contacted the mediation adviser on {plain_date(contacted)}, after "
-        f"{long_date(due.date)}, the end of the 2 months for doing so (SEND Regulations 2014 "
-        f"reg 33). This does not stop {who} from appealing. Only the Tribunal decides whether "
-        "an appeal is in time."
+        f"{who[:1].upper()}{who[1:]} contacted the mediation adviser on {plain_date(contacted)}, "
+        f"after {long_date(due.date)}, the end of the 2 months for doing so. This does not stop "
+        f"{who} from appealing. Only the Tribunal decides whether an appeal is in time."
     )
 
 
