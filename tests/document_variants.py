@@ -13,6 +13,11 @@ from medocs.profiles import Profile, load_profile
 SAMPLES = data_dir("samples")
 TODAY = date(2025, 1, 1)
 _HEALTH = {"health_provision": ["A speech and language therapy assessment by an NHS therapist"]}
+# An agreement between the family and the ICB alone: the council is not a party, so it owes
+# no action (the sample's third action is the ICB's).
+ICB_ONLY: dict[str, Any] = {"la_is_party": False, "actions": [{
+    "action": "Send the parent the ICB's occupational therapy waiting-list position in writing",
+    "who": "NHS North West London ICB", "appealable": False, "agreed_deadline": "2025-04-11"}]}
 _PLAN = {"kind": "final_plan", "letter_sent": "2024-10-01", "la_reference": "WCC-EHC-2024-0417"}
 
 # (id, kind, changes to the sample case): each decision, each addressee, each certificate and
@@ -39,7 +44,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any]]] = [
     ("mediation-certificate", "mediation-certificate", {}),
     ("mediation-certificate-no-agreement", "mediation-certificate", {"agreement_ref": None}),
     ("agreement-record", "agreement-record", {}),
-    ("agreement-record-icb-only", "agreement-record", {"la_is_party": False}),
+    ("agreement-record-icb-only", "agreement-record", ICB_ONLY),
     ("mediation-request", "mediation-request", {}),
     ("mediation-request-health", "mediation-request", {**_HEALTH, "decision": _PLAN}),
     ("certificate-request", "certificate-request", {}),

@@ -9,7 +9,7 @@ import io
 from typing import Any
 
 import pytest
-from document_variants import decision_changes, render_variant, sample_profile
+from document_variants import ICB_ONLY, decision_changes, render_variant, sample_profile
 from docx import Document
 from helpers import docx_parts, docx_text
 from pydantic import ValidationError
@@ -154,7 +154,7 @@ class TestAgreementRecordParties:
 
     def test_no_la_row_when_the_la_is_not_a_party(self) -> None:
         """An LA that is not a party to the agreement does not sign it."""
-        parts = render_variant("agreement-record", {"la_is_party": False})
+        parts = render_variant("agreement-record", ICB_ONLY)
         tables = Document(io.BytesIO(parts)).tables
         signed_for = [row.cells[0].text for row in tables[-1].rows]
         assert "Westminster City Council" not in signed_for

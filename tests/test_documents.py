@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from case_data import template_with
+from document_variants import ICB_ONLY
 from helpers import SAMPLES, docx_parts, docx_text, run_medocs
 
 from medocs.documents.checking import check_template
@@ -231,7 +232,7 @@ class TestAgreementRecord:
 
     def test_icb_notice_appears_when_the_la_is_not_a_party(self, profile: Profile) -> None:
         """Reg 42(4): the ICB must tell the LA within 1 week."""
-        text = docx_text(_render("agreement-record", profile, la_is_party=False))
+        text = docx_text(_render("agreement-record", profile, **ICB_ONLY))
         assert "must tell Westminster City Council about this agreement by Tuesday 25 March 2025" \
             in text
 

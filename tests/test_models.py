@@ -16,6 +16,7 @@ from medocs.documents.kinds import data_dir
 from medocs.drafting.case_toml import dumps_case
 from medocs.loading import read_case_data
 from medocs.models import (
+    AgreementRecordCase,
     CertificateRequestCase,
     DecisionLetterCase,
     DeclineCertificateCase,
@@ -142,3 +143,30 @@ class TestYoungPersonMustBeOverSchoolAge:
         else:
             with pytest.raises(ValidationError, match="not over compulsory school age"):
                 DecisionLetterCase.model_validate(data)
+
+
+class TestAgreementWithoutTheCouncil:
+    """A record whose council is not a party cannot list an action the council owes."""
+
+    def test_a_council_action_is_refused(self) -> None:
+        """The sample's actions 1 and 2 are Westminster City Council's: refused, naming the field."""
+        data = read_case_data(SAMPLES / "agreement-record.toml")
+        data["la_is_party"] = False
+        with pytest.raises(ValidationError) as caught:
+            AgreementRecordCase.model_validate(data)
+        message = str(caught.value)
+        assert "actions[0].who: 'Westminster City Council' is the council" in message
+        assert "set la_is_party = true" in message
+
+    def test_owed_by_la_is_refused_and_icb_or_parent_actions_pass(self) -> None:
+        """owed_by = 'la' is the council whatever 'who' says; the ICB's and the parent's pass."""
+        data = read_case_data(SAMPLES / "agreement-record.toml")
+        icb_action = data["actions"][2]
+        parent_action = {"action": "Send the ICB the signed consent form",
+                         "who": "Ms Niamh Ó Briain", "appealable": False}
+        data.update(la_is_party=False, actions=[icb_action, parent_action])
+        record = AgreementRecordCase.model_validate(data)
+        assert [action.who for action in record.actions] == [icb_action["who"], "Ms Niamh Ó Briain"]
+        data["actions"] = [icb_action, {**parent_action, "who": "SEN team", "owed_by": "la"}]
+        with pytest.raises(ValidationError, match=r"actions\[1\]\.who: 'SEN team' is the council"):
+            AgreementRecordCase.model_validate(data)

@@ -84,6 +84,15 @@ class Attendee(_Model):
     role: Text
 
 
+def _owed_by_council(action: Action, council: CaseCouncil | None) -> bool:
+    """Whether an agreed action is the council's: said so, or its 'who' names a council."""
+    if action.owed_by is not None:
+        return action.owed_by == "la"
+    who = action.who.casefold()
+    named = council is not None and who == council.name.casefold()
+    return named or "council" in who.split() or "local authority" in who
+
+
 class AgreementRecordCase(CaseModel):
     """The written record of an agreement reached at mediation (reg 42)."""
 
@@ -114,5 +123,14 @@ class AgreementRecordCase(CaseModel):
         if not self.la_is_party and not self.icb:
             msg = "icb is required when the LA is not a party to the agreement"
             raise ValueError(msg)
+        if not self.la_is_party:
+            for index, action in enumerate(self.actions):
+                if _owed_by_council(action, self.la):
+                    # The record would list a council action but no council signature or
+                    # complaint route for it: a record that contradicts itself.
+                    msg = (f"actions[{index}].who: '{action.who}' is the council, which is not a "
+                           "party to this agreement (la_is_party = false): give the action to a "
+                           "party, or set la_is_party = true")
+                    raise ValueError(msg)
         _check_young_person(self.recipient, self.child, self.agreement_date, "agreement_date")
         return self
