@@ -8,6 +8,8 @@ reasons, an agreed action) is its author's, so it is left out; everything medocs
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from document_variants import VARIANTS, case_texts, render_variant
 from helpers import docx_parts
 from readability import LAW, family_reading, fk_grade, sentences, syllables, words
 
+from medocs.documents.kinds import data_dir
 from medocs.documents.wording import short_name
 
 IDS = [variant_id for variant_id, _, _ in VARIANTS]
@@ -132,3 +135,28 @@ class TestNames:
 def docx_text_all(kind: str, changes: dict[str, Any]) -> str:
     parts = docx_parts(render_variant(kind, changes))
     return " ".join(" ".join(parts.values()).split())
+
+
+SAMPLES = data_dir("samples")
+_CITATION = re.compile(r"\((?:Children and Families Act|CFA|SEND Regulations|HESC)[^)]*\)")
+
+
+def _sample_prose(value: Any, key: str = "") -> list[tuple[str, str]]:
+    """(field, text) of the sample cases' reasons and next steps: the author's own words."""
+    if isinstance(value, dict):
+        return [found for k, v in value.items() for found in _sample_prose(v, k)]
+    if isinstance(value, list):
+        return [found for item in value for found in _sample_prose(item, key)]
+    return [(key, value)] if key in {"reasons", "next_steps"} and isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("path", sorted([*SAMPLES.glob("*.toml"), *SAMPLES.glob("journeys/*.toml")]),
+                         ids=lambda p: p.stem)
+def test_the_samples_own_words_are_plain(path: Path) -> None:
+    """What the README's letters say in the LA's own words keeps the rules the templates keep:
+    no sentence over 25 words, no citation mid-sentence (it belongs in 'The law')."""
+    prose = _sample_prose(tomllib.loads(path.read_text(encoding="utf-8")))
+    long_ones = [s for _, text in prose for s in sentences(text) if len(words(s)) > 25]
+    cited = [text for _, text in prose if _CITATION.search(text)]
+    assert long_ones == []
+    assert cited == []
