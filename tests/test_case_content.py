@@ -256,3 +256,16 @@ class TestDeemedCertificateLaw:
                    ["body"].split("\n") if line.startswith("The law: "))
         assert "section 55, and SEND Regulations 2014, Part 2" in law
         assert "55(4)" not in law
+
+
+@pytest.mark.parametrize("kind", [DecisionKind.FINAL_PLAN, DecisionKind.CEASE_TO_MAINTAIN],
+                         ids=lambda k: k.value)
+def test_the_child_s_first_name_after_the_full_name(kind: DecisionKind) -> None:
+    """What can be appealed names the child as the letter's own reasons do: 'Amara', not
+    'Amara Khan' again (issue 14: no repeated full names)."""
+    body = " ".join(docx_parts(render_variant("decision-letter", decision_changes(kind)))["body"].split())
+    said = {DecisionKind.FINAL_PLAN: "Section B describes Amara's special educational needs.",
+            DecisionKind.CEASE_TO_MAINTAIN: "our decision to stop maintaining Amara's EHC plan."}
+    assert said[kind] in body
+    assert "Section B describes Amara Khan's" not in body
+    assert "stop maintaining Amara Khan's EHC plan." not in body

@@ -27,7 +27,7 @@ class DecisionWording:
 
 
 _PLAN_CONTENTS_APPEAL = (
-    "three parts of the plan. Section B describes {childs} special educational needs. Section F "
+    "three parts of the plan. Section B describes {firsts} special educational needs. Section F "
     "sets out the help to meet them. Section I names the school, or says that none is named"
 )
 
@@ -116,7 +116,7 @@ _WORDING: dict[DecisionKind, DecisionWording] = {
             "Children and Families Act 2014 s.45 and SEND Regulations 2014 reg 31. The plan "
             "stays in place during an appeal under s.45 (Explanatory Notes, paragraph 247)"
         ),
-        appeal_about="our decision to stop maintaining {childs} EHC plan",
+        appeal_about="our decision to stop maintaining {firsts} EHC plan",
         appeal_form="SEND35",
         plan_contents=False,
         health_and_social_care=True,
@@ -128,16 +128,22 @@ def wording_for(kind: DecisionKind) -> DecisionWording:
     """Return the wording for one kind of decision.
 
     Its texts have ``{child}`` and ``{childs}`` slots: the child's name and its possessive,
-    or "you" and "your" when the letter goes to the young person themselves.
+    or "you" and "your" when the letter goes to the young person themselves; ``{firsts}`` is
+    the possessive of the first name, for a mention after the full name (issue 14).
     """
     return _WORDING[kind]
 
 
 def child_words(name: str, *, is_young_person: bool) -> dict[str, str]:
-    """The ``{child}``/``{childs}`` slot values for a letter's reader."""
+    """The ``{child}``/``{childs}``/``{firsts}`` slot values for a letter's reader."""
     if is_young_person:
-        return {"child": "you", "childs": "your"}
-    return {"child": name, "childs": f"{name}'s" if not name.endswith("s") else f"{name}'"}
+        return {"child": "you", "childs": "your", "firsts": "your"}
+    first = name.split()[0] if name.split() else name
+    return {"child": name, "childs": _possessive(name), "firsts": _possessive(first)}
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'s" if not name.endswith("s") else f"{name}'"
 
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "sir",
