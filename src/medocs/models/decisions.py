@@ -82,7 +82,7 @@ class DecisionLetterCase(CaseModel):
     """An LA decision letter: the decision, its reasons, and who it goes to."""
 
     case_ref: CaseRef
-    letter_date: date = Field(description="the date the letter is sent; starts the appeal clock")
+    letter_date: date = Field(description="The date the letter is sent. It starts the appeal clock.")
     child: Child
     recipient: Recipient
     decision: DecisionKind
