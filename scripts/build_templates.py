@@ -20,6 +20,7 @@ from pathlib import Path
 from docx import Document
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -37,6 +38,7 @@ GREY = "F2F2F2"
 DARK = RGBColor(0x1F, 0x1F, 0x1F)
 ACCENT = "1D4E89"
 LANGUAGE = "en-GB"  # the PDF's /Lang: screen readers pick their voice from it
+TABLE_HEADING = "Table Heading"  # LibreOffice's name: its cells become TH in a tagged PDF
 BULLET = "\u2022"  # a real bullet character, so a PDF's bullets copy out as text
 
 # What paragraphs are added to: the document body, a table cell, a header or footer.
@@ -87,6 +89,9 @@ def new_document() -> DocxDocument:
         style.paragraph_format.space_after = Pt(4)
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.keep_together = True
+    table_heading = doc.styles.add_style(TABLE_HEADING, WD_STYLE_TYPE.PARAGRAPH)
+    table_heading.base_style = normal
+    table_heading.font.bold = True
     bullet = doc.styles["List Bullet"]
     bullet.font.name = FONT
     bullet.paragraph_format.space_after = Pt(3)
@@ -268,8 +273,16 @@ def keep_together(table: Table, *, header: bool = False) -> None:
                     p.paragraph_format.keep_with_next = True
 
 
-def cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None) -> Paragraph:
+def cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None,
+              heading: bool = False) -> Paragraph:
+    """The first paragraph of a cell; ``heading`` for a column's or a row's header cell.
+
+    LibreOffice tags a cell whose paragraph style is "Table Heading" as a header cell (TH) in
+    a PDF, so a screen reader can say which column or row a value belongs to.
+    """
     p: Paragraph = cell.paragraphs[0]
+    if heading:
+        p.style = TABLE_HEADING
     run = p.add_run(text)
     run.bold = bold or None
     larger = readable(size)
@@ -285,7 +298,7 @@ def key_value_table(doc: DocxDocument, rows: list[tuple[str, str]],
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     set_borders(table)
     for (key, value), row in zip(rows, table.rows, strict=True):
-        cell_text(row.cells[0], key, bold=True)
+        cell_text(row.cells[0], key, bold=True, heading=True)
         cell_text(row.cells[1], value)
         if shade_keys:
             set_cell_shading(row.cells[0], GREY)
@@ -296,20 +309,31 @@ def key_value_table(doc: DocxDocument, rows: list[tuple[str, str]],
 
 
 def boxed(doc: DocxDocument, lines: list[tuple[str, bool]], fill: str = "EAF1FB") -> None:
-    """A one-cell shaded box with a heavier border, for what must not be missed."""
-    table = doc.add_table(rows=1, cols=1)
-    set_borders(table, size=12, color=ACCENT, inner=False)
-    cell = table.rows[0].cells[0]
-    set_cell_shading(cell, fill)
-    first = True
-    for text, bold in lines:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
+    """A shaded box with a heavier border, for what must not be missed.
+
+    Bordered paragraphs, not a one-cell table: a screen reader reads it as text, not as a
+    table without headers. Paragraphs with the same borders join into one box.
+    """
+    for index, (text, bold) in enumerate(lines):
+        p = doc.add_paragraph()
         run = p.add_run(text)
         run.bold = bold or None
-        p.paragraph_format.space_after = Pt(3)
-    set_widths(table, [16.6])
-    keep_together(table)
+        p_pr = p._p.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        for edge in ("top", "left", "bottom", "right"):
+            line = OxmlElement(f"w:{edge}")
+            for key, value in (("val", "single"), ("sz", "12"), ("space", "4"), ("color", ACCENT)):
+                line.set(qn(f"w:{key}"), value)
+            borders.append(line)
+        p_pr.append(borders)
+        shading = OxmlElement("w:shd")
+        for key, value in (("val", "clear"), ("color", "auto"), ("fill", fill)):
+            shading.set(qn(f"w:{key}"), value)
+        p_pr.append(shading)
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(5)
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.keep_together = True
+        p.paragraph_format.keep_with_next = index < len(lines) - 1
     para(doc, space_after=2)
 
 
@@ -573,7 +597,7 @@ def decision_letter() -> None:
          "allows for this. Only the Tribunal decides whether an appeal is in time."),
     ]
     for (key, value), row in zip(rows, table.rows, strict=True):
-        cell_text(row.cells[0], key, bold=True)
+        cell_text(row.cells[0], key, bold=True, heading=True)
         cell_text(row.cells[1], value, bold=key != "Please note")
         set_cell_shading(row.cells[0], "EAF1FB")
     set_widths(table, [6.0, 10.6])
@@ -728,10 +752,10 @@ def signature(doc: DocxDocument, who: str, role: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     set_borders(table, inner=False, color="FFFFFF", size=0)
     name, sign = table.rows[0].cells
-    cell_text(name, "Issued by", bold=True, size=10)
+    cell_text(name, "Issued by", bold=True, heading=True, size=10)
     name.add_paragraph(who).paragraph_format.space_after = Pt(0)
     name.add_paragraph(role + ", {{ mediation_service.name }}")
-    cell_text(sign, "Signature", bold=True, size=10)
+    cell_text(sign, "Signature", bold=True, heading=True, size=10)
     rule_below(sign.add_paragraph())
     set_widths(table, [9.0, 7.6])
     keep_together(table)
@@ -797,8 +821,8 @@ def mediation_certificate() -> None:
     heading(doc, "Outcome")
     table = doc.add_table(rows=3, cols=2)
     set_borders(table)
-    cell_text(table.rows[0].cells[0], "Mediation issue", bold=True)
-    cell_text(table.rows[0].cells[1], "Outcome", bold=True)
+    cell_text(table.rows[0].cells[0], "Mediation issue", bold=True, heading=True)
+    cell_text(table.rows[0].cells[1], "Outcome", bold=True, heading=True)
     for cell in table.rows[0].cells:
         set_cell_shading(cell, GREY)
     cell_text(table.rows[1].cells[0], "{%tr for item in issues %}")
@@ -880,7 +904,7 @@ def agreement_record() -> None:
     set_borders(table)
     headers = ["No.", "What will be done", "Who", "Type", "Deadline and basis"]
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell_text(cell, text, bold=True, size=10)
+        cell_text(cell, text, bold=True, heading=True, size=10)
         set_cell_shading(cell, GREY)
     cell_text(table.rows[1].cells[0], "{%tr for a in actions %}")
     cells = table.rows[2].cells
@@ -944,7 +968,7 @@ def agreement_record() -> None:
     set_borders(sig)
     for cell, text in zip(sig.rows[0].cells, ("Signed for", "Name and role", "Signature and date"),
                           strict=True):
-        cell_text(cell, text, bold=True, size=10)
+        cell_text(cell, text, bold=True, heading=True, size=10)
         set_cell_shading(cell, GREY)
     for row, content in zip(sig.rows[1:], rows, strict=True):
         if isinstance(content, str):
@@ -1015,7 +1039,7 @@ def key_dates_table(doc: DocxDocument) -> None:
     table = doc.add_table(rows=3, cols=2)
     set_borders(table, size=8, color=ACCENT)
     cell_text(table.rows[0].cells[0], "{%tr for row in key_dates %}")
-    cell_text(table.rows[1].cells[0], "{{ row.label }}", bold=True)
+    cell_text(table.rows[1].cells[0], "{{ row.label }}", bold=True, heading=True)
     cell_text(table.rows[1].cells[1], "{{ row.date }}", bold=True)
     set_cell_shading(table.rows[1].cells[0], "EAF1FB")
     cell_text(table.rows[2].cells[0], "{%tr endfor %}")

@@ -26,6 +26,7 @@ from medocs.documents.context import (
     decline_certificate_context,
     mediation_certificate_context,
 )
+from medocs.documents.properties import DEFAULT_LANGUAGE
 from medocs.documents.rendering import CompiledTemplate, load_template
 from medocs.errors import MedocsError, TemplateCheckError
 from medocs.loading import load_case
@@ -50,6 +51,7 @@ __all__ = [
     "check_profile",
     "data_dir",
     "document_kind",
+    "document_title",
     "example_context",
     "kind_template",
     "render_document",
@@ -224,8 +226,43 @@ def build_context(
     check_profile(kind, profile)
     if kind.numbered:
         number = certificate_number or "DRAFT"
-        return kind.context(case, profile, certificate_number=number, today=today)
-    return kind.context(case, profile, today=today)
+        context = kind.context(case, profile, certificate_number=number, today=today)
+    else:
+        context = kind.context(case, profile, today=today)
+    context["document"] = {"title": document_title(kind, context), "language": DEFAULT_LANGUAGE}
+    return context
+
+
+# What a document calls itself in its title (the PDF's Title, read out by screen readers).
+_TITLES = {
+    "decision-letter": "Decision letter",
+    "decline-certificate": "Mediation certificate",
+    "mediation-certificate": "Mediation certificate",
+    "agreement-record": "Record of agreement",
+    "mediation-request": "Request for mediation",
+    "certificate-request": "Request for a mediation certificate",
+    "mediation-not-arranged": "Mediation not arranged",
+    "agreement-chase": "Agreed actions not done",
+}
+
+
+def document_title(kind: DocumentKind[Any], context: dict[str, Any]) -> str:
+    """The title of one document: what it is, its number or reference, and whose it is.
+
+    Args:
+        kind: the document kind.
+        context: its render context (``certificate.number`` or ``case_ref``, ``child.name``).
+
+    Returns:
+        e.g. "Mediation certificate GM-2025-000001 — Amara Khan".
+    """
+    certificate = context.get("certificate")
+    number = certificate.get("number") if kind.numbered and isinstance(certificate, dict) else None
+    reference = number or context.get("case_ref")
+    child = context.get("child")
+    name = child.get("name") if isinstance(child, dict) else None
+    title = " ".join(str(part) for part in (_TITLES.get(kind.name, kind.title), reference) if part)
+    return f"{title} — {name}" if name else title
 
 
 @cache

@@ -115,6 +115,7 @@ class Package:
     members: tuple[tuple[str, bytes], ...]
     parts: tuple[SplitPart, ...]
     unsupported: tuple[tuple[str, str], ...]
+    core: str | None = None  # the core properties part (title, language), if there is one
 
 
 def _parser() -> Any:
@@ -259,6 +260,13 @@ def _split_other(xml: bytes, path: Path, part: str, kind: str) -> SplitPart:
     return SplitPart(source, prefix, "", _JINJA_MARK.search(patched) is not None, None)
 
 
+def _core_part(members: Mapping[str, bytes], path: Path) -> str | None:
+    for reltype, target in _relationships(members, "", path):
+        if reltype.endswith("/core-properties") and target in members:
+            return target
+    return None
+
+
 def _core_property_jinja(members: Mapping[str, bytes], path: Path) -> list[tuple[str, str]]:
     for reltype, target in _relationships(members, "", path):
         if reltype.endswith("/core-properties") and target in members:
@@ -278,7 +286,8 @@ def read_package(data: bytes, path: Path) -> Package:
         kind = _RENDERED_RELS.get(reltype)
         if kind and members.get(target) and target not in {p.source.part for p in parts}:
             parts.append(_split_other(members[target], path, target, kind))
-    return Package(tuple(members.items()), tuple(parts), tuple(_core_property_jinja(members, path)))
+    return Package(tuple(members.items()), tuple(parts), tuple(_core_property_jinja(members, path)),
+                   _core_part(members, path))
 
 
 def read_template_sources(path: Path) -> TemplateSources:

@@ -42,6 +42,7 @@ from medocs.documents.package import ZipAssembler as _ZipAssembler
 from medocs.documents.package import inner_xml as _inner
 from medocs.documents.package import read_bytes as _read_bytes
 from medocs.documents.package import read_package as _read_package
+from medocs.documents.properties import CoreProperties, properties_from_context
 from medocs.documents.sandbox import BoundedSandbox, TemplateTimeout, document_deadline, render_bounded
 from medocs.errors import MedocsError, RenderError, TemplateError
 from medocs.suggest import did_you_mean
@@ -191,6 +192,12 @@ class CompiledTemplate:
         dynamic = [p for p in package.parts if p.has_jinja]
         names = {p.source.part for p in dynamic}
         self._parts = [(part, self._compile(part)) for part in dynamic]
+        # The core properties are written per document: its title and language (PDF /Lang).
+        members = dict(package.members)
+        self._core = None if package.core is None else CoreProperties(package.core, members[package.core])
+        self._core_original = b"" if package.core is None else members[package.core]
+        if package.core is not None:
+            names.add(package.core)
         static = tuple((n, d) for n, d in package.members if n not in names)
         self.static_parts = static  # the members every document holds unchanged
         self._zip = _ZipAssembler(list(static))
@@ -277,11 +284,16 @@ class CompiledTemplate:
         """
         try:
             with document_deadline():
-                return [(part.source.part, self._render_part(part, template, context))
-                        for part, template in self._parts]
+                rendered = [(part.source.part, self._render_part(part, template, context))
+                            for part, template in self._parts]
         except TemplateTimeout as exc:  # ran out between two parts: no part to name
             msg = f"{self.path}: {exc}"
             raise RenderError(msg) from exc
+        if self._core is not None:
+            properties = properties_from_context(context)
+            core = self._core_original if properties is None else self._core.render(properties)
+            rendered.append((self._core.part, core))
+        return rendered
 
     def package(self, rendered: list[tuple[str, bytes]]) -> bytes:
         """The .docx bytes of parts from :meth:`render_parts`, with the template's other parts."""

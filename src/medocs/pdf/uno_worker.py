@@ -42,6 +42,9 @@ from typing import IO, Any
 IMPORT_FILTER = "MS Word 2007 XML"
 # SelectPdfVersion 2 = PDF/A-2b.
 PDF_A_VERSION = 2
+# Every PDF is tagged (headings, lists, tables and reading order for screen readers), opens
+# showing the document's title, and keeps headings as bookmarks (as workers._ACCESSIBLE).
+EXPORT_OPTIONS = (("UseTaggedPDF", True), ("DisplayPDFDocumentTitle", True), ("ExportBookmarks", True))
 # Seconds LibreOffice is given to quit before it is killed.
 QUIT_TIMEOUT = 10.0
 # Seconds between two looks at whether medocs still runs.
@@ -179,10 +182,11 @@ class Office:
             # and try once more so that a frame problem is not blamed on the file.
             self.new_frame()
             document = self.load(url)
-        props = [prop("FilterName", "writer_pdf_Export")]
+        options = [prop(name, value) for name, value in EXPORT_OPTIONS]
         if self.pdf_a:
-            data = uno.Any("[]com.sun.star.beans.PropertyValue", (prop("SelectPdfVersion", PDF_A_VERSION),))
-            props.append(prop("FilterData", data))
+            options.append(prop("SelectPdfVersion", PDF_A_VERSION))
+        data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(options))
+        props = [prop("FilterName", "writer_pdf_Export"), prop("FilterData", data)]
         # uno.invoke: a uno.Any nested in a struct is only passed on this way.
         uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(dst), tuple(props)))
 

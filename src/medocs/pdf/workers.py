@@ -47,9 +47,15 @@ _LOCK_NAME = ".medocs-lock"
 
 # Forcing the import filter stops LibreOffice from "converting" a non-Word file as plain text.
 _IMPORT_FILTER = "MS Word 2007 XML"
-_PDF_FILTER = "pdf:writer_pdf_Export"
-# SelectPdfVersion 2 = PDF/A-2b (1 would be PDF/A-1b, 3 PDF/A-3b); JSON filter options need LO >= 7.4.
-_PDF_A2B_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+# Every PDF is tagged (headings, lists, tables and reading order for screen readers), opens
+# showing the document's title, and keeps headings as bookmarks; the same options as
+# uno_worker.EXPORT_OPTIONS. JSON filter options need LibreOffice >= 7.4.
+_ACCESSIBLE = ('"UseTaggedPDF":{"type":"boolean","value":"true"},'
+               '"DisplayPDFDocumentTitle":{"type":"boolean","value":"true"},'
+               '"ExportBookmarks":{"type":"boolean","value":"true"}')
+_PDF_FILTER = "pdf:writer_pdf_Export:{" + _ACCESSIBLE + "}"
+# SelectPdfVersion 2 = PDF/A-2b (1 would be PDF/A-1b, 3 PDF/A-3b).
+_PDF_A2B_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},' + _ACCESSIBLE + "}"
 
 
 # (st_dev, st_ino) of this process's OwnedDirs in use. Where flock is emulated with POSIX
