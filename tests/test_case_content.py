@@ -209,7 +209,7 @@ class TestAgreementChase:
 
     def test_icb_action_without_an_icb_addressee_is_refused(self) -> None:
         """A health action with no ICB to write to is a clear error."""
-        with pytest.raises(ValidationError, match="icb is required: action 2 is owed by the ICB"):
+        with pytest.raises(ValidationError, match="icb is required: action 3 is owed by the ICB"):
             render_variant("agreement-chase", {"icb": None})
 
     def test_la_only_chase_goes_to_the_la_alone(self) -> None:

@@ -132,7 +132,7 @@ class TestLatenessOnThePage:
         actions[1]["agreed_deadline"] = D("2026-01-09")
         text = _render("agreement-chase", None, {
             "agreement_date": D("2025-12-12"), "letter_date": D("2026-02-02"), "actions": actions})
-        assert "Action 1: Friday 26 December 2025 is not a working day" in text
+        assert "Action 2: Friday 26 December 2025 is not a working day" in text
 
 
 _DATE = re.compile(

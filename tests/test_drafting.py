@@ -185,7 +185,7 @@ class TestCollect:
         prompter = Scripted(["2025-03-25", "2025-04-14"])
         case = collect_case("agreement-chase", data, prompter=prompter, today=date(2025, 3, 25),
                             from_file=True)
-        assert "agreed action 1 is due by Tuesday 1 April 2025" in prompter.text
+        assert "agreed action 2 is due by Tuesday 1 April 2025" in prompter.text
         assert getattr(case, "letter_date") == date(2025, 4, 14)  # noqa: B009
 
     def test_no_prompter_refuses_a_letter_too_early(self) -> None:
