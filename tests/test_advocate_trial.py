@@ -221,7 +221,7 @@ class TestLetterWording:
         """Each late action's warning says which action it is and who is to do it."""
         result, _ = _letter(tmp_path, "agreement-chase", today="2025-05-01")
         assert "warning: Agreed action 2 (Arrange an educational psychologist" in result.output
-        assert ("warning: Agreed action 2 (Send the parent the ICB's occupational therapy "
+        assert ("warning: Agreed action 3 (Send the parent the ICB's occupational therapy "
                 "waiting-list..., NHS North West London ICB) due by") in result.output
 
     def test_chase_law_names_who_is_responsible(self, tmp_path: Path) -> None:
