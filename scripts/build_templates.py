@@ -489,21 +489,19 @@ def save(doc: DocxDocument, name: str) -> None:
 
 # ---------------------------------------------------------------- the documents
 
-LA_LETTERHEAD = [
-    ("{{ la.name }}", True, 16),
-    ("{{ la.service }}", False, 10),
-    ("{{ la.address|join(', ') }}", False, 9),
-    ("Telephone {{ la.phone }}  ·  {{ la.email }}  ·  {{ la.website }}", False, 9),
-]
-SERVICE_LETTERHEAD = [
-    ("{{ mediation_service.name }}", True, 16),
-    ("Independent SEND mediation and mediation advice", False, 10),
-    ("{%p if mediation_service.address %}", False, 9),
-    ("{{ mediation_service.address|join(', ') }}", False, 9),
+# The letterhead of the LA's and the mediation service's documents: context key `letterhead`,
+# from the profile's [letterhead] section where it has one, else from its [la] or
+# [mediation_service] (medocs.documents.kinds.letterhead_context).
+ORGANISATION_LETTERHEAD = [
+    ("{{ letterhead.name }}", True, 16),
+    ("{{ letterhead.tagline }}", False, 10),
+    ("{%p if letterhead.address %}", False, 9),
+    ("{{ letterhead.address|join(', ') }}", False, 9),
     ("{%p endif %}", False, 9),
-    ("Telephone {{ mediation_service.phone }}  ·  {{ mediation_service.email }}  ·  "
-     "{{ mediation_service.website }}", False, 9),
+    ("Telephone {{ letterhead.phone }}  ·  {{ letterhead.email }}  ·  {{ letterhead.website }}",
+     False, 9),
 ]
+LA_LETTERHEAD = SERVICE_LETTERHEAD = ORGANISATION_LETTERHEAD
 OTHER_FORMATS = (
     "If you need this document in large print, Braille, audio or another language, please "
     "call {{ la.other_formats_phone }}."

@@ -1,4 +1,7 @@
-"""Tests of medocs.profiles: organisation profiles read from TOML, with one-line errors."""
+"""Tests of medocs.profiles: organisation profiles read from TOML, with one-line errors.
+
+The [letterhead] section is checked, naming the field that is wrong.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import PROFILE
 
+from medocs.documents.kinds import data_dir
 from medocs.errors import ProfileError
 from medocs.profiles import Profile, load_profile
 
@@ -53,3 +57,49 @@ class TestLoadProfile:
         text = PROFILE.read_text(encoding="utf-8").replace(
             'name = "Priya Raman"', 'name = "  Siobhán O\'Brien & Zoë  "', 1)
         assert load_profile(_write(tmp_path, text)).la.officer.name == "Siobhán O'Brien & Zoë"
+
+
+SAMPLES = data_dir("samples")
+
+
+def _profile_with(tmp_path: Path, letterhead: str) -> Path:
+    text = (SAMPLES / "riverside.toml").read_text(encoding="utf-8")
+    start, end = text.index("\n[letterhead]\n") + 1, text.index("\n[la]\n") + 1
+    path = tmp_path / "profile.toml"
+    path.write_text(text[:start] + "[letterhead]\n" + letterhead + "\n\n" + text[end:], encoding="utf-8")
+    (tmp_path / "riverside-logo.png").write_bytes((SAMPLES / "riverside-logo.png").read_bytes())
+    return path
+
+
+def test_sample_letterhead_loads_with_its_logo_resolved() -> None:
+    """A relative logo path is taken from the profile's folder."""
+    profile = load_profile(SAMPLES / "riverside.toml")
+    assert profile.letterhead is not None
+    assert profile.letterhead.logo == SAMPLES / "riverside-logo.png"
+    assert profile.letterhead.accent_colour == "#0B6E4F"
+
+
+def test_missing_logo_names_the_field(tmp_path: Path) -> None:
+    """A logo file that is not there is an error naming letterhead.logo and the file."""
+    with pytest.raises(ProfileError, match=r"key 'letterhead.logo': cannot read the logo .*nowhere.png"):
+        load_profile(_profile_with(tmp_path, 'logo = "nowhere.png"'))
+
+
+def test_logo_that_is_not_an_image_is_refused(tmp_path: Path) -> None:
+    """A logo must be a PNG or JPEG."""
+    path = _profile_with(tmp_path, 'logo = "logo.svg"')
+    (tmp_path / "logo.svg").write_text("<svg/>")
+    with pytest.raises(ProfileError, match=r"key 'letterhead.logo': .*logo.svg is not a PNG or JPEG image"):
+        load_profile(path)
+
+
+def test_bad_colour_names_the_field(tmp_path: Path) -> None:
+    """An accent colour must be #RRGGBB."""
+    with pytest.raises(ProfileError, match=r"key 'letterhead.accent_colour'.*\(got 'green'\)"):
+        load_profile(_profile_with(tmp_path, 'accent_colour = "green"'))
+
+
+def test_fallback_font_must_be_one_libreoffice_has(tmp_path: Path) -> None:
+    """The fallback font is one LibreOffice's packages bring, so the PDF never guesses."""
+    with pytest.raises(ProfileError, match=r"key 'letterhead.fallback_font'.*Liberation Sans"):
+        load_profile(_profile_with(tmp_path, 'font = "Gill Sans"\nfallback_font = "Comic Sans MS"'))

@@ -21,7 +21,7 @@ from medocs.loading import load_case
 from medocs.models import CaseModel
 from medocs.naming import output_path
 from medocs.pdf.pool import convert
-from medocs.profiles import Profile, load_profile
+from medocs.profiles import Profile, in_large_print, load_profile
 from medocs.register import Register, default_register_path
 
 __all__ = ["Rendered", "register_file", "render", "to_pdf"]
@@ -88,6 +88,7 @@ def render(
     register: Path | None = None,
     reissue: bool = False,
     written: Callable[[Rendered], None] | None = None,
+    large_print: bool = False,
 ) -> Rendered:
     """Issue one document, as ``medocs render`` does.
 
@@ -105,6 +106,7 @@ def render(
         reissue: give a certificate whose case changed since it was issued a new number.
         written: called with the .docx's result as soon as it is written, before the PDF
             is made (so a LibreOffice failure does not hide what was written).
+        large_print: 16 pt text (the profile's documents, for families who ask for it).
 
     Returns:
         What was written.
@@ -115,6 +117,7 @@ def render(
     """
     doc_kind = document_kind(kind) if isinstance(kind, str) else kind
     organisation = load_profile(profile) if isinstance(profile, Path) else profile
+    organisation = in_large_print(organisation, large_print)
     the_case = load_case(case, doc_kind.model) if isinstance(case, Path) else case
     check_profile(doc_kind, organisation)  # before a register is opened for it
     target = output_path(out, doc_kind, the_case.case_ref)

@@ -201,7 +201,7 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
-    template = kind_template(kind, templates)
+    template = kind_template(kind, templates, profile)
 
     def source_digest(case: CaseModel) -> str:
         context = build_context(kind, case, profile, today=today, certificate_number=_NUMBER_PLACEHOLDER)
@@ -404,7 +404,7 @@ def prepare_documents(
     Raises:
         TemplateError: the template cannot be compiled (no job could be done).
     """
-    template = kind_template(kind, templates)
+    template = kind_template(kind, templates, profile)
     generated_at = datetime.now(tz=UTC)
     results: list[Issued | MedocsError | None] = [None] * len(jobs)
     pending: list[_Pending] = []

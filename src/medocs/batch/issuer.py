@@ -59,7 +59,7 @@ class ChunkIssuer:
     def __init__(self, settings: IssueSettings) -> None:
         self.settings = settings
         self.kind = KINDS[settings.kind]
-        kind_template(self.kind, settings.templates)  # compile once, here
+        kind_template(self.kind, settings.templates, settings.profile)  # compile once, here
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medocs-writer")
         self._register: Register | None = None
 

@@ -234,7 +234,7 @@ def run_batch(
     # A broken template stops us before any write. Rendering the sample also imports and loads
     # everything a row needs (the bank holidays of ~200 countries alone take 0.4 s of CPU)
     # before the workers are forked, so they inherit it instead of each paying for it.
-    kind_template(kind, templates).render(example_context(kind.name))
+    kind_template(kind, templates, profile).render(example_context(kind.name))
     pdf_pool = PdfPool(workers=jobs) if pdf else None  # LibreOffice missing: stop now, too
     settings = IssueSettings(kind.name, profile, today, templates, force,
                              register_path if kind.numbered else None, reissue)

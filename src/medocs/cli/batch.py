@@ -11,6 +11,7 @@ from medocs.batch.run import Progress, run_batch
 from medocs.batch.tables import TABLE_SUFFIXES
 from medocs.cli.common import (
     KIND,
+    LARGE_PRINT_HELP,
     PROFILE_HELP,
     optional_profile,
     register_path_for,
@@ -22,6 +23,7 @@ from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
 from medocs.errors import MedocsError
 from medocs.naming import DEFAULT_PATTERN, NAME_FIELDS, file_stem
+from medocs.profiles import in_large_print
 
 _SHOWN_PROBLEMS = 30  # more would scroll the summary away; errors.csv has them all
 
@@ -58,9 +60,11 @@ def _check_pattern(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 @click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (for warnings).")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress line and no summary; problems are still shown.")
+@click.option("--large-print", is_flag=True, help=LARGE_PRINT_HELP)
 def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, jobs: int, pdf: bool,
           force: bool, register_path: Path | None, name_pattern: str, sheet: str | None,
-          templates: Path | None, reissue: bool, today: str | None, quiet: bool) -> None:
+          templates: Path | None, reissue: bool, today: str | None, quiet: bool,
+          large_print: bool) -> None:
     """Issue one document per row of INPUT (.csv, .xlsx or .jsonl) into a folder.
 
     The header row names the fields as 'medocs fields KIND' lists them (child.name,
@@ -87,6 +91,7 @@ def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, job
         msg = "--sheet is for .xlsx files only"
         raise click.BadParameter(msg, param_hint="--sheet")
     profile = require_profile(profile_path) if doc_kind.needs_profile else optional_profile(profile_path)
+    profile = in_large_print(profile, large_print)
     now = today_option(today)
     try:
         with terminate_as_interrupt():

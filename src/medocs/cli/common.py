@@ -80,6 +80,7 @@ KIND = KindType(list(KINDS))
 NUMBERED_KIND = KindType([name for name, kind in KINDS.items() if kind.numbered],
                          what="kind of certificate")
 PROFILE_HELP = "Organisation profile (TOML). Default: $MEDOCS_PROFILE."
+LARGE_PRINT_HELP = "Large print: 16 pt text, for a family who asks for it (needs --profile)."
 
 
 def _profile_path(path: Path | None) -> Path | None:

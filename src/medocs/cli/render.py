@@ -9,6 +9,7 @@ import click
 from medocs import api
 from medocs.cli.common import (
     KIND,
+    LARGE_PRINT_HELP,
     PROFILE_HELP,
     echo_warnings,
     optional_profile,
@@ -38,9 +39,10 @@ from medocs.timeline.dates import parse_date
 @click.option("--reissue", is_flag=True,
               help="A new certificate number for a case whose details changed since it was issued.")
 @click.option("--today", metavar="YYYY-MM-DD", help="Treat this as today (for warnings).")
+@click.option("--large-print", is_flag=True, help=LARGE_PRINT_HELP)
 def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
            templates: Path | None, pdf: bool, pdf_a: bool, force: bool,
-           register_path: Path | None, reissue: bool, today: str | None) -> None:
+           register_path: Path | None, reissue: bool, today: str | None, large_print: bool) -> None:
     """Render one document from a case file (TOML or JSON).
 
     \b
@@ -54,7 +56,8 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
     now = parse_date(today, field="--today") if today else today_in_england()
     rendered = api.render(doc_kind, case, out=out, today=now,
                           profile=profile, templates=templates, pdf=pdf, pdf_a=pdf_a, force=force,
-                          register=register_path, reissue=reissue, written=_say_written)
+                          register=register_path, reissue=reissue, written=_say_written,
+                          large_print=large_print)
     if rendered.pdf is not None:
         echo(f"wrote {rendered.pdf}")
 

@@ -26,6 +26,7 @@ from medocs.documents.context import (
     decline_certificate_context,
     mediation_certificate_context,
 )
+from medocs.documents.presentation import Brand, Presentation
 from medocs.documents.properties import DEFAULT_LANGUAGE
 from medocs.documents.rendering import CompiledTemplate, load_template
 from medocs.errors import MedocsError, TemplateCheckError
@@ -41,7 +42,7 @@ from medocs.models import (
     MediationNotArrangedCase,
     MediationRequestCase,
 )
-from medocs.profiles import Profile, load_profile
+from medocs.profiles import Letterhead, Profile, load_profile
 
 __all__ = [
     "KINDS",
@@ -54,6 +55,8 @@ __all__ = [
     "document_title",
     "example_context",
     "kind_template",
+    "letterhead_of",
+    "presentation_of",
     "render_document",
     "template_path",
 ]
@@ -230,7 +233,37 @@ def build_context(
     else:
         context = kind.context(case, profile, today=today)
     context["document"] = {"title": document_title(kind, context), "language": DEFAULT_LANGUAGE}
+    if profile is not None and kind.needs_profile:
+        context["letterhead"] = letterhead_context(kind, profile)
     return context
+
+
+def letterhead_context(kind: DocumentKind[Any], profile: Profile) -> dict[str, Any]:
+    """The letterhead lines: the profile's [letterhead] contact lines, else its LA's or service's.
+
+    Args:
+        kind: the document kind (certificates and agreements are on the mediation service's).
+        profile: the organisation profile.
+
+    Returns:
+        ``name``, ``tagline``, ``address`` (lines), ``phone``, ``email``, ``website``.
+    """
+    if kind.name in _SERVICE_LETTERHEAD:
+        service = profile.mediation_service
+        own: dict[str, Any] = {"name": service.name,
+                               "tagline": "Independent SEND mediation and mediation advice",
+                               "address": list(service.address), "phone": service.phone,
+                               "email": service.email, "website": service.website}
+    else:
+        la = profile.la
+        own = {"name": la.name, "tagline": la.service, "address": list(la.address), "phone": la.phone,
+               "email": la.email, "website": la.website}
+    letterhead = letterhead_of(kind, profile)
+    if letterhead is not None:
+        given = {"address": list(letterhead.address), "phone": letterhead.phone,
+                 "email": letterhead.email, "website": letterhead.website}
+        own.update({key: value for key, value in given.items() if value})
+    return own
 
 
 # What a document calls itself in its title (the PDF's Title, read out by screen readers).
@@ -286,10 +319,32 @@ def render_document(
 ) -> bytes:
     """Render one case of ``kind`` to .docx bytes with the compiled (cached) template."""
     context = build_context(kind, case, profile, today=today, certificate_number=certificate_number)
-    return kind_template(kind, templates).render(context)
+    return kind_template(kind, templates, profile).render(context)
 
 
-def kind_template(kind: DocumentKind[CaseModel], templates: Path | None = None) -> CompiledTemplate:
+# The kinds on the mediation service's letterhead; the others are on the LA's.
+_SERVICE_LETTERHEAD = ("decline-certificate", "mediation-certificate", "agreement-record")
+
+
+def letterhead_of(kind: DocumentKind[Any], profile: Profile) -> Letterhead | None:
+    """The letterhead of ``kind``'s documents: the service's for certificates, else the LA's."""
+    return profile.mediation_service.letterhead if kind.name in _SERVICE_LETTERHEAD else profile.letterhead
+
+
+def presentation_of(kind: DocumentKind[Any], profile: Profile | None) -> Presentation:
+    """How ``kind``'s documents look: the letterhead brand and large print (set per run)."""
+    if profile is None:
+        return Presentation()
+    letterhead = letterhead_of(kind, profile)
+    brand = None if letterhead is None else Brand(
+        font=letterhead.font, fallback_font=letterhead.fallback_font if letterhead.font else None,
+        accent=letterhead.accent_colour.lstrip("#") if letterhead.accent_colour else None,
+        logo=letterhead.logo)
+    return Presentation(large_print=profile.large_print, brand=brand)
+
+
+def kind_template(kind: DocumentKind[CaseModel], templates: Path | None = None,
+                  profile: Profile | None = None) -> CompiledTemplate:
     """The compiled template of ``kind``, refused if it leaves out an item the kind must show.
 
     Every path that writes a document (render, batch, draft, ``render_document``) takes its
@@ -301,7 +356,9 @@ def kind_template(kind: DocumentKind[CaseModel], templates: Path | None = None) 
         TemplateCheckError: the template never uses a field in ``kind.required``.
     """
     path = template_path(kind, templates)
-    template = load_template(path)
+    logo_text = "Logo" if profile is None else (
+        profile.mediation_service.name if kind.name in _SERVICE_LETTERHEAD else profile.la.name)
+    template = load_template(path, presentation_of(kind, profile), logo_text=logo_text)
     missing = _missing_items(kind.name, path, template.sha256)
     if missing:
         msg = (f"{path}: a {kind.name} template must show {'; '.join(missing)}. Nothing was "

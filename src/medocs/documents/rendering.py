@@ -42,6 +42,7 @@ from medocs.documents.package import ZipAssembler as _ZipAssembler
 from medocs.documents.package import inner_xml as _inner
 from medocs.documents.package import read_bytes as _read_bytes
 from medocs.documents.package import read_package as _read_package
+from medocs.documents.presentation import Presentation, present
 from medocs.documents.properties import CoreProperties, properties_from_context
 from medocs.documents.sandbox import BoundedSandbox, TemplateTimeout, document_deadline, render_bounded
 from medocs.errors import MedocsError, RenderError, TemplateError
@@ -341,33 +342,42 @@ class CompiledTemplate:
 
 # --------------------------------------------------------------------------- cache
 
-_CACHE: dict[Path, tuple[str, CompiledTemplate]] = {}
+_CACHE: dict[tuple[Path, Presentation, str], tuple[str, CompiledTemplate]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_template(path: Path) -> CompiledTemplate:
+def load_template(path: Path, presentation: Presentation | None = None, *,
+                  logo_text: str = "Logo") -> CompiledTemplate:
     """Return the compiled template for ``path``, compiling it only when its content changed.
 
-    The cache is keyed by the resolved path and the SHA-256 of the file's content, so an
-    edited template is recompiled; one entry is kept per path.
+    The cache is keyed by the resolved path, the presentation and the SHA-256 of the file's
+    content, so an edited template is recompiled; one entry is kept per path and presentation.
 
     Args:
         path: the .docx template.
+        presentation: large print and letterhead brand applied before compiling; None: as is.
+        logo_text: the letterhead logo's alternative text.
 
     Returns:
         The compiled template (shared; it is immutable).
 
     Raises:
-        TemplateError: as for ``CompiledTemplate.load``.
+        TemplateError: as for ``CompiledTemplate.load``, or the logo cannot be placed.
     """
     data = _read_bytes(path)
-    key = Path(path).resolve()
+    look = presentation or Presentation()
+    key = (Path(path).resolve(), look, logo_text)
     digest = hashlib.sha256(data).hexdigest()
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
     if hit is not None and hit[0] == digest:
         return hit[1]
-    compiled = CompiledTemplate.from_bytes(data, path=path)
+    try:
+        shown = present(data, look, logo_text=logo_text)
+    except (OSError, ValueError) as exc:
+        msg = f"{path}: cannot apply the letterhead ({exc})"
+        raise TemplateError(msg) from exc
+    compiled = CompiledTemplate.from_bytes(shown, path=path)
     with _CACHE_LOCK:
         _CACHE[key] = (digest, compiled)
     return compiled
