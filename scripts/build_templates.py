@@ -31,6 +31,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from medocs.documents.versions import custom_properties_xml, wording_paragraphs
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONT = "Arial"  # Liberation Sans on Linux has the same metrics
 BODY_PT = 12  # the smallest size a family reads anywhere: body, tables, header and footer
@@ -478,12 +480,46 @@ def _drop_references(blob: bytes) -> bytes:
     return xml
 
 
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def with_version(data: bytes, kind: str) -> bytes:
+    """Record the kind and the hash of each wording paragraph in docProps/custom.xml.
+
+    A copy an organisation makes keeps them, so `medocs check` can say which paragraphs of
+    medocs's template changed since (medocs.documents.versions).
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                root = etree.fromstring(blob)
+                etree.SubElement(root, f"{{{_CT}}}Override", PartName="/docProps/custom.xml",
+                                 ContentType=_CUSTOM_TYPE)
+                blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif info.filename == "_rels/.rels":
+                root = etree.fromstring(blob)
+                etree.SubElement(root, f"{{{_PKG_REL}}}Relationship", Id="rIdMedocsVersion",
+                                 Type=_CUSTOM_REL, Target="docProps/custom.xml")
+                blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, blob)
+        custom = zipfile.ZipInfo("docProps/custom.xml", date_time=(2024, 1, 1, 0, 0, 0))
+        custom.compress_type = zipfile.ZIP_DEFLATED
+        dst.writestr(custom, custom_properties_xml(kind, wording_paragraphs(data)))
+    return out.getvalue()
+
+
 def save(doc: DocxDocument, name: str) -> None:
     buffer = io.BytesIO()
     doc.core_properties.author = "medocs"
     doc.core_properties.title = name
     doc.save(buffer)
-    (TEMPLATES / f"{name}.docx").write_bytes(slim(buffer.getvalue()))
+    (TEMPLATES / f"{name}.docx").write_bytes(with_version(slim(buffer.getvalue()), name))
     print(f"wrote templates/{name}.docx")
 
 

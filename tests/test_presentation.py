@@ -18,7 +18,7 @@ from medocs.cli import main
 from medocs.documents.kinds import KINDS, data_dir, document_kind, render_document
 from medocs.documents.presentation import image_size
 from medocs.loading import load_case
-from medocs.profiles import Profile, in_large_print, load_profile
+from medocs.profiles import Profile, enlarge_profile, load_profile
 
 SAMPLES = data_dir("samples")
 PROFILE_KINDS = [name for name, kind in KINDS.items() if kind.needs_profile]
@@ -33,7 +33,7 @@ def _render(name: str, profile: Profile) -> bytes:
 @pytest.mark.parametrize("name", PROFILE_KINDS)
 def test_large_print_sets_every_run_at_16pt_or_more(name: str) -> None:
     """--large-print: body, tables, letterhead, footer and page numbers all 16 pt or larger."""
-    profile = in_large_print(load_profile(SAMPLES / "westminster.toml"))
+    profile = enlarge_profile(load_profile(SAMPLES / "westminster.toml"))
     sizes = [size for _, _, size in DocxSizes(_render(name, profile)).runs()]
     assert sizes
     assert min(sizes) >= 32
@@ -45,7 +45,7 @@ def test_large_print_sets_every_run_at_16pt_or_more(name: str) -> None:
 def test_large_print_keeps_the_wording() -> None:
     """Large print changes sizes only: the text of the letter is the same."""
     profile = load_profile(SAMPLES / "westminster.toml")
-    assert docx_parts(_render("decision-letter", in_large_print(profile))) == docx_parts(
+    assert docx_parts(_render("decision-letter", enlarge_profile(profile))) == docx_parts(
         _render("decision-letter", profile))
 
 

@@ -21,7 +21,7 @@ from medocs.loading import load_case
 from medocs.models import CaseModel
 from medocs.naming import output_path
 from medocs.pdf.pool import convert
-from medocs.profiles import Profile, in_large_print, load_profile
+from medocs.profiles import Profile, enlarge_profile, load_profile
 from medocs.register import Register, default_register_path
 
 __all__ = ["Rendered", "register_file", "render", "to_pdf"]
@@ -117,7 +117,7 @@ def render(
     """
     doc_kind = document_kind(kind) if isinstance(kind, str) else kind
     organisation = load_profile(profile) if isinstance(profile, Path) else profile
-    organisation = in_large_print(organisation, large_print)
+    organisation = enlarge_profile(organisation, large_print)
     the_case = load_case(case, doc_kind.model) if isinstance(case, Path) else case
     check_profile(doc_kind, organisation)  # before a register is opened for it
     target = output_path(out, doc_kind, the_case.case_ref)

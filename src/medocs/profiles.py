@@ -16,7 +16,7 @@ from medocs.errors import ProfileError
 from medocs.models import field_problems
 
 __all__ = ["FALLBACK_FONTS", "Contact", "Letterhead", "LocalAuthority", "MediationService", "Officer",
-           "Profile", "in_large_print", "letter_addressees", "load_profile"]
+           "Profile", "enlarge_profile", "letter_addressees", "load_profile"]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}$")]
@@ -171,7 +171,7 @@ def _with_logo_paths(path: Path, profile: Profile) -> Profile:
     return profile
 
 
-def in_large_print(profile: Profile | None, large_print: bool = True) -> Profile | None:
+def enlarge_profile(profile: Profile | None, large_print: bool = True) -> Profile | None:
     """The profile whose documents are in large print (16 pt), for families who ask for it.
 
     Args:

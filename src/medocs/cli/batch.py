@@ -18,12 +18,13 @@ from medocs.cli.common import (
     require_profile,
     terminate_as_interrupt,
     today_option,
+    warn_if_template_changed,
 )
 from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
 from medocs.errors import MedocsError
 from medocs.naming import DEFAULT_PATTERN, NAME_FIELDS, file_stem
-from medocs.profiles import in_large_print
+from medocs.profiles import enlarge_profile
 
 _SHOWN_PROBLEMS = 30  # more would scroll the summary away; errors.csv has them all
 
@@ -91,7 +92,8 @@ def batch(kind: str, input_file: Path, out: Path, profile_path: Path | None, job
         msg = "--sheet is for .xlsx files only"
         raise click.BadParameter(msg, param_hint="--sheet")
     profile = require_profile(profile_path) if doc_kind.needs_profile else optional_profile(profile_path)
-    profile = in_large_print(profile, large_print)
+    profile = enlarge_profile(profile, large_print)
+    warn_if_template_changed(doc_kind, templates)
     now = today_option(today)
     try:
         with terminate_as_interrupt():

@@ -13,7 +13,7 @@ from medocs.cli.common import (
 )
 from medocs.cli.output import echo
 from medocs.documents.checking import check_template, describe_fields
-from medocs.documents.kinds import document_kind, example_context
+from medocs.documents.kinds import copied_template_changes, document_kind, example_context
 
 
 @click.command()
@@ -30,6 +30,8 @@ def check(template: Path, kind: str) -> None:
     """
     doc_kind = document_kind(kind)
     problems = check_template(template, example=example_context(kind), required=doc_kind.required)
+    for line in copied_template_changes(doc_kind, template.parent, template=template):
+        echo(line)
     for problem in problems:
         echo(f"{template}: {problem}")
     if problems:

@@ -16,7 +16,7 @@ from click.shell_completion import CompletionItem
 
 from medocs.api import register_file
 from medocs.cli.output import echo
-from medocs.documents.kinds import KINDS
+from medocs.documents.kinds import KINDS, DocumentKind, copied_template_changes
 from medocs.profiles import Profile, load_profile
 from medocs.suggest import closest
 from medocs.timeline.dates import parse_date
@@ -107,6 +107,15 @@ def optional_profile(path: Path | None) -> Profile | None:
 
 
 register_path_for = register_file  # the one rule, shared with medocs.render
+
+
+def warn_if_template_changed(kind: DocumentKind[Any], templates: Path | None) -> None:
+    """Say once, before rendering, that medocs's own template changed since the copy in use."""
+    lines = copied_template_changes(kind, templates)
+    if lines:
+        echo(f"warning: {lines[0]}", err=True)
+        for line in lines[1:]:
+            echo(line, err=True)
 
 
 def echo_warnings(lines: tuple[str, ...] | list[str]) -> None:

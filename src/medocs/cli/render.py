@@ -15,6 +15,7 @@ from medocs.cli.common import (
     optional_profile,
     require_profile,
     today_in_england,
+    warn_if_template_changed,
 )
 from medocs.cli.output import echo
 from medocs.documents.kinds import document_kind
@@ -53,6 +54,7 @@ def render(kind: str, case_file: Path, out: Path, profile_path: Path | None,
     doc_kind = document_kind(kind)
     profile = require_profile(profile_path) if doc_kind.needs_profile else optional_profile(profile_path)
     case = load_case(case_file, doc_kind.model)
+    warn_if_template_changed(doc_kind, templates)
     now = parse_date(today, field="--today") if today else today_in_england()
     rendered = api.render(doc_kind, case, out=out, today=now,
                           profile=profile, templates=templates, pdf=pdf, pdf_a=pdf_a, force=force,

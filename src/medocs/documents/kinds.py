@@ -6,6 +6,7 @@ commands all read the catalogue.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ from medocs.documents.context import (
 from medocs.documents.presentation import Brand, Presentation
 from medocs.documents.properties import DEFAULT_LANGUAGE
 from medocs.documents.rendering import CompiledTemplate, load_template
+from medocs.documents.versions import describe_changes, wording_changes
 from medocs.errors import MedocsError, TemplateCheckError
 from medocs.loading import load_case
 from medocs.models import (
@@ -50,6 +52,7 @@ __all__ = [
     "DocumentKind",
     "build_context",
     "check_profile",
+    "copied_template_changes",
     "data_dir",
     "document_kind",
     "document_title",
@@ -365,6 +368,35 @@ def kind_template(kind: DocumentKind[CaseModel], templates: Path | None = None,
                f"written. See `medocs check {path} --kind {kind.name}`.")
         raise TemplateCheckError(msg)
     return template
+
+
+def copied_template_changes(kind: DocumentKind[Any], templates: Path | None, *,
+                            template: Path | None = None) -> list[str]:
+    """What changed in medocs's own template of ``kind`` since the organisation's copy was made.
+
+    Args:
+        kind: the document kind.
+        templates: the organisation's templates folder (None: medocs's own, never stale).
+        template: the copied file itself, when it is not named as the kind's template is.
+
+    Returns:
+        Lines to show (empty when the copy is current, records no version, or is medocs's own).
+    """
+    if templates is None:
+        return []
+    path = template or template_path(kind, templates)
+    shipped = template_path(kind)
+    try:
+        copy, own = path.read_bytes(), shipped.read_bytes()
+    except OSError:
+        return []  # rendering names the unreadable file
+    return _changes(kind.name, path, hashlib.sha256(copy).hexdigest(), copy, own)
+
+
+@cache
+def _changes(kind_name: str, path: Path, sha256: str, copy: bytes, own: bytes) -> list[str]:
+    change = wording_changes(copy, own)
+    return [] if change is None else describe_changes(path, kind_name, change)
 
 
 @cache
