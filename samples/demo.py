@@ -8,7 +8,7 @@ are rendered on their own.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,7 @@ def main() -> None:
                                    register=OUT / "demo-register.sqlite")
             print(f"  {kind.name:<22} {case_file.name:<36} -> {result.docx}")
             written.append(result.docx)
+    written += _branded_and_large_print(today)
     print(f"\nConverting {len(written)} documents to PDF with LibreOffice...")
     try:
         for folder in sorted({path.parent for path in written}):
@@ -60,6 +61,21 @@ def main() -> None:
     print(f"\nDone: {len(written)} documents in {OUT.resolve()}/")
     print("Try: .venv/bin/medocs pack --check samples/journeys/khan-declined.toml "
           "--profile samples/westminster.toml")
+
+
+def _branded_and_large_print(today: date) -> list[Path]:
+    """The decision letter on riverside.toml's letterhead, and in large print (16 pt)."""
+    kind = medocs.KINDS["decision-letter"]
+    case = medocs.load_case(SAMPLES / kind.sample, kind.model)
+    branded = medocs.render(kind, case, out=OUT / "riverside" / "decision-letter.docx", today=today,
+                            profile=SAMPLES / "riverside.toml", force=True)
+    large = medocs.render(kind, case, out=OUT / "large-print" / "decision-letter.docx", today=today,
+                          profile=SAMPLES / "westminster.toml", force=True, large_print=True)
+    print("\nYour letterhead on medocs's own template (samples/riverside.toml: logo, colour, font):")
+    print(f"  {branded.docx}")
+    print("Large print (--large-print, 16 pt):")
+    print(f"  {large.docx}")
+    return [branded.docx, large.docx]
 
 
 if __name__ == "__main__":
