@@ -131,12 +131,14 @@ def _table_rows(path: Path, *, header: str) -> list[tuple[str, ...]]:
 
 
 def test_large_print_sheet(profile: Profile, tmp_path: Path) -> None:
-    """--large-print: the sheet's text is 16 point."""
+    """--large-print: the sheet's text and every document's body text are 16 point."""
     pack = _pack(JOURNEYS / "khan-declined.toml", profile, tmp_path / "out", today=date(2024, 11, 29),
                  large_print=True)
     document = Document(str(pack.key_dates))
     assert document.styles["Normal"].font.size.pt == 16
     assert document.core_properties.title == "Key dates for Amara Khan"
+    for item in pack.issued:
+        assert Document(str(item.docx)).styles["Normal"].font.size.pt >= 16, item.docx.name
 
 
 def test_a_contradiction_writes_nothing(profile: Profile, tmp_path: Path) -> None:

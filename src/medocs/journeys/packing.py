@@ -22,7 +22,7 @@ from medocs.journeys.consistency import check_documents
 from medocs.journeys.keydates import journey_key_dates, journey_timeline, key_dates_docx
 from medocs.journeys.model import Journey, load_journey
 from medocs.naming import output_path
-from medocs.profiles import Profile
+from medocs.profiles import Profile, enlarge_profile
 from medocs.register import Register
 from medocs.timeline.ics import timeline_ics
 
@@ -104,8 +104,7 @@ def pack_journey(
         register: the certificate register; needed when the journey has a certificate.
         templates: a folder of the organisation's own templates.
         force: replace files that exist.
-        large_print: the key dates sheet in 16 point type. (Hook for issue 14: the documents
-            take it once the rendering library has a large-print parameter.)
+        large_print: every document and the key dates sheet in 16 point type.
 
     Returns:
         What was written.
@@ -125,6 +124,7 @@ def pack_journey(
                "use --force to replace them")
         raise OutputExistsError(msg)
     out.mkdir(parents=True, exist_ok=True)
+    profile = enlarge_profile(profile, large_print) or profile
     issued = [
         issue_document(document.kind, document.case, profile, target=target, today=today,
                        templates=templates, force=force,
