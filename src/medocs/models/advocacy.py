@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator, model_validator
 
 from medocs.models.agreements import Action
 from medocs.models.common import (
@@ -45,6 +45,10 @@ def _health_needs_plan(value: tuple[str, ...], info: ValidationInfo) -> tuple[st
                f"no plan: leave health_provision out")
         raise ValueError(msg)
     return value
+
+
+# Health care provision as a mediation issue, refused where the decision has no plan.
+HealthProvision = Annotated[tuple[Text, ...], AfterValidator(_health_needs_plan)]
 
 
 class _AdvocateLetter(CaseModel):
@@ -92,14 +96,9 @@ class MediationRequestCase(_AdvocateLetter):
     adviser: Annotated[Addressee, _ADVISER]
     contacted_adviser: ContactedAdviser
     issues: tuple[Text, ...] = about(*_ISSUES, min_length=1, max_length=30)
-    health_provision: tuple[Text, ...] = about(*_HEALTH, default=(), max_length=30)
+    health_provision: HealthProvision = about(*_HEALTH, default=(), max_length=30)
     letter_date: LetterDate
     case_ref: CaseRef
-
-    @field_validator("health_provision")
-    @classmethod
-    def _health_only_with_a_plan(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        return _health_needs_plan(value, info)
 
 
 class CertificateRequestCase(_AdvocateLetter):
@@ -133,14 +132,9 @@ class MediationNotArrangedCase(_AdvocateLetter):
         "Date the LA was told mediation is wanted", "The date the LA was told the family wishes "
         "to go to mediation: the 30 days to arrange it start then.", date(2024, 10, 21))]
     issues: tuple[Text, ...] = about(*_ISSUES, default=(), max_length=30)
-    health_provision: tuple[Text, ...] = about(*_HEALTH, default=(), max_length=30)
+    health_provision: HealthProvision = about(*_HEALTH, default=(), max_length=30)
     letter_date: LetterDate
     case_ref: CaseRef
-
-    @field_validator("health_provision")
-    @classmethod
-    def _health_only_with_a_plan(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        return _health_needs_plan(value, info)
 
 
 class AgreementChaseCase(_AdvocateLetter):
