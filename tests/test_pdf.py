@@ -594,8 +594,36 @@ if sys.argv[2] == "die":
 sys.stdin.read()
 """
 
+# Run in a child process: makes a staging directory as OwnedDir does (argv[2]: with or without
+# its lock file, not yet locked), prints it and is killed before locking it.
+HALF_MADE = """
+import os, signal, sys, tempfile
+
+from medocs.pdf.workers import STAGE_PREFIX
+
+path = tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=sys.argv[1])
+if sys.argv[2] != "empty":
+    open(os.path.join(path, ".medocs-lock.new"), "w").close()
+print(path, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
 
 class TestAbandonedDirectories:
+    @pytest.mark.parametrize("made", ["empty", "lock file not yet named"])
+    def test_owner_killed_before_it_held_the_lock(self, tmp_path: Path, made: str) -> None:
+        """Killed between making the directory and locking it: the next pool still deletes it."""
+        killed = subprocess.run(
+            [sys.executable, "-c", HALF_MADE, str(tmp_path), made], capture_output=True, text=True, check=False
+        )
+        assert killed.returncode == -signal.SIGKILL
+        half_made = Path(killed.stdout.strip())
+        being_made = tmp_path / f"{STAGE_PREFIX}{os.getpid()}-x"  # this process, still making one
+        being_made.mkdir()
+        remove_abandoned(STAGE_PREFIX, tmp_path)
+        assert not half_made.exists()
+        assert being_made.is_dir()
+
     def test_only_directories_whose_owner_ended_are_removed(self, tmp_path: Path) -> None:
         """Killed owner: removed. Owner alive (another process, or this one): kept. Not ours: kept."""
         killed = subprocess.run(

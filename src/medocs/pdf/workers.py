@@ -68,8 +68,9 @@ class OwnedDir:
 
     The lock is an exclusive ``flock`` on a file inside; the kernel drops it when the owner
     ends, however it ends (SIGKILL included), so :func:`remove_abandoned` can delete what a
-    killed process left behind without touching a directory still in use. On a file system
-    without locks the directory is never taken for abandoned.
+    killed process left behind without touching a directory still in use. The name carries
+    the owner's process id, for a directory whose owner was killed before it held the lock.
+    On a file system without locks the directory is never taken for abandoned.
     """
 
     def __init__(self, prefix: str, parent: Path | None = None) -> None:
@@ -78,7 +79,7 @@ class OwnedDir:
         Raises:
             OSError: the directory cannot be created.
         """
-        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
         self._id = _dir_id(os.stat(self.path))
         pending = self.path / (_LOCK_NAME + ".new")
         try:
@@ -120,6 +121,10 @@ def remove_abandoned(prefix: str, parent: Path | None = None) -> None:
             if _dir_id(entry.stat(follow_symlinks=False)) in _owned:
                 continue
             lock = os.open(Path(entry.path, _LOCK_NAME), os.O_WRONLY)
+        except FileNotFoundError:
+            if _owner_ended_before_locking(entry.name[len(prefix):]):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            continue
         except OSError:
             continue
         try:
@@ -129,6 +134,24 @@ def remove_abandoned(prefix: str, parent: Path | None = None) -> None:
             continue
         shutil.rmtree(entry.path, ignore_errors=True)
         os.close(lock)
+
+
+def _owner_ended_before_locking(name: str) -> bool:
+    """True when ``name`` (after the prefix) starts with the id of a process that has ended.
+
+    An OwnedDir without its lock file is being made, or its owner was killed while making
+    it: only a process that no longer exists can no longer finish making it.
+    """
+    pid, dash, _ = name.partition("-")
+    if not (dash and pid.isdigit()) or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists, as another user's process
+    return False
 
 
 def _dir_id(info: os.stat_result) -> tuple[int, int]:
