@@ -614,7 +614,8 @@ class TestAbandonedDirectories:
     def test_owner_killed_before_it_held_the_lock(self, tmp_path: Path, made: str) -> None:
         """Killed between making the directory and locking it: the next pool still deletes it."""
         killed = subprocess.run(
-            [sys.executable, "-c", HALF_MADE, str(tmp_path), made], capture_output=True, text=True, check=False
+            [sys.executable, "-c", HALF_MADE, str(tmp_path), made],
+            capture_output=True, text=True, check=False,
         )
         assert killed.returncode == -signal.SIGKILL
         half_made = Path(killed.stdout.strip())
