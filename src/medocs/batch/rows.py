@@ -157,10 +157,14 @@ def _field_names(names: frozenset[str], message: str) -> list[str]:
 
 
 def _validate(row: Row, cells: dict[str, Any], kind: DocumentKind[CaseModel], converter: RowConverter,
-              where: str, names: frozenset[str] = frozenset()) -> CaseModel | None:
-    """The row's valid case, or None with every problem added to the row."""
+              where: str, names: frozenset[str] = frozenset(),
+              unreadable: set[str] | None = None) -> CaseModel | None:
+    """The row's valid case, or None with every problem added to the row.
+
+    ``unreadable``: columns whose cells were already reported unreadable (not "required" again).
+    """
     converted = converter.convert(cells)
-    unreadable = set()
+    unreadable = set() if unreadable is None else unreadable
     for problem in converted.problems:
         row.fail(problem.column, problem.message, problem.found)
         unreadable.add(problem.column)
@@ -210,10 +214,12 @@ def check_rows(table_rows: Sequence[TableRow], check: RowCheck) -> list[Row]:
 def _check_row(table_row: TableRow, kind: DocumentKind[CaseModel], converter: RowConverter,
                names: frozenset[str], check: RowCheck) -> Row:
     """One row validated; a valid one also gets its output file and its case, pickled."""
-    row = Row(table_row.number, str(cell_text(table_row.cells.get("case_ref", ""))).strip())
+    # A valid case_ref is at most 64 characters: a longer one is shown (and compared) by its start.
+    row = Row(table_row.number, capped(str(cell_text(table_row.cells.get("case_ref", ""))).strip()))
     for problem in table_row.problems:
         row.fail(problem.column, problem.message, problem.found)
-    case = _validate(row, table_row.cells, kind, converter, f"{check.where} {table_row.number}", names)
+    case = _validate(row, table_row.cells, kind, converter, f"{check.where} {table_row.number}", names,
+                     {problem.column for problem in table_row.problems})
     if case is not None:
         row.target = _target(row, case, kind, check)
         if row.target is not None:
