@@ -8,12 +8,26 @@ import pytest
 
 from medocs.errors import OutputExistsError
 from medocs.files import (
+    check_free,
     discard_file,
     publish_file,
     remove_stale_temp_files,
     stage_files,
     write_atomic,
 )
+
+
+class TestCheckFree:
+    def test_names_the_first_existing_file(self, tmp_path: Path) -> None:
+        (tmp_path / "b.ics").write_text("mine", encoding="utf-8")
+        (tmp_path / "c.toml").write_text("mine", encoding="utf-8")
+        with pytest.raises(OutputExistsError, match=r"b\.ics"):
+            check_free([None, tmp_path / "a.docx", tmp_path / "b.ics", tmp_path / "c.toml"], force=False)
+
+    def test_missing_files_and_force_pass(self, tmp_path: Path) -> None:
+        (tmp_path / "b.ics").write_text("mine", encoding="utf-8")
+        check_free([None, tmp_path / "a.docx"], force=False)
+        check_free([tmp_path / "b.ics"], force=True)
 
 
 class TestWriteAtomic:

@@ -18,7 +18,7 @@ from medocs.errors import CaseValidationError, JourneyError, OutputExistsError
 from medocs.journeys.building import build_documents, last_dated
 from medocs.journeys.keydates import journey_timeline
 from medocs.journeys.model import load_journey
-from medocs.journeys.packing import Pack, pack_journey
+from medocs.journeys.packing import Pack, pack_journey, pack_journey_file
 from medocs.profiles import Profile, load_profile
 from medocs.register import Register
 from medocs.timeline.dates import long_date, plain_date
@@ -283,3 +283,25 @@ def test_the_chase_numbers_late_actions_as_the_record_does(profile: Profile, tmp
     assert "Action 1:" not in text
     assert "agreed action 1 passed" not in text
     assert "About action 3, the complaint goes first to NHS North West London" in text
+
+
+def test_pack_journey_file_opens_the_register_only_for_a_certificate(profile: Profile,
+                                                                    tmp_path: Path) -> None:
+    """A journey with no certificate never creates a register; one with a certificate numbers it there."""
+    source = (JOURNEYS / "khan-declined.toml").read_text(encoding="utf-8")
+    letter_only = tmp_path / "letter-only.toml"
+    letter_only.write_text(source[: source.index("[documents.certificate-request]")], encoding="utf-8")
+    register_file = tmp_path / "register" / "register.sqlite"
+    today = _last_date(letter_only, profile)
+    pack = pack_journey_file(letter_only, profile, register_file=register_file, out=tmp_path / "letter",
+                             today=today, stamp=STAMP)
+    assert [item.docx.name for item in pack.issued] == ["KHAN-2024-decision-letter.docx"]
+    assert not register_file.parent.exists()
+
+    full = JOURNEYS / "khan-declined.toml"
+    pack = pack_journey_file(full, profile, register_file=register_file, out=tmp_path / "full",
+                             today=_last_date(full, profile), stamp=STAMP)
+    numbers = [item.certificate_number for item in pack.issued if item.certificate_number]
+    assert len(numbers) == 1
+    with Register(register_file) as register:
+        assert [entry.number for entry in register.list()] == numbers

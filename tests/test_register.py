@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from medocs.errors import MedocsError, RegisterError
+from medocs.errors import MedocsError, OutputExistsError, RegisterError
 from medocs.register import (
     SCHEMA_VERSION,
     Completion,
@@ -353,6 +353,22 @@ class TestExport:
         row = next(csv.DictReader(io.StringIO(stream.getvalue())))
         assert row["case_ref"] == "'" + dangerous
         assert row["parties"] == "'" + dangerous
+
+    def test_export_to_a_file_has_a_bom_and_is_never_replaced(self, reg: Register, tmp_path: Path) -> None:
+        """The file Excel opens: UTF-8 with a BOM, the same rows as the stream; kept without force."""
+        reserve(reg, "C1", parties="Zoë O'Brien; Westminster")
+        target = tmp_path / "register.csv"
+        assert reg.export_csv_file(target) == 1
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        stream = io.StringIO(newline="")
+        reg.export_csv(stream)
+        assert data.decode("utf-8-sig") == stream.getvalue()
+        with pytest.raises(OutputExistsError):
+            reg.export_csv_file(target)
+        reserve(reg, "C2")
+        assert reg.export_csv_file(target, force=True) == 2
+        assert len(list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))) == 2
 
 
 # --- several processes ------------------------------------------------------------------------

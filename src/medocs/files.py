@@ -23,8 +23,9 @@ from medocs.errors import OutputError, OutputExistsError
 __all__ = [
     "FolderLock",
     "StagedFile",
-    "discard_file",
+    "check_free",
     "check_writable",
+    "discard_file",
     "lock_folder",
     "make_folder",
     "write_problem",
@@ -221,6 +222,17 @@ def remove_stale_temp_files(directory: Path, names: set[str]) -> int:
             Path(entry.path).unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def check_free(paths: Sequence[Path | None], *, force: bool) -> None:
+    """Refuse, before anything is written, to replace any of ``paths`` without ``force``.
+
+    Raises:
+        OutputExistsError: for the first of ``paths`` that exists (None entries are skipped).
+    """
+    for path in paths:
+        if path is not None and path.exists() and not force:
+            raise OutputExistsError.at(path)
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:

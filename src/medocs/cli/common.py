@@ -6,7 +6,7 @@ import contextlib
 import os
 import signal
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,11 +34,6 @@ def terminate_as_interrupt() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def calendar_stamp(today: date) -> datetime:
-    """DTSTAMP for a calendar: midnight UTC of 'today', so --today gives the same file."""
-    return datetime.combine(today, time(0, 0), tzinfo=UTC)
 
 
 def today_in_england() -> date:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from medocs.calendars import calendar_stamp
 from medocs.cli.common import (
-    calendar_stamp,
     echo_warnings,
     optional_profile,
     today_option,
@@ -24,8 +24,9 @@ from medocs.drafting.session import (
     read_advocate,
     seed_case,
 )
-from medocs.drafting.writing import LetterGuard, check_free, outputs_for, write_draft
+from medocs.drafting.writing import LetterGuard, outputs_for, write_draft
 from medocs.errors import ReplaceDeclinedError
+from medocs.files import check_free
 from medocs.loading import read_case_data
 
 

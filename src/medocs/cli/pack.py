@@ -7,21 +7,18 @@ from pathlib import Path
 
 import click
 
+from medocs.calendars import calendar_stamp
 from medocs.cli.common import (
     PROFILE_HELP,
-    calendar_stamp,
     echo_warnings,
     register_path_for,
     require_profile,
     today_option,
 )
 from medocs.cli.output import echo
-from medocs.documents.kinds import document_kind
 from medocs.errors import JourneyError
-from medocs.journeys.model import load_journey
-from medocs.journeys.packing import check_journey, pack_journey
+from medocs.journeys.packing import check_journey, pack_journey_file
 from medocs.pdf.pool import convert
-from medocs.register import Register
 
 
 def _report(case_file: Path, problems: list[str] | tuple[str, ...]) -> None:
@@ -78,18 +75,14 @@ def pack(case_file: Path, out: Path | None, profile_path: Path | None, check_onl
     if out is None:
         msg = "give --out DIR (or --check to only check the journey)"
         raise click.UsageError(msg)
-    numbered = any(document_kind(name).numbered for name in load_journey(case_file).documents)
-    register = Register(register_path_for(register_path, profile)) if numbered else None
+    register_file = register_path_for(register_path, profile)
     try:
-        packed = pack_journey(case_file, profile, out=out, today=now, stamp=calendar_stamp(now),
-                              register=register, templates=templates, force=force,
-                              large_print=large_print)
+        packed = pack_journey_file(case_file, profile, register_file=register_file, out=out, today=now,
+                                   stamp=calendar_stamp(now), templates=templates, force=force,
+                                   large_print=large_print)
     except JourneyError as exc:
         _report(case_file, exc.problems)
         sys.exit(1)
-    finally:
-        if register is not None:
-            register.close()
     echo_warnings(packed.warnings)
     for item in packed.issued:
         echo(f"wrote {item.docx}" + (f" (certificate {item.certificate_number})"

@@ -18,7 +18,6 @@ from medocs.cli.common import (
 )
 from medocs.cli.output import echo
 from medocs.errors import RegisterError
-from medocs.files import write_atomic
 from medocs.register import Register
 from medocs.timeline.dates import parse_date
 
@@ -132,12 +131,11 @@ def register_export(out_file: Path | None, force: bool, register_path: Path | No
     Example:
       medocs register export --csv --out register.csv --register reg.sqlite
     """
-    buffer = io.StringIO(newline="")
     with _existing_register(register_path, profile_path) as reg:
-        count = reg.export_csv(buffer)
-    if out_file is None:
-        echo(buffer.getvalue(), nl=False)
-        return
-    # A BOM so that Excel reads the names as UTF-8.
-    write_atomic(out_file, buffer.getvalue().encode("utf-8-sig"), force=force)
+        if out_file is None:
+            buffer = io.StringIO(newline="")
+            reg.export_csv(buffer)
+            echo(buffer.getvalue(), nl=False)
+            return
+        count = reg.export_csv_file(out_file, force=force)
     echo(f"wrote {count} certificate(s) to {out_file}", err=True)

@@ -8,16 +8,12 @@ from typing import Any
 
 import click
 
-from medocs.cli.common import (
-    calendar_stamp,
-    today_option,
-)
+from medocs.calendars import write_timeline_calendar
+from medocs.cli.common import today_option
 from medocs.cli.output import echo
-from medocs.drafting.writing import check_free
-from medocs.files import write_atomic
+from medocs.files import check_free
 from medocs.timeline.dates import long_date, parse_date
 from medocs.timeline.deadlines import Deadline, TimelineDates, compute_timeline
-from medocs.timeline.ics import timeline_ics
 
 _TIMELINE_DATES = (
     ("decision_sent", "Date the LA's decision letter was sent."),
@@ -72,13 +68,8 @@ def timeline(as_json: bool, today: str | None, ics_path: Path | None, force: boo
     else:
         echo(_timeline_table(result))
     if ics_path is not None:
-        # The same dates give the same event UIDs, so importing again updates the events.
-        identity = "timeline:" + ";".join(f"{name}={day}" for name, day in sorted(dates.items()))
-        ics_path.parent.mkdir(parents=True, exist_ok=True)
-        calendar = timeline_ics(result, identity=identity, stamp=calendar_stamp(now))
-        write_atomic(ics_path, calendar.encode("utf-8"), force=force)
+        write_timeline_calendar(ics_path, result, dates, today=now, force=force)
         echo(f"wrote {ics_path}", err=True)
-
 
 
 def _timeline_table(result: dict[str, Deadline]) -> str:

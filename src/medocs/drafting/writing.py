@@ -16,19 +16,19 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from medocs.calendars import write_calendar
 from medocs.documents.advocacy import letter_deadlines
 from medocs.documents.kinds import DocumentKind, build_context, render_document
 from medocs.drafting.case_toml import dumps_case
 from medocs.drafting.session import Prompter, confirm, saved_case_data
-from medocs.errors import OutputExistsError, ReplaceDeclinedError
-from medocs.files import write_atomic
+from medocs.errors import ReplaceDeclinedError
+from medocs.files import check_free, write_atomic
 from medocs.issuing import issue_document
 from medocs.models import CaseModel
 from medocs.naming import output_path
 from medocs.pdf.pool import convert
-from medocs.timeline.ics import timeline_ics
 
-__all__ = ["LetterGuard", "check_free", "email_text", "outputs_for", "write_draft"]
+__all__ = ["LetterGuard", "email_text", "outputs_for", "write_draft"]
 
 def email_text(docx: bytes, *, to: str, subject: str) -> str:
     """The letter as plain text to paste into an email: To and Subject, then from 'Dear'.
@@ -78,13 +78,6 @@ _SAVED_COMMENT = (
     "letter asks for it (default: today). Use it for the next letter in this case, e.g.\n"
     "  medocs draft mediation-not-arranged THIS-FILE --out out/"
 )
-
-
-def check_free(paths: list[Path | None], *, force: bool) -> None:
-    """Raise OutputExistsError for the first of ``paths`` that exists, unless ``force``."""
-    for path in paths:
-        if path is not None and path.exists() and not force:
-            raise OutputExistsError.at(path)
 
 
 class LetterGuard:
@@ -183,11 +176,8 @@ def write_draft(
     written.append(target)
     if ics is not None:
         child = case.child.name
-        calendar = timeline_ics(deadlines, identity=case.case_ref,
-                                stamp=stamp, title_prefix=child, calendar_name=f"{child}: SEND deadlines")
-        ics.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(ics, calendar.encode("utf-8"), force=force)
-        written.append(ics)
+        written.append(write_calendar(ics, deadlines, identity=case.case_ref, stamp=stamp, force=force,
+                                      title_prefix=child, calendar_name=f"{child}: SEND deadlines"))
     if pdf and fmt == "docx":
         written += convert([target], target.parent)
     return written, warnings

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from medocs.documents.kinds import build_context
+from medocs.calendars import write_calendar
+from medocs.documents.kinds import build_context, document_kind
 from medocs.errors import JourneyError, MedocsError, OutputExistsError
 from medocs.files import write_atomic
 from medocs.issuing import Issued, issue_document
@@ -24,9 +25,8 @@ from medocs.journeys.model import Journey, load_journey
 from medocs.naming import output_path
 from medocs.profiles import Profile, enlarge_profile
 from medocs.register import Register
-from medocs.timeline.ics import timeline_ics
 
-__all__ = ["Pack", "check_journey", "pack_journey", "read_journey"]
+__all__ = ["Pack", "check_journey", "pack_journey", "pack_journey_file", "read_journey"]
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,48 @@ def pack_journey(
                                        large_print=large_print), force=force)
     written_calendar = None
     if key_dates.ahead:
-        text = timeline_ics(key_dates.ahead, identity=f"pack:{journey.case_ref}", stamp=stamp,
-                            title_prefix=journey.child.name, calendar_name=f"Key dates: {journey.child.name}")
-        write_atomic(calendar, text.encode("utf-8"), force=force)
-        written_calendar = calendar
+        written_calendar = write_calendar(
+            calendar, key_dates.ahead, identity=f"pack:{journey.case_ref}", stamp=stamp, force=force,
+            title_prefix=journey.child.name, calendar_name=f"Key dates: {journey.child.name}")
     elif force and os.path.lexists(calendar):
         calendar.unlink()  # a calendar from an earlier pack would show dates now past
     return Pack(journey, issued, sheet, written_calendar, tuple(key_dates.warnings))
+
+
+def pack_journey_file(
+    path: Path,
+    profile: Profile,
+    *,
+    register_file: Path,
+    out: Path,
+    today: date,
+    stamp: datetime,
+    templates: Path | None = None,
+    force: bool = False,
+    large_print: bool = False,
+) -> Pack:
+    """:func:`pack_journey`, opening the register at ``register_file`` only if it is needed.
+
+    A journey without a certificate never touches the register (it need not exist).
+
+    Args:
+        path: the journey file (TOML or JSON).
+        profile: the organisation profile.
+        register_file: the certificate register, used when the journey has a certificate.
+        out, today, stamp, templates, force, large_print: as for :func:`pack_journey`.
+
+    Returns:
+        What was written.
+
+    Raises:
+        JourneyError, OutputExistsError: as :func:`pack_journey` raises them.
+        RegisterError: the register cannot be opened.
+    """
+    numbered = any(document_kind(name).numbered for name in load_journey(path).documents)
+    register = Register(register_file) if numbered else None
+    try:
+        return pack_journey(path, profile, out=out, today=today, stamp=stamp, register=register,
+                            templates=templates, force=force, large_print=large_print)
+    finally:
+        if register is not None:
+            register.close()

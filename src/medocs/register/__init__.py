@@ -19,8 +19,9 @@ keys on, and a busy timeout so concurrent batches wait for each other instead of
 
 Modules: database (the SQLite file, schema, transactions), records (the entry and the
 requests), validation (malformed requests, refused before a transaction), store (the
-``Register``: numbering and look-ups), export (CSV). It may import only ``medocs.errors``
-and ``medocs.reports``; ``medocs.issuing`` and the commands use it.
+``Register``: numbering and look-ups), export (CSV). It may import only ``medocs.errors``,
+``medocs.reports`` and ``medocs.files`` (the export's atomic write); ``medocs.issuing`` and the
+commands use it.
 """
 
 from __future__ import annotations

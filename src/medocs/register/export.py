@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import astuple, fields
+from pathlib import Path
 from typing import TextIO
 
+from medocs.files import write_atomic
 from medocs.register.records import Entry
 from medocs.reports import csv_safe
 
@@ -29,3 +32,26 @@ def write_csv(entries: Sequence[Entry], stream: TextIO) -> int:
     for entry in entries:
         writer.writerow([csv_safe(value) for value in astuple(entry)])
     return len(entries)
+
+
+def write_csv_file(entries: Sequence[Entry], path: Path, *, force: bool = False) -> int:
+    """Write entries to the CSV file ``path`` (:func:`write_csv`), atomically.
+
+    The file starts with a byte order mark, so that Excel reads the names as UTF-8.
+
+    Args:
+        entries: the register's entries, in the order to write them.
+        path: the file to write.
+        force: replace ``path`` if it exists.
+
+    Returns:
+        The number of entries written.
+
+    Raises:
+        OutputExistsError: ``path`` exists and ``force`` is False.
+        OSError: the file cannot be written.
+    """
+    buffer = io.StringIO(newline="")
+    count = write_csv(entries, buffer)
+    write_atomic(path, buffer.getvalue().encode("utf-8-sig"), force=force)
+    return count

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from medocs.errors import RegisterError
 from medocs.register.database import BUSY_TIMEOUT_S, connect, connect_read_only, sqlite_errors, transaction
-from medocs.register.export import write_csv
+from medocs.register.export import write_csv, write_csv_file
 from medocs.register.records import (
     COLUMNS,
     Completion,
@@ -379,6 +379,18 @@ class Register:
             The number of entries written.
         """
         return write_csv(self.list(), stream)
+
+    def export_csv_file(self, path: Path, *, force: bool = False) -> int:
+        """Write every entry to the CSV file ``path`` (as :meth:`export_csv`), atomically.
+
+        Returns:
+            The number of entries written.
+
+        Raises:
+            OutputExistsError: ``path`` exists and ``force`` is False.
+            OSError: the file cannot be written.
+        """
+        return write_csv_file(self.list(), path, force=force)
 
     def _latest(self, case_ref: str, kind: str) -> Entry | None:
         row = self._db.execute(
