@@ -619,11 +619,12 @@ def decision_letter() -> None:
     rows = [
         ("Date of this letter (the date it was sent)", "{{ letter.date }}"),
         ("Contact the mediation adviser by",
-         "{{ deadlines.adviser_contact.date }}{% if deadlines.adviser_contact.act_by %}. This is "
-         "not a working day, so to be safe contact them by {{ deadlines.adviser_contact.act_by }}"
+         "{{ deadlines.adviser_contact_deadline.date }}{% if deadlines.adviser_contact_deadline.act_by %}"
+         ". This is not a working day, so to be safe contact them by "
+         "{{ deadlines.adviser_contact_deadline.act_by }}"
          "{% endif %}"),
         ("Appeal to the Tribunal by",
-         "{{ deadlines.appeal.date }}, by 5pm, or within one month from the date of issue of "
+         "{{ deadlines.appeal_deadline.date }}, by 5pm, or within one month from the date of issue of "
          "your mediation certificate if that is later"),
         ("Please note",
          "If the time for appealing ends between 25 December and 1 January, or in August, it "
@@ -646,9 +647,9 @@ def decision_letter() -> None:
               "{{ decision.appeal_about }}.")
     para(doc, "You appeal to the Tribunal, not to us. Use form {{ decision.appeal_form }} from "
               "www.gov.uk/appeal-ehc-plan-decision. Send a copy of this letter with it.")
-    para(doc, "The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}. "
-              "{% if deadlines.appeal.moved %}Two months after we sent this letter ends on "
-              "{{ deadlines.appeal.raw }}. {{ deadlines.appeal.moved }}{% else %}This is 2 "
+    para(doc, "The Tribunal must get your appeal by 5pm on {{ deadlines.appeal_deadline.date }}. "
+              "{% if deadlines.appeal_deadline.moved %}Two months after we sent this letter ends on "
+              "{{ deadlines.appeal_deadline.raw }}. {{ deadlines.appeal_deadline.moved }}{% else %}This is 2 "
               "months after we sent this letter.{% endif %} You may have longer if you get a "
               "mediation certificate. Then you have one month from the date it was issued, if "
               "that is later.")
@@ -670,7 +671,7 @@ def decision_letter() -> None:
               "plan. That is the school or type of school it names, or that it names none. You "
               "can still ask for mediation.")
     tag(doc, "{%p endif %}")
-    rich(doc, ("Contact the mediation adviser by {{ deadlines.adviser_contact.date }}.", True),
+    rich(doc, ("Contact the mediation adviser by {{ deadlines.adviser_contact_deadline.date }}.", True),
          (" That is 2 months after we sent this letter. Tell them that you want to appeal, and "
           "whether you would like mediation.", False))
     key_value_table(doc, [
@@ -766,7 +767,7 @@ def appeal_meaning(doc: DocxDocument) -> None:
     para(doc, "You can now appeal to the First-tier Tribunal (Special Educational Needs and "
               "Disability). Send a copy of this certificate with your appeal form. Give its date "
               "of issue where the form asks for it.")
-    rich(doc, ("The Tribunal must get your appeal by 5pm on {{ deadlines.appeal.date }}.",
+    rich(doc, ("The Tribunal must get your appeal by 5pm on {{ deadlines.appeal_deadline.date }}.",
                True),
          (" This is the later of two dates. One is 2 months after the decision letter was "
           "sent ({{ decision.letter_sent }}). The other is one month after this certificate was "
@@ -1104,6 +1105,19 @@ def numbered(doc: DocxDocument, loop: str, item: str) -> None:
     tag(doc, "{%p endfor %}")
 
 
+# The 30 days to arrange mediation: T11 where health care provision is wanted, else T12.
+# Every deadline is named by its `medocs timeline --json` key (timeline/named_deadlines.py).
+def arrange_by(flag: str, part: str) -> str:
+    """The arrange-by deadline's ``part`` (date, citation): T11 when ``flag`` is true, else T12."""
+    return (f"{{% if {flag} %}}{{{{ deadlines.health_mediation_arrange_by.{part} }}}}{{% else %}}"
+            f"{{{{ deadlines.mediation_arrange_by.{part} }}}}{{% endif %}}")
+
+
+ARRANGE_BY_REQUEST = arrange_by("health_provision", "date")
+ARRANGE_CITATION_REQUEST = arrange_by("health_provision", "citation")
+ARRANGE_BY_NOT_ARRANGED = arrange_by("health", "date")
+
+
 def mediation_request() -> None:
     doc = new_document()
     advocate_letter_start(doc)
@@ -1121,12 +1135,12 @@ def mediation_request() -> None:
 
     heading(doc, "What the law requires")
     rich(doc, ("You must set up mediation within 30 days of being told that "
-               "{{ client.short }} wants it. That is by {{ deadlines.arrange_by.date }}.", True),
+               "{{ client.short }} wants it. That is by " + ARRANGE_BY_REQUEST + ".", True),
          (" Whoever comes to mediation for you must be able to make decisions on the issues.",
           False))
     tag(doc, "{%p if health_provision %}")
     rich(doc, ("The issues include health care. So you must tell each integrated care board "
-               "(ICB) concerned by {{ deadlines.icb_notice.date }}.", True),
+               "(ICB) concerned by {{ deadlines.icb_notice_due.date }}.", True),
          (" That is 3 working days. Tell the ICB what the issues are and what health care is "
           "wanted.", False))
     tag(doc, "{%p endif %}")
@@ -1135,14 +1149,14 @@ def mediation_request() -> None:
     para(doc, "Please do these things:", keep_next=True, space_after=2)
     para(doc, "Let me know by return that you have this request.", style="List Bullet")
     tag(doc, "{%p if health_provision %}")
-    para(doc, "Tell the ICB by {{ deadlines.icb_notice.date }}, and then let me know that you "
+    para(doc, "Tell the ICB by {{ deadlines.icb_notice_due.date }}, and then let me know that you "
               "have.", style="List Bullet")
     tag(doc, "{%p endif %}")
-    para(doc, "Set up mediation by {{ deadlines.arrange_by.date }}.", style="List Bullet")
+    para(doc, "Set up mediation by " + ARRANGE_BY_REQUEST + ".", style="List Bullet")
     para(doc, "Give {{ client.short }} and me the date, time and place at least 5 working days "
               "before. {{ client.short }} may agree to less notice.", style="List Bullet")
     para(doc, "Send your replies to me, and a copy to {{ client.short }}.", style="List Bullet")
-    para(doc, "If you cannot arrange mediation by {{ deadlines.arrange_by.date }}, please tell "
+    para(doc, "If you cannot arrange mediation by " + ARRANGE_BY_REQUEST + ", please tell "
               "the mediation adviser at once. The adviser is {{ adviser.described }}. The adviser "
               "can then issue a mediation certificate, so the appeal is not held up. If we have "
               "not heard from you by then, we will ask the adviser for it ourselves.")
@@ -1150,13 +1164,13 @@ def mediation_request() -> None:
     heading(doc, "Appeal rights reserved")
     para(doc, "{{ client.short }} can still appeal to the First-tier Tribunal (Special "
               "Educational Needs and Disability). Mediation does not affect that right. The "
-              "Tribunal must get an appeal by 5pm on {{ deadlines.appeal.date }}. Once a "
+              "Tribunal must get an appeal by 5pm on {{ deadlines.appeal_deadline.date }}. Once a "
               "mediation certificate is issued, the time may be longer. It runs to one month "
               "after the date of issue, if that is later.")
     key_dates_table(doc)
     the_law(doc, "Mediation: Children and Families Act 2014, sections 53 and 54. Arranging "
-                 "mediation in 30 days: {{ deadlines.arrange_by.citation }}.{% if health_provision "
-                 "%} Telling the ICB in 3 working days: {{ deadlines.icb_notice.citation }}."
+                 "mediation in 30 days: " + ARRANGE_CITATION_REQUEST + ".{% if health_provision "
+                 "%} Telling the ICB in 3 working days: {{ deadlines.icb_notice_due.citation }}."
                  "{% endif %} Who attends: SEND Code of Practice, chapter 11. Appeals: "
                  + HESC_RULES + ", rules 12 and 20.")
     advocate_sign_off(doc)
@@ -1180,11 +1194,11 @@ def certificate_request() -> None:
     heading(doc, "What the law requires")
     rich(doc, ("You must issue the certificate within 3 working days of being told that "
                "mediation is not wanted. This letter, dated {{ letter.date }}, tells you. So the "
-               "certificate is due by {{ deadlines.certificate_due.date }}.", True))
+               "certificate is due by {{ deadlines.decline_certificate_due.date }}.", True))
 
     heading(doc, "What we ask you to do")
     para(doc, "Please do these things:", keep_next=True)
-    para(doc, "Issue the certificate by {{ deadlines.certificate_due.date }}.", style="List Bullet")
+    para(doc, "Issue the certificate by {{ deadlines.decline_certificate_due.date }}.", style="List Bullet")
     para(doc, "Show its date of issue clearly. The appeal deadline runs from that date.",
          style="List Bullet")
     para(doc, "Send it by email to {{ certificate_to }}.", style="List Bullet")
@@ -1192,18 +1206,18 @@ def certificate_request() -> None:
     heading(doc, "Why the date matters")
     para(doc, "Say the certificate is issued on the day of this letter, {{ letter.date }}. Then "
               "the Tribunal must get {{ client.short }}'s appeal by 5pm on "
-              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date "
+              "{{ deadlines.appeal_deadline_if_issued.date }}. Once the certificate is issued, the date "
               "is the later of two dates. One is 2 months after the decision letter was sent. "
               "The other is one month after the certificate's date of issue. The Tribunal's "
               "rules can move it, for example off a weekend.")
     para(doc, "Until the certificate is issued, {{ client.short }} cannot appeal. The Tribunal "
               "asks for the certificate and its date of issue with the appeal.")
-    para(doc, "If we have not had the certificate by {{ deadlines.certificate_due.date }}, we "
+    para(doc, "If we have not had the certificate by {{ deadlines.decline_certificate_due.date }}, we "
               "will phone you. If it is still not issued, we will make a formal complaint to "
               "{{ adviser.organisation }}.")
     key_dates_table(doc)
     the_law(doc, "The certificate: Children and Families Act 2014, section 55(4). Issuing it "
-                 "in 3 working days: {{ deadlines.certificate_due.citation }}. Appeals: "
+                 "in 3 working days: {{ deadlines.decline_certificate_due.citation }}. Appeals: "
                  + HESC_RULES + ", rules 12 and 20.")
     advocate_sign_off(doc)
     save(doc, "certificate-request")
@@ -1220,7 +1234,7 @@ def mediation_not_arranged() -> None:
 
     heading(doc, "What the law requires")
     rich(doc, ("{{ la_name }} had to set up mediation within 30 days of being told that "
-               "{{ client.short }} wanted it. That was by {{ deadlines.arrange_by.date }}. That "
+               "{{ client.short }} wanted it. That was by " + ARRANGE_BY_NOT_ARRANGED + ". That "
                "date has passed, and mediation has not been set up.", True))
     para(doc, "If mediation is not set up in 30 days, the council must tell the mediation "
               "adviser. The adviser must then issue a certificate within 3 days. This lets the "
@@ -1231,13 +1245,13 @@ def mediation_not_arranged() -> None:
          ("please tell {{ adviser.organisation }} in writing today that mediation was not set "
           "up in time. Please send me a copy.", False))
     rich(doc, ("{{ adviser.organisation }}: ", True),
-         ("please issue the mediation certificate by {{ deadlines.certificate_due.date }}. "
+         ("please issue the mediation certificate by {{ deadlines.deemed_certificate_due.date }}. "
           "Show its date of issue clearly. Please send it to me at {{ advocate.email }}.", False))
 
     heading(doc, "The appeal")
     para(doc, "Say the certificate is issued on the day of this letter, {{ letter.date }}. Then "
               "the Tribunal must get {{ client.short }}'s appeal by 5pm on "
-              "{{ deadlines.appeal_if_issued.date }}. Once the certificate is issued, the date "
+              "{{ deadlines.appeal_deadline_if_issued.date }}. Once the certificate is issued, the date "
               "is the later of two dates. One is 2 months after the decision letter was sent. "
               "The other is one month after the certificate's date of issue.")
     boxed(doc, [("Mediation may still take place later if {{ client.short }} wants it. But the "
@@ -1245,7 +1259,7 @@ def mediation_not_arranged() -> None:
                  "now.", True)], fill="FFF4E5")
 
     heading(doc, "If the certificate is not issued")
-    para(doc, "If we do not have the certificate by {{ deadlines.certificate_due.date }}, "
+    para(doc, "If we do not have the certificate by {{ deadlines.deemed_certificate_due.date }}, "
               "{{ client.short }} will complain to {{ la.organisation }} and to "
               "{{ adviser.organisation }}. If that does not put it right, the next step is the "
               "Local Government and Social Care Ombudsman.")

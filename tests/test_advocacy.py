@@ -100,9 +100,9 @@ class TestPropertyNeverLater:
     @settings(max_examples=150, deadline=None)
     @given(advocate_letter_dates(), st.integers(0, 90))
     def test_certificate_request(self, changes: dict[str, Any], later_days: int) -> None:
-        """appeal_if_issued is the same-day-certificate date and never after a later certificate's."""
+        """appeal_deadline_if_issued is the same-day-certificate date, never after a later one's."""
         case = CertificateRequestCase.model_validate(_data("certificate-request.toml", changes))
-        stated = letter_deadlines(case)["appeal_if_issued"].date
+        stated = letter_deadlines(case)["appeal_deadline_if_issued"].date
         sent = case.decision.letter_sent
         assert stated == appeal_deadline(sent, certificate_issued=case.letter_date).date
         later = case.letter_date + timedelta(days=later_days)
@@ -118,5 +118,5 @@ class TestPropertyNeverLater:
             letter = requested + timedelta(days=31)
         changes = {**changes, "mediation_requested": requested, "letter_date": letter}
         case = MediationNotArrangedCase.model_validate(_data("mediation-not-arranged.toml", changes))
-        stated = letter_deadlines(case)["appeal_if_issued"].date
+        stated = letter_deadlines(case)["appeal_deadline_if_issued"].date
         assert stated == appeal_deadline(case.decision.letter_sent, certificate_issued=letter).date

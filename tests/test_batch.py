@@ -326,6 +326,16 @@ class TestRunBatch:
         assert line["appeal_by"] == "2025-03-06"
         assert line["certificate_due_by"] == "2025-01-23"
 
+    def test_manifest_key_dates_by_timeline_key(self, tmp_path: Path, profile: Profile) -> None:
+        """The key-date columns are named by the timeline keys too; the old _by columns follow."""
+        out = tmp_path / "out"
+        run(write_csv(tmp_path / "in.csv", sample_rows()[:1]), out, profile)
+        (line,) = manifest(out)
+        assert line["appeal_deadline"] == line["appeal_by"] == "2025-03-06"
+        assert line["decline_certificate_due"] == line["certificate_due_by"] == "2025-01-23"
+        columns = list(line)
+        assert columns.index("decline_certificate_due") < columns.index("appeal_by")
+
     @pytest.mark.parametrize("jobs", [1, 2])
     def test_bad_rows_are_reported_and_the_good_ones_rendered(self, tmp_path: Path, profile: Profile,
                                                               jobs: int) -> None:

@@ -250,11 +250,11 @@ class TestOneDeadlineEverywhere:
         timeline = compute_timeline(TimelineDates(declined_on=case.declined_on))
         due = timeline["decline_certificate_due"]
         assert (due.rule[0].id, due.label) == (spec.rule_id, spec.label) == ("T7", spec.label)
-        assert context["deadlines"]["certificate_due"]["label"] == spec.label
-        assert context["deadlines"]["certificate_due"]["iso"] == due.date.isoformat()
+        assert context["deadlines"]["decline_certificate_due"]["label"] == spec.label
+        assert context["deadlines"]["decline_certificate_due"]["iso"] == due.date.isoformat()
         letter_kind = document_kind("certificate-request")
         letter = load_case(SAMPLES / letter_kind.sample, letter_kind.model)
-        by_letter = letter_deadlines(letter)["certificate_due"]
+        by_letter = letter_deadlines(letter)["decline_certificate_due"]
         assert (by_letter.rule[0].id, by_letter.label) == ("T7", spec.label)
         assert by_letter.explanation[0].startswith(spec.by_letter)
         assert by_letter.date == compute_timeline(

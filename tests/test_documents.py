@@ -328,14 +328,14 @@ class TestEveryPathEnforcesRequiredItems:
         folder = tmp_path / "mine"
         folder.mkdir()
         _without(data_dir("templates") / "certificate-request.docx",
-                 folder / "certificate-request.docx", "{{ deadlines.appeal_if_issued.date }}",
+                 folder / "certificate-request.docx", "{{ deadlines.appeal_deadline_if_issued.date }}",
                  "soon")
         target = tmp_path / "letter.docx"
         result = self._cli("draft", "certificate-request", str(SAMPLES / "certificate-request.toml"),
                            "--no-input", "--templates", str(folder), "--out", str(target),
                            "--today", "2024-11-26")
         assert result.exit_code == 1
-        assert "deadlines.appeal_if_issued.date" in result.output
+        assert "deadlines.appeal_deadline_if_issued.date" in result.output
         assert not target.exists()
 
     def test_library_render_refuses(self, profile: Profile, no_mediation_email: Path) -> None:

@@ -77,7 +77,8 @@ def _appeal_dates_agree(journey: Journey, documents: list[Any], today: date) -> 
         if document.kind.numbered:
             context = build_context(document.kind, document.case, PROFILE, today=today,
                                     certificate_number="X-1")
-            assert context["deadlines"]["appeal"]["iso"] == timeline["appeal_deadline"].date.isoformat()
+            appeal = timeline["appeal_deadline"].date.isoformat()
+            assert context["deadlines"]["appeal_deadline"]["iso"] == appeal
 
 
 @settings(max_examples=60, deadline=None)

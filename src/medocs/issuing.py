@@ -31,6 +31,7 @@ from typing import Any, Literal
 from markupsafe import escape
 
 from medocs._version import __version__
+from medocs.documents.deadline_names import column_name, is_old_name
 from medocs.documents.kinds import DocumentKind, build_context, kind_template
 from medocs.documents.rendering import CompiledTemplate
 from medocs.errors import MedocsError, OutputError, OutputExistsError
@@ -115,13 +116,15 @@ def certificate_facts(case: Any, profile: Profile) -> dict[str, Any]:
 
 def _warnings(context: dict[str, Any]) -> tuple[str, ...]:
     found: list[str] = []
-    for deadline in context.get("deadlines", {}).values():
-        found += [f"{deadline['label']}: {w}" for w in deadline["warnings"]]
+    for name, deadline in context.get("deadlines", {}).items():
+        if not is_old_name(name):  # an old name is the same deadline again
+            found += [f"{deadline['label']}: {w}" for w in deadline["warnings"]]
     return tuple(found)
 
 
 def _key_dates(context: dict[str, Any]) -> dict[str, str]:
-    return {name: d["iso"] for name, d in context.get("deadlines", {}).items()}
+    """The manifest's key-date columns: each deadline by its key, and by its old ``_by`` name."""
+    return {column_name(name): d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
 # What stands for the certificate number in the digest of what a certificate says: a

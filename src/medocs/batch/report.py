@@ -168,11 +168,12 @@ def write_reports(rows: list[Row], spill: Spill, errors: list[RowError], out: Pa
         The errors file (None when no row failed), the outcomes in row order and how many
         rows ended with each status.
     """
-    # Key-date columns in the order the documents give them, e.g. appeal_by, certificate_due_by.
+    # Key-date columns in the order the documents give them: each deadline's timeline key
+    # (appeal_deadline, decline_certificate_due, ...), then the old names (appeal_by, ...).
     names = list(dict.fromkeys(name for row in rows if row.issued_at >= 0
                                for name in spill.get(row.issued_at).key_dates))
     header = ["row", "case_ref", "status", "output", "pdf", "sha256", "certificate_number", "reissue_of",
-              *(f"{name}_by" for name in names), "warnings", "message"]
+              *names, "warnings", "message"]
     offsets: array[int] = array("q")
     counts: Counter[str] = Counter()
 

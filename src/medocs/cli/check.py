@@ -12,7 +12,7 @@ from medocs.cli.common import (
     KIND,
 )
 from medocs.cli.output import echo
-from medocs.documents.checking import check_template, describe_fields
+from medocs.documents.checking import check_template, describe_fields, renamed_fields
 from medocs.documents.kinds import copied_template_changes, document_kind, example_context
 
 
@@ -32,6 +32,8 @@ def check(template: Path, kind: str) -> None:
     problems = check_template(template, example=example_context(kind), required=doc_kind.required)
     for line in copied_template_changes(doc_kind, template.parent, template=template):
         echo(line)
+    for line in renamed_fields(template, example=example_context(kind)):
+        echo(f"{template}: warning: {line}")
     for problem in problems:
         echo(f"{template}: {problem}")
     if problems:

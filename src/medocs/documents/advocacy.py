@@ -19,6 +19,7 @@ from medocs.documents.context import (
     deadline_context,
     decision_ref_context,
 )
+from medocs.documents.deadline_names import with_old_names
 from medocs.documents.wording import short_name, wording_for
 from medocs.errors import DateInputError
 from medocs.models import (
@@ -34,6 +35,7 @@ from medocs.timeline.dates import long_date, plain_date
 from medocs.timeline.deadlines import (
     Deadline,
     adviser_contact_deadline,
+    agreed_action_key,
     agreement_action_deadline,
     appeal_deadline,
     appeal_deadline_before_certificate,
@@ -168,11 +170,12 @@ def mediation_request_context(
     (T11/T12) and, where health care provision is wanted, the 3 working days to tell the ICB (T9).
     """
     health = bool(case.health_provision)
+    arrange_key = _arrange_key(health)
     computed = letter_deadlines(case, today=today)
     deadlines = {key: deadline_context(d) for key, d in computed.items()}
     # A template may show the ICB date (it does only where health care provision is wanted),
     # so the context always has it; the letter's own list of deadlines has it only then.
-    deadlines.setdefault("icb_notice", deadline_context(named_deadline(
+    deadlines.setdefault("icb_notice_due", deadline_context(named_deadline(
         "icb_notice_due", case.letter_date, by_letter=True, today=today)))
     context = _advocate_common(
         case, topic="request for mediation", to=[case.la], la_name=case.la.organisation,
@@ -192,15 +195,16 @@ def mediation_request_context(
             _event(case.letter_date, f"This letter tells {case.la.organisation} that "
                                      f"{short_name(case.client.name)} wishes to go to mediation."),
         ]),
-        deadlines=deadlines,
+        deadlines=with_old_names(deadlines),
         key_dates=_key_dates(
-            *((("ICB to be told by", deadlines["icb_notice"]["date"]),) if health else ()),
-            ("Mediation to be arranged by", _with_act_by(deadlines["arrange_by"])),
-            ("Appeal to the Tribunal by", f"{deadlines['appeal']['date']}, 5pm, or one month from "
-                                          "the date of issue of the mediation certificate if later"),
+            *((("ICB to be told by", deadlines["icb_notice_due"]["date"]),) if health else ()),
+            ("Mediation to be arranged by", _with_act_by(deadlines[arrange_key])),
+            ("Appeal to the Tribunal by", f"{deadlines['appeal_deadline']['date']}, 5pm, or one "
+                                          "month from the date of issue of the mediation "
+                                          "certificate if later"),
         ),
         case_notes=case_notes(*computed.values(), extra=[_late_contact(case)],
-                              act_by_shown=[computed["arrange_by"]]),
+                              act_by_shown=[computed[arrange_key]]),
     )
     return context
 
@@ -229,8 +233,8 @@ def certificate_request_context(
     a later one can only move the date later (HESC r.20(1)(c)(ii); RULES.md, third check).
     """
     computed = letter_deadlines(case, today=today)
-    due, appeal = computed["certificate_due"], computed["appeal_if_issued"]
-    contact = computed["adviser_contact"]
+    due, appeal = computed["decline_certificate_due"], computed["appeal_deadline_if_issued"]
+    contact = computed["adviser_contact_deadline"]
     context = _advocate_common(
         case, topic="request for a mediation certificate (no mediation)", to=[case.adviser],
         la_name=case.la_name, cc=[], enclosures=[],
@@ -251,7 +255,7 @@ def certificate_request_context(
         adviser=_addressee(case.adviser),
         certificate_to=case.certificate_to or case.advocate.email,
         chronology=_chronology(events),
-        deadlines={key: deadline_context(d) for key, d in computed.items()},
+        deadlines=with_old_names({key: deadline_context(d) for key, d in computed.items()}),
         key_dates=_key_dates(
             ("Decision letter sent", plain_date(case.decision.letter_sent)),
             ("Contact the mediation adviser by",
@@ -288,8 +292,8 @@ def mediation_not_arranged_context(
         raise DateInputError("; ".join(message for _, message in problems))
     health = bool(case.health_provision)
     computed = letter_deadlines(case, today=today)
-    arrange, due, appeal = (computed[key] for key in ("arrange_by", "certificate_due",
-                                                        "appeal_if_issued"))
+    arrange, due, appeal = (computed[key] for key in (_arrange_key(health), "deemed_certificate_due",
+                                                        "appeal_deadline_if_issued"))
     context = _advocate_common(
         case, topic="mediation not arranged within 30 days: request for a mediation certificate",
         to=[case.la, case.adviser], la_name=case.la.organisation, cc=[], enclosures=[],
@@ -311,7 +315,7 @@ def mediation_not_arranged_context(
                                  "arranged."),
             _event(case.letter_date, "Mediation has still not been arranged."),
         ]),
-        deadlines={key: deadline_context(d) for key, d in computed.items()},
+        deadlines=with_old_names({key: deadline_context(d) for key, d in computed.items()}),
         key_dates=_key_dates(
             ("Mediation requested", plain_date(case.mediation_requested)),
             ("Mediation had to be arranged by", long_date(arrange.date)),
@@ -430,7 +434,8 @@ def agreement_chase_context(
         actions=actions,
         chronology=_chronology(events),
         reply_by=long_date(reply_by),
-        deadlines={key: deadline_context(d) for key, d in letter_deadlines(case, today=today).items()},
+        deadlines=with_old_names({key: deadline_context(d)
+                                  for key, d in letter_deadlines(case, today=today).items()}),
         key_dates=_key_dates(
             ("Date of the mediation agreement", plain_date(case.agreement_date)),
             *((f"Action {item['number']} was due by", str(item["deadline"])) for item in actions),
@@ -442,7 +447,7 @@ def agreement_chase_context(
 
 
 def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str, Deadline]:
-    """The deadlines an advocate's letter states, by key, in the order the letter gives them.
+    """The deadlines an advocate's letter states, by timeline key, in the order the letter gives them.
 
     Each counts from the date of the letter where the letter itself is the trigger: telling
     the LA that mediation is wanted (T9, T11/T12), or telling the adviser that it is not (T7)
@@ -455,11 +460,11 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
         health = bool(case.health_provision)
         found = {}
         if health:
-            found["icb_notice"] = named_deadline("icb_notice_due", case.letter_date, by_letter=True,
-                                                 today=today)
-        found["arrange_by"] = named_deadline(_arrange_key(health), case.letter_date,
-                                             by_letter=True, today=today)
-        found["appeal"] = appeal_deadline(case.decision.letter_sent, today=today)
+            found["icb_notice_due"] = named_deadline("icb_notice_due", case.letter_date,
+                                                     by_letter=True, today=today)
+        found[_arrange_key(health)] = named_deadline(_arrange_key(health), case.letter_date,
+                                                     by_letter=True, today=today)
+        found["appeal_deadline"] = appeal_deadline(case.decision.letter_sent, today=today)
         return found
     if isinstance(case, CertificateRequestCase):
         due = named_deadline("decline_certificate_due", case.letter_date, by_letter=True,
@@ -471,22 +476,22 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
                 *contact.explanation,
                 f"Met: the mediation adviser was contacted on {plain_date(case.contacted_adviser)}."))
         return {
-            "adviser_contact": contact,
-            "certificate_due": due,
-            "appeal_if_issued": appeal_deadline_before_certificate(
+            "adviser_contact_deadline": contact,
+            "decline_certificate_due": due,
+            "appeal_deadline_if_issued": appeal_deadline_before_certificate(
                 case.decision.letter_sent, letter_date=case.letter_date, today=today),
         }
     if isinstance(case, MediationNotArrangedCase):
         due = named_deadline("deemed_certificate_due", case.letter_date, by_letter=True,
                              today=today)
         return {
-            "arrange_by": _arrange_by(case),
-            "certificate_due": due,
-            "appeal_if_issued": appeal_deadline_before_certificate(
+            _arrange_key(bool(case.health_provision)): _arrange_by(case),
+            "deemed_certificate_due": due,
+            "appeal_deadline_if_issued": appeal_deadline_before_certificate(
                 case.decision.letter_sent, letter_date=case.letter_date, today=today),
         }
     if isinstance(case, AgreementChaseCase):
-        return {f"action_{number}": replace(
+        return {agreed_action_key(number): replace(
                     _action_deadline(case, action, today),
                     label=f"Agreed action {number} ({_short(action.action)}, {action.who}) due by")
                 for number, action in _numbered(case.actions)}

@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from medocs.documents.deadline_names import renamed_path, renamed_uses, with_renamed_paths
 from medocs.documents.rendering import (
     CompiledTemplate,
     TemplateSource,
@@ -30,7 +31,7 @@ from medocs.documents.rendering import (
 from medocs.errors import MedocsError
 from medocs.suggest import did_you_mean
 
-__all__ = ["Problem", "check_template", "describe_fields", "missing_required"]
+__all__ = ["Problem", "check_template", "describe_fields", "missing_required", "renamed_fields"]
 
 WHOLE_TEMPLATE = "(whole template)"
 _UNKNOWN: Any = object()  # a value the example cannot tell us: macro argument, call result…
@@ -373,6 +374,24 @@ def missing_required(path: Path, *, example: Mapping[str, Any], required: Mappin
     return _missing(used, required)
 
 
+def renamed_fields(path: Path, *, example: Mapping[str, Any]) -> list[str]:
+    """What each old deadline name the template uses is renamed to (warnings: they still work).
+
+    Args:
+        path: the .docx template.
+        example: a fully populated example context of the document kind.
+
+    Returns:
+        Such as 'deadlines.appeal is renamed to deadlines.appeal_deadline; the old name still
+        works', once per old name, sorted; empty when the template uses none.
+
+    Raises:
+        TemplateError: the file cannot be read or is not a .docx.
+    """
+    _, used = _walk(path, example)
+    return renamed_uses(used)
+
+
 def _walk(path: Path, example: Mapping[str, Any]) -> tuple[list[Problem], set[str]]:
     """Every placeholder problem of the template, and the fields it uses."""
     sources = read_template_sources(path)
@@ -391,8 +410,9 @@ def _walk(path: Path, example: Mapping[str, Any]) -> tuple[list[Problem], set[st
 
 
 def _missing(used: set[str], required: Mapping[str, str]) -> list[tuple[str, str]]:
+    shown = with_renamed_paths(used)  # an old deadline name shows the same deadline
     return [(field, description) for field, description in required.items()
-            if _plain(field) not in used]
+            if _plain(field) not in shown]
 
 
 def _render_problems(path: Path, example: Mapping[str, Any]) -> list[Problem]:
@@ -416,6 +436,8 @@ def _describe(value: Any, path: str, out: list[tuple[str, str]]) -> None:
             out.append((path, "group of fields (empty in the example)"))
         for key, item in value.items():
             _describe(item, f"{path}.{key}" if path else str(key), out)
+    elif (new := renamed_path(path)) != [path]:
+        out.append((path, f"renamed to {' or '.join(new)} (the old name still works)"))
     elif isinstance(value, list | tuple):
         first = value[0] if value else None
         if isinstance(first, Mapping):

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from medocs.documents.deadline_names import with_old_names
 from medocs.documents.wording import child_words, short_name, wording_for
 from medocs.errors import CaseValidationError
 from medocs.models import (
@@ -256,12 +257,12 @@ def decision_letter_context(case: DecisionLetterCase, profile: Profile, *, today
             "has_plan": case.decision.has_plan,
             "cease_date": cease,
         },
-        "deadlines": {
-            "appeal": deadline_context(appeal),
-            "adviser_contact": deadline_context(
+        "deadlines": with_old_names({
+            "appeal_deadline": deadline_context(appeal),
+            "adviser_contact_deadline": deadline_context(
                 adviser_contact_deadline(case.letter_date, today=today)
             ),
-        },
+        }),
         # The 2-month contact date never ends in a later year than the appeal date, so the
         # appeal's notes cover both (RULES.md T1, T6).
         "case_notes": case_notes(appeal),
@@ -290,17 +291,17 @@ def _certificate_common(
             "issued_on": plain_date(case.issued_on),
             "issued_on_long": long_date(case.issued_on),
         },
-        "deadlines": {"appeal": deadline_context(appeal)},
+        "deadlines": {"appeal_deadline": deadline_context(appeal)},
         "case_notes": case_notes(appeal),
     }
 
 
 def _issued_late(
-    context: Context, case: DeclineCertificateCase | MediationCertificateCase, due: Deadline,
-    *before: str | None,
+    context: Context, case: DeclineCertificateCase | MediationCertificateCase, due_key: str,
+    due: Deadline, *before: str | None,
 ) -> None:
-    """Add the certificate's due date, and notes on lateness, to a certificate's context."""
-    context["deadlines"]["certificate_due"] = deadline_context(due)
+    """Add the certificate's due date (as ``due_key``), and notes on lateness, to a certificate's context."""
+    context["deadlines"] = with_old_names({**context["deadlines"], due_key: deadline_context(due)})
     context["case_notes"] = list(dict.fromkeys([
         *(note for note in before if note),
         *context["case_notes"],
@@ -315,10 +316,11 @@ def decline_certificate_context(
     context = _certificate_common(case, profile, certificate_number, today)
     if case.variant == "declined":
         assert case.declined_on is not None  # checked by the model
-        due = named_deadline("decline_certificate_due", case.declined_on, today=today)
+        due_key, started = "decline_certificate_due", case.declined_on
     else:
         assert case.la_told_adviser is not None  # checked by the model
-        due = named_deadline("deemed_certificate_due", case.la_told_adviser, today=today)
+        due_key, started = "deemed_certificate_due", case.la_told_adviser
+    due = named_deadline(due_key, started, today=today)
     context["certificate"].update(
         variant=case.variant,
         contacted_adviser=plain_date(case.contacted_adviser),
@@ -329,7 +331,7 @@ def decline_certificate_context(
         la_told_adviser=plain_date(case.la_told_adviser) if case.la_told_adviser else "",
     )
     contact = adviser_contact_deadline(case.decision.letter_sent)
-    _issued_late(context, case, due,
+    _issued_late(context, case, due_key, due,
                  late_contact_note(case.contacted_adviser, contact, "you"))
     return context
 
@@ -360,7 +362,7 @@ def mediation_certificate_context(
          "can_appeal": item.outcome is not IssueOutcome.RESOLVED}
         for item in case.issues
     ]
-    _issued_late(context, case, due)
+    _issued_late(context, case, "mediation_certificate_due", due)
     return context
 
 

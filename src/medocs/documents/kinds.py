@@ -27,6 +27,7 @@ from medocs.documents.context import (
     decline_certificate_context,
     mediation_certificate_context,
 )
+from medocs.documents.deadline_names import is_old_name, with_old_names
 from medocs.documents.presentation import Brand, Presentation
 from medocs.documents.properties import DEFAULT_LANGUAGE
 from medocs.documents.rendering import CompiledTemplate, load_template
@@ -71,8 +72,8 @@ _DECISION_LETTER_REQUIRED = {
     "adviser.phone": "the mediation adviser's telephone number (reg 32(c))",
     "adviser.email": "the mediation adviser's email address (reg 32(c))",
     "mediation_service.website": "the mediation service's web address (reg 32(c))",
-    "deadlines.appeal.date": "the appeal deadline (HESC Rules r.20)",
-    "deadlines.adviser_contact.date": "the date to contact the mediation adviser by (reg 33)",
+    "deadlines.appeal_deadline.date": "the appeal deadline (HESC Rules r.20)",
+    "deadlines.adviser_contact_deadline.date": "the date to contact the mediation adviser by (reg 33)",
     "la_mediation_contact.name": "the LA's mediation contact (reg 32(f))",
     "la_mediation_contact.phone": "the LA's mediation contact's telephone (reg 32(f))",
     "la_mediation_contact.email": "the LA's mediation contact's email (reg 32(f))",
@@ -85,7 +86,7 @@ _DECISION_LETTER_REQUIRED = {
 _CERTIFICATE_REQUIRED = {
     "certificate.number": "the certificate number",
     "certificate.issued_on": "the date of issue (starts the 1-month appeal limb)",
-    "deadlines.appeal.date": "the resulting appeal deadline",
+    "deadlines.appeal_deadline.date": "the resulting appeal deadline",
     "decision.letter_sent": "the date of the decision letter",
 }
 # Every advocate's letter: who writes, with whose consent, about which decision (LETTERS.md §5).
@@ -100,20 +101,20 @@ _MEDIATION_REQUEST_REQUIRED = {
     **_ADVOCATE_REQUIRED,
     "issues": "the mediation issues (reg 32(e))",
     "health_provision": "the health care provision wanted, if any (reg 32(e))",
-    "deadlines.arrange_by.date": "the date by which the LA must arrange mediation (30 days)",
-    "deadlines.icb_notice.date": "the date by which the LA must tell the ICB (3 working days)",
-    "deadlines.appeal.date": "the appeal deadline (appeal rights reserved)",
+    "deadlines.mediation_arrange_by.date": "the date by which the LA must arrange mediation (30 days)",
+    "deadlines.icb_notice_due.date": "the date by which the LA must tell the ICB (3 working days)",
+    "deadlines.appeal_deadline.date": "the appeal deadline (appeal rights reserved)",
 }
 _CERTIFICATE_REQUEST_REQUIRED = {
     **_ADVOCATE_REQUIRED,
-    "deadlines.certificate_due.date": "the date the certificate must be issued by (3 working days)",
-    "deadlines.appeal_if_issued.date": "the appeal deadline if the certificate is issued that day",
+    "deadlines.decline_certificate_due.date": "the date the certificate must be issued by (3 working days)",
+    "deadlines.appeal_deadline_if_issued.date": "the appeal deadline if the certificate is issued that day",
 }
 _NOT_ARRANGED_REQUIRED = {
     **_ADVOCATE_REQUIRED,
-    "deadlines.arrange_by.date": "the date mediation had to be arranged by (30 days)",
-    "deadlines.certificate_due.date": "the date the certificate is asked for by",
-    "deadlines.appeal_if_issued.date": "the appeal deadline if the certificate is issued that day",
+    "deadlines.mediation_arrange_by.date": "the date mediation had to be arranged by (30 days)",
+    "deadlines.deemed_certificate_due.date": "the date the certificate is asked for by",
+    "deadlines.appeal_deadline_if_issued.date": "the appeal deadline if the certificate is issued that day",
 }
 _CHASE_REQUIRED = {
     **_ADVOCATE_REQUIRED,
@@ -146,6 +147,9 @@ class DocumentKind(Generic[CaseT]):
     sample: str
     # False for letters whose case names every organisation itself (the advocates' letters).
     needs_profile: bool = True
+    # Samples of other cases of the kind that state another deadline (a deemed certificate,
+    # health care wanted): a template names each in an {% if %}, so the example has them all.
+    variants: tuple[str, ...] = ()
 
 
 KINDS: dict[str, DocumentKind[CaseModel]] = {
@@ -157,7 +161,7 @@ KINDS: dict[str, DocumentKind[CaseModel]] = {
         DocumentKind("decline-certificate", "Mediation certificate (no mediation), s.55(4)",
                      DeclineCertificateCase, "decline-certificate.docx",
                      decline_certificate_context, True, _CERTIFICATE_REQUIRED,
-                     "decline-certificate.toml"),
+                     "decline-certificate.toml", variants=("decline-certificate-deemed.toml",)),
         DocumentKind("mediation-certificate", "Mediation certificate after mediation, s.55(5)",
                      MediationCertificateCase, "mediation-certificate.docx",
                      mediation_certificate_context, True, _CERTIFICATE_REQUIRED,
@@ -168,7 +172,7 @@ KINDS: dict[str, DocumentKind[CaseModel]] = {
         DocumentKind("mediation-request", "Advocate's letter to the LA: request for mediation",
                      MediationRequestCase, "mediation-request.docx", mediation_request_context,
                      False, _MEDIATION_REQUEST_REQUIRED, "mediation-request.toml",
-                     needs_profile=False),
+                     needs_profile=False, variants=("mediation-request-health.toml",)),
         DocumentKind("certificate-request",
                      "Advocate's letter to the mediation adviser: certificate without mediation",
                      CertificateRequestCase, "certificate-request.docx",
@@ -178,7 +182,8 @@ KINDS: dict[str, DocumentKind[CaseModel]] = {
                      "Advocate's letter to the LA and adviser: mediation not arranged in 30 days",
                      MediationNotArrangedCase, "mediation-not-arranged.docx",
                      mediation_not_arranged_context, False, _NOT_ARRANGED_REQUIRED,
-                     "mediation-not-arranged.toml", needs_profile=False),
+                     "mediation-not-arranged.toml", needs_profile=False,
+                     variants=("mediation-not-arranged-health.toml",)),
         DocumentKind("agreement-chase", "Advocate's letter to the LA: agreed action not done",
                      AgreementChaseCase, "agreement-chase.docx", agreement_chase_context, False,
                      _CHASE_REQUIRED, "agreement-chase.toml", needs_profile=False),
@@ -303,12 +308,23 @@ def document_title(kind: DocumentKind[Any], context: dict[str, Any]) -> str:
 
 @cache
 def example_context(name: str) -> dict[str, Any]:
-    """A fully populated context of kind ``name``, from the shipped sample case and profile."""
+    """A fully populated context of kind ``name``, from the shipped sample case and profile.
+
+    Its ``deadlines`` are those of the sample and of its variants (``DocumentKind.variants``):
+    every deadline some case of the kind states, each by its timeline key.
+    """
     kind = document_kind(name)
     samples = data_dir("samples")
-    case = load_case(samples / kind.sample, kind.model)
     profile = load_profile(samples / "westminster.toml")
-    return build_context(kind, case, profile, today=date(2025, 1, 1), certificate_number="GM-2025-000001")
+    contexts = [build_context(kind, load_case(samples / sample, kind.model), profile,
+                              today=date(2025, 1, 1), certificate_number="GM-2025-000001")
+                for sample in (kind.sample, *kind.variants)]
+    example = contexts[0]
+    if "deadlines" in example:
+        example["deadlines"] = with_old_names({
+            key: value for context in contexts for key, value in context["deadlines"].items()
+            if not is_old_name(key)})
+    return example
 
 
 def render_document(

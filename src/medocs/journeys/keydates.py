@@ -33,7 +33,7 @@ from medocs.models import (
 )
 from medocs.profiles import Profile
 from medocs.timeline.dates import long_date, plain_date
-from medocs.timeline.deadlines import Deadline, TimelineDates, compute_timeline
+from medocs.timeline.deadlines import Deadline, TimelineDates, agreed_action_key, compute_timeline
 
 __all__ = ["KeyDates", "journey_key_dates", "key_dates_docx"]
 
@@ -130,7 +130,7 @@ def _action_deadlines(record: AgreementRecordCase | None, today: date
     found = {}
     for number, action in enumerate(record.actions, start=1):
         deadline = action_deadline(record, action, today)
-        found[f"agreed_action_{number}"] = (
+        found[agreed_action_key(number)] = (
             replace(deadline, label=f"Agreed action {number} due by ({action.who})"),
             (action.who, f"Do agreed action {number}: {action.action}"))
     return found

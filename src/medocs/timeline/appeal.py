@@ -90,7 +90,7 @@ def appeal_deadline_before_certificate(
     )
     return replace(
         deadline,
-        label="Appeal to the Tribunal by, if the certificate is issued on the day of this letter",
+        label=DEADLINES["appeal_deadline_if_issued"].label,
         explanation=(*deadline.explanation, moves),
     )
 

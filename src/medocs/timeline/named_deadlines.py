@@ -26,7 +26,8 @@ class DeadlineSpec:
     """One named deadline: the rule that sets it, what it is for, and the event that starts it.
 
     ``key`` names it everywhere: in ``medocs timeline --json`` (a CLI contract for those a
-    timeline computes), in the documents' code and in the batch's key-date columns.
+    timeline computes), in the documents' template context (``deadlines.<key>``), in the
+    batch manifest's key-date columns and in calendar UIDs.
 
     Attributes:
         key: the name.
@@ -84,7 +85,17 @@ DEADLINES: dict[str, DeadlineSpec] = {spec.key: spec for spec in (
                  "The LA was told of the wish to mediate, with health issues, on",
                  "The LA is told, by this letter, that mediation is wanted on"),
     DeadlineSpec("agreement_icb_notice_due", "T18", "ICB tells the LA by", _AGREED),
+    # An advocate's letter asking for a certificate states the appeal date that holds if the
+    # certificate is issued the day the letter is sent (HESC r.20(1)(c)(ii); RULES.md, third check).
+    DeadlineSpec("appeal_deadline_if_issued", "T2",
+                 "Appeal to the Tribunal by, if the certificate is issued on the day of this letter",
+                 _SENT),
 )}
+
+
+def agreed_action_key(number: int) -> str:
+    """The key of the deadline of agreed action ``number`` (one per action, reg 42)."""
+    return f"agreed_action_{number}"
 
 
 def named_deadline(key: str, start: date, *, by_letter: bool = False,
