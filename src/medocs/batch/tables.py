@@ -63,7 +63,7 @@ def open_table(path: Path, *, sheet: str | None = None) -> TableStream:
 
     Memory stays small however long the file: CSV and JSONL are decoded a chunk at a time
     (a first pass checks that the whole file is UTF-8, so that fault is still reported
-    first, as :func:`read_table` does), XLSX rows come from openpyxl's read-only mode.
+    first, as :func:`read_table` does), XLSX sheets stream from the zip (:mod:`medocs.batch.xlsx`).
 
     Args:
         path: the file.

@@ -15,6 +15,7 @@ None.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -351,7 +352,7 @@ def _merged_ranges(book: Workbook, title: str, part: str) -> list[tuple[str, int
                 if not chunk:
                     break
                 rest = rest[-4096:]  # a tag is short: never keep a long tail of text
-    except (OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
         raise damaged(book.path, exc) from exc
     ranges = []
     for col1, row1, col2, row2 in found:

@@ -107,13 +107,15 @@ class Budget:
         """The one-line error for a workbook that unpacks to too much.
 
         Args:
-            where: where the reading was when the limit was passed (``sheet 'Cases' cell B7: ``).
+            where: what unpacked to too much: ``sheet 'Cases' near cell B7: `` or
+                ``xl/worksheets/sheet1.xml unpacks to 300,000,000 bytes, ``.
             declared: the size the zip's directory gives, when refused before reading.
         """
         total = self.unpacked if declared is None else declared
         limits = self.limits
         return CaseValidationError(
-            f"{self.path}: {where}the workbook unpacks to {'' if declared else 'over '}{total:,} "
+            f"{self.path}: {where}{'the whole workbook to' if declared else 'the workbook unpacks to over'} "
+            f"{total:,} "
             f"bytes, {total // self.packed:,} times its own size ({self.packed:,} bytes); medocs "
             f"reads at most {limits.unpacked_bytes:,} bytes, and at most {limits.ratio} times the "
             f"file's size past {limits.ratio_from:,}. No batch of cases is that large, so it is "
@@ -268,10 +270,14 @@ def open_workbook(path: Path, limits: XlsxLimits = LIMITS) -> Workbook:
     packed = path.stat().st_size
     book = Workbook(path, archive, Budget(path, packed, limits))
     try:
+        # zipfile reads a part no further than the size the directory gives (the rest would fail
+        # its checksum): these sizes bound the work, and are known before anything is read.
         declared = sum(part.file_size for part in archive.infolist())
         if declared > limits.unpacked_bytes or (declared > limits.ratio_from
                                                 and declared > packed * limits.ratio):
-            raise book.budget.refusal(declared=declared)  # from the zip's directory: nothing read
+            largest = max(archive.infolist(), key=lambda part: part.file_size)
+            where = f"{largest.filename} unpacks to {largest.file_size:,} bytes, "
+            raise book.budget.refusal(where, declared=declared)
         rels = _relationships(book, "xl/_rels/workbook.xml.rels")
         sheet_ids = _read_workbook(book)
         book.sheets = [(name, rels[rel][1]) for name, rel in sheet_ids
@@ -388,8 +394,11 @@ class TextCollector:
         self.length += len(text)
         if self.length <= self.limit:
             self.pieces.append(text)
-        elif self.length - len(text) <= self.limit:  # just passed: keep only its start
-            self.pieces = [("".join(self.pieces) + text[:_START])[:_START]]
+            return
+        start = "".join(self.pieces)  # past the limit: one piece, the text's start
+        if len(start) < _START or len(self.pieces) > 1:
+            start = (start + text[:_START])[:_START]
+        self.pieces = [start]
 
     def clear(self) -> None:
         """Forget what was kept and counted."""
