@@ -301,6 +301,14 @@ class TestRefusals:
         with zipfile.ZipFile(empty, "w") as archive:
             archive.writestr("hello.txt", "hi")
         assert "not an .xlsx workbook, or a damaged one" in self._refused(empty)
+        missing = build(tmp_path / "n.xlsx", [HEADER])
+        with zipfile.ZipFile(missing) as source:
+            parts = {name: source.read(name) for name in source.namelist()}
+        with zipfile.ZipFile(missing, "w") as target:
+            for name, data in parts.items():
+                if name != "xl/worksheets/sheet1.xml":
+                    target.writestr(name, data)
+        assert "xl/worksheets/sheet1.xml" in self._refused(missing)
         (tmp_path / "t.xlsx").write_text("case_ref\nA\n", encoding="utf-8")
         assert "not an .xlsx workbook" in self._refused(tmp_path / "t.xlsx")
 

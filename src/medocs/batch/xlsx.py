@@ -352,7 +352,7 @@ def _merged_ranges(book: Workbook, title: str, part: str) -> list[tuple[str, int
                 if not chunk:
                     break
                 rest = rest[-4096:]  # a tag is short: never keep a long tail of text
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError) as exc:
         raise damaged(book.path, exc) from exc
     ranges = []
     for col1, row1, col2, row2 in found:

@@ -175,7 +175,7 @@ def feed_part(book: Workbook, part: str, handlers: Handlers, where: Callable[[],
         msg = (f"{book.path}: {part} is not well-formed XML ({expat.errors.messages[exc.code]}, "
                f"line {exc.lineno}); the workbook is damaged: save it again in Excel")
         raise CaseValidationError(msg) from exc
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError) as exc:
         raise damaged(book.path, exc) from exc
     yield
 
