@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from helpers import SAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from medocs.errors import DateInputError
-from medocs.models import DeclineCertificateCase
+from medocs.models import (
+    AgreementChaseCase,
+    CertificateRequestCase,
+    DeclineCertificateCase,
+    MediationNotArrangedCase,
+    MediationRequestCase,
+)
 from medocs.timeline.deadlines import TimelineDates
 from medocs.timeline.order import EVENT_ORDER, order_problem
 
@@ -66,3 +76,36 @@ class TestOrderProblem:
         """Each rule, broken by one day, is the problem reported."""
         problem = order_problem({later: D("2024-10-01"), earlier: D("2024-10-02")})
         assert problem == f"{later} (2024-10-01) is before {earlier} (2024-10-02): {why}"
+
+
+class TestAdvocateLettersTakeTheirOrderFromEventOrder:
+    @pytest.mark.parametrize("model", [MediationRequestCase, CertificateRequestCase,
+                                       MediationNotArrangedCase, AgreementChaseCase],
+                             ids=lambda model: model.__name__)
+    def test_each_check_is_a_rule_of_event_order(self, model: type[Any]) -> None:
+        """Every date check of a letter is an EVENT_ORDER pair; every pair its fields have is checked."""
+        from medocs.models.advocacy import _EVENT_OF_FIELD
+
+        rules = {(later, earlier) for later, earlier, _ in EVENT_ORDER}
+        present = {name: event for name, event in _EVENT_OF_FIELD.items()
+                   if name.split(".")[0] in model.model_fields}
+        checked = {(present[later], present[earlier])
+                   for later, earlier_fields in model.after.items() for earlier in earlier_fields}
+        assert checked <= rules
+        assert checked == {(a, b) for a, b in rules if a in present.values() and b in present.values()}
+
+    def test_the_letters_checks_in_order(self) -> None:
+        """The not-arranged letter checks its letter date against each earlier event, decision first."""
+        assert MediationNotArrangedCase.after["letter_date"] == (
+            "decision.letter_sent", "contacted_adviser", "mediation_requested", "client.consent_given")
+        assert AgreementChaseCase.after["reply_by"] == ("letter_date",)
+
+    def test_reply_before_the_letter_is_refused(self) -> None:
+        """A chase letter asking for a reply before its own date names reply_by."""
+        data = tomllib.loads((SAMPLES / "agreement-chase.toml").read_text(encoding="utf-8"))
+        data["reply_by"] = data["letter_date"] - timedelta(days=1)
+        with pytest.raises(ValidationError) as caught:
+            AgreementChaseCase.model_validate(data)
+        (error,) = caught.value.errors()
+        assert error["loc"] == ("reply_by",)
+        assert f"is before letter_date ({data['letter_date']})" in error["msg"]

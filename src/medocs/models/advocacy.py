@@ -26,6 +26,7 @@ from medocs.models.common import (
 )
 from medocs.models.decisions import DecisionRef
 from medocs.models.people import Addressee, Advocate, Child, Client, young_person_problem
+from medocs.timeline.order import earlier_events
 
 _LA = about("The local authority", "The local authority written to.", {
     "organisation": "Westminster City Council", "name": "Daniel Okafor",
@@ -51,14 +52,41 @@ def _health_needs_plan(value: tuple[str, ...], info: ValidationInfo) -> tuple[st
 HealthProvision = Annotated[tuple[Text, ...], AfterValidator(_health_needs_plan)]
 
 
+# Which event of the case (timeline/order.py EVENT_ORDER) each date field of a letter is.
+_EVENT_OF_FIELD = {
+    "decision.letter_sent": "decision_sent",
+    "contacted_adviser": "adviser_contacted",
+    "mediation_requested": "mediation_requested",
+    "agreement_date": "agreement_date",
+    "client.consent_given": "consent_given",
+    "letter_date": "letter_written",
+    "reply_by": "reply_by",
+}
+
+
+def _dates_after(fields: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each date field among ``fields``, the fields it may not precede (from EVENT_ORDER)."""
+    present = {name: event for name, event in _EVENT_OF_FIELD.items() if name.split(".")[0] in fields}
+    field_of = {event: name for name, event in present.items()}
+    after = {name: tuple(field_of[e] for e in earlier_events(event) if e in field_of)
+             for name, event in present.items()}
+    return {name: earlier for name, earlier in after.items() if earlier}
+
+
 class _AdvocateLetter(CaseModel):
     """What every advocate's letter has: who writes, for whom, about which decision.
 
-    ``after`` lists, for each date field, the earlier fields it may not precede; the check
-    sits on the later field so that an error names the field to correct.
+    ``after`` lists, for each date field, the earlier fields it may not precede, as
+    ``EVENT_ORDER`` says; the check sits on the later field so that an error names the field
+    to correct.
     """
 
     after: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.after = _dates_after(set(cls.model_fields))
 
     advocate: Advocate
     client: Client
@@ -87,11 +115,6 @@ class _AdvocateLetter(CaseModel):
 class MediationRequestCase(_AdvocateLetter):
     """To the LA: the parent or young person wishes to go to mediation (reg 32(e), T11/T12)."""
 
-    after: ClassVar[dict[str, tuple[str, ...]]] = {
-        "contacted_adviser": ("decision.letter_sent",),
-        "letter_date": ("decision.letter_sent", "contacted_adviser", "client.consent_given"),
-    }
-
     la: Annotated[Addressee, _LA]
     adviser: Annotated[Addressee, _ADVISER]
     contacted_adviser: ContactedAdviser
@@ -104,8 +127,6 @@ class MediationRequestCase(_AdvocateLetter):
 class CertificateRequestCase(_AdvocateLetter):
     """To the mediation adviser: no mediation, please issue the certificate (s.55(4), T7)."""
 
-    after: ClassVar[dict[str, tuple[str, ...]]] = MediationRequestCase.after
-
     adviser: Annotated[Addressee, _ADVISER]
     la_name: Annotated[Text, about("The local authority", "The local authority that made the "
                                    "decision.", "Westminster City Council")]
@@ -117,13 +138,6 @@ class CertificateRequestCase(_AdvocateLetter):
 
 class MediationNotArrangedCase(_AdvocateLetter):
     """To the LA and the adviser: 30 days have passed without mediation (T12, T13)."""
-
-    after: ClassVar[dict[str, tuple[str, ...]]] = {
-        "contacted_adviser": ("decision.letter_sent",),
-        "mediation_requested": ("decision.letter_sent",),
-        "letter_date": ("decision.letter_sent", "contacted_adviser", "mediation_requested",
-                        "client.consent_given"),
-    }
 
     la: Annotated[Addressee, _LA]
     adviser: Annotated[Addressee, _ADVISER]
@@ -139,12 +153,6 @@ class MediationNotArrangedCase(_AdvocateLetter):
 
 class AgreementChaseCase(_AdvocateLetter):
     """To the LA: an action agreed at mediation is past its reg 42 deadline."""
-
-    after: ClassVar[dict[str, tuple[str, ...]]] = {
-        "agreement_date": ("decision.letter_sent",),
-        "letter_date": ("agreement_date", "client.consent_given"),
-        "reply_by": ("letter_date",),
-    }
 
     la: Annotated[Addressee, _LA]
     icb: Annotated[Addressee | None, about(

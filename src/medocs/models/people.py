@@ -46,8 +46,9 @@ def school_leaving_date(date_of_birth: date) -> date:
     The school leaving date is the last Friday in June (Education (School Leaving Date) Order
     1997); compulsory school age ends at the end of that day in the school year (1 September
     to 31 August) in which the child turns 16, including for a birthday in July or August.
-    The date arithmetic sits here, not in the timeline package, because models may not
-    import it (import-linter layers).
+    It sits with the models because it decides who may decide (and so who a letter goes
+    to), not when something is due. Models may import the timeline package (they take
+    ``EVENT_ORDER`` from it); only the reverse is forbidden (import-linter contracts).
 
     Args:
         date_of_birth: the child's date of birth.
