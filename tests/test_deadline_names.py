@@ -196,3 +196,18 @@ class TestFields:
         assert result.exit_code == 0, result.output
         assert result.output.count("Appeal to the Tribunal by: This deadline passed") == 1
         assert "Dear" in docx_text(tmp_path / "letter.docx")
+
+
+class TestDraftCalendar:
+    def test_uids_start_with_the_timeline_keys(self, runner: CliRunner, tmp_path: Path) -> None:
+        """A drafted letter's calendar events are named by the deadlines' timeline keys."""
+        import icalendar
+
+        ics = tmp_path / "dates.ics"
+        result = runner.invoke(main, [
+            "draft", "certificate-request", str(SAMPLES / "certificate-request.toml"), "--no-input",
+            "--out", str(tmp_path / "letter.docx"), "--ics", str(ics), "--today", "2024-11-26"])
+        assert result.exit_code == 0, result.output
+        events = icalendar.Calendar.from_ical(ics.read_text(encoding="utf-8")).walk("VEVENT")
+        keys = [str(event["UID"]).rsplit("-", 1)[0].replace("-", "_") for event in events]
+        assert keys == ["adviser_contact_deadline", "decline_certificate_due", "appeal_deadline_if_issued"]
