@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from medocs.issuing import (
     finish_documents,
     prepare_documents,
 )
+from medocs.processes import exit_with_parent
 from medocs.profiles import Profile
 from medocs.register import Register
 
@@ -31,7 +30,6 @@ __all__ = ["ChunkIssuer", "IssueSettings", "issue_chunk", "start_pool"]
 
 
 _PIECE = 50  # rows rendered, then written with one group fsync and one register commit
-_WATCH_INTERVAL = 0.2  # seconds between looks at the parent
 
 
 @dataclass(frozen=True)
@@ -99,16 +97,8 @@ def _start_worker(settings: IssueSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for sig in (signal.SIGTERM, signal.SIGHUP):  # not the parent's "stop like Ctrl-C" handlers
         signal.signal(sig, signal.SIG_DFL)
-    # A parent killed with SIGKILL closes no pipe the workers see (they share it): watch it.
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    exit_with_parent(os.getppid())  # a parent killed with SIGKILL closes no pipe they see
     _WORKER = ChunkIssuer(settings)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker once its parent (the batch) is gone: nothing would read its results."""
-    while os.getppid() == parent:
-        time.sleep(_WATCH_INTERVAL)
-    os._exit(1)
 
 
 def issue_chunk(chunk: Sequence[tuple[int, Job]]) -> list[tuple[int, Issued | MedocsError]]:

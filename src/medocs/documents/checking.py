@@ -21,8 +21,8 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from medocs.documents.deadline_names import renamed_path, renamed_uses, with_renamed_paths
+from medocs.documents.isolation import IsolatedTemplate
 from medocs.documents.rendering import (
-    CompiledTemplate,
     TemplateSource,
     line_excerpt,
     read_template_sources,
@@ -419,7 +419,7 @@ def _render_problems(path: Path, example: Mapping[str, Any]) -> list[Problem]:
     """Render the example case as ``medocs render`` would: a template that fails there fails every
     render (a runaway loop, a filter used on the wrong type, a division by zero)."""
     try:
-        CompiledTemplate.load(path).render(example)
+        IsolatedTemplate.load(path).render(example)  # in a worker: the file may be anyone's
     except MedocsError as exc:
         return [Problem(WHOLE_TEMPLATE, "", f"rendering the example case fails: {exc}")]
     return []

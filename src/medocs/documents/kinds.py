@@ -28,6 +28,7 @@ from medocs.documents.context import (
     mediation_certificate_context,
 )
 from medocs.documents.deadline_names import is_old_name, with_old_names
+from medocs.documents.isolation import IsolatedTemplate
 from medocs.documents.presentation import Brand, Presentation
 from medocs.documents.properties import DEFAULT_LANGUAGE
 from medocs.documents.rendering import CompiledTemplate, load_template
@@ -377,7 +378,10 @@ def kind_template(kind: DocumentKind[CaseModel], templates: Path | None = None,
     path = template_path(kind, templates)
     logo_text = "Logo" if profile is None else (
         profile.mediation_service.name if kind.name in _SERVICE_LETTERHEAD else profile.la.name)
-    template = load_template(path, presentation_of(kind, profile), logo_text=logo_text)
+    # medocs's own templates are trusted; any other renders in a worker that can be killed
+    own = path.resolve().is_relative_to(data_dir("templates").resolve())
+    template = load_template(path, presentation_of(kind, profile), logo_text=logo_text,
+                             template_class=CompiledTemplate if own else IsolatedTemplate)
     missing = _missing_items(kind.name, path, template.sha256)
     if missing:
         msg = (f"{path}: a {kind.name} template must show {'; '.join(missing)}. Nothing was "

@@ -342,12 +342,13 @@ class CompiledTemplate:
 
 # --------------------------------------------------------------------------- cache
 
-_CACHE: dict[tuple[Path, Presentation, str], tuple[str, CompiledTemplate]] = {}
+_CACHE: dict[tuple[Path, Presentation, str, type[CompiledTemplate]], tuple[str, CompiledTemplate]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def load_template(path: Path, presentation: Presentation | None = None, *,
-                  logo_text: str = "Logo") -> CompiledTemplate:
+                  logo_text: str = "Logo",
+                  template_class: type[CompiledTemplate] = CompiledTemplate) -> CompiledTemplate:
     """Return the compiled template for ``path``, compiling it only when its content changed.
 
     The cache is keyed by the resolved path, the presentation and the SHA-256 of the file's
@@ -357,6 +358,7 @@ def load_template(path: Path, presentation: Presentation | None = None, *,
         path: the .docx template.
         presentation: large print and letterhead brand applied before compiling; None: as is.
         logo_text: the letterhead logo's alternative text.
+        template_class: how it renders (``IsolatedTemplate``: in a worker process).
 
     Returns:
         The compiled template (shared; it is immutable).
@@ -366,7 +368,7 @@ def load_template(path: Path, presentation: Presentation | None = None, *,
     """
     data = _read_bytes(path)
     look = presentation or Presentation()
-    key = (Path(path).resolve(), look, logo_text)
+    key = (Path(path).resolve(), look, logo_text, template_class)
     digest = hashlib.sha256(data).hexdigest()
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
@@ -377,7 +379,7 @@ def load_template(path: Path, presentation: Presentation | None = None, *,
     except (OSError, ValueError) as exc:
         msg = f"{path}: cannot apply the letterhead ({exc})"
         raise TemplateError(msg) from exc
-    compiled = CompiledTemplate.from_bytes(shown, path=path)
+    compiled = template_class.from_bytes(shown, path=path)
     with _CACHE_LOCK:
         _CACHE[key] = (digest, compiled)
     return compiled

@@ -16,7 +16,6 @@ import fcntl
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import zipfile
@@ -28,6 +27,7 @@ from typing import Protocol
 from medocs.errors import PdfError
 from medocs.pdf.uno_client import UnoProcess, exit_reason, kill_group, soffice_said
 from medocs.pdf.validity import pdf_problem
+from medocs.processes import watched
 
 __all__ = [
     "STAGE_PREFIX",
@@ -345,7 +345,7 @@ class ConvertToWorker:
                     raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), self._soffice)
                 # The watchdog kills the group if medocs is killed (no one else would).
                 process = self._process = subprocess.Popen(
-                    [sys.executable, str(_WATCHDOG), str(os.getpid()), *command],
+                    watched(command),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
@@ -390,9 +390,6 @@ class ConvertToWorker:
             if process is None or process.poll() is not None:
                 return
             kill_group(process)
-
-
-_WATCHDOG = Path(__file__).with_name("watchdog.py")
 
 
 def _collect(path: Path, stage: Path, out_dir: Path, reason: str, said: str) -> Path | PdfError:
