@@ -218,6 +218,8 @@ class TestBadCells:
         path = build(tmp_path / "h.xlsx", [row(1, text("A1", "case_ref"), '<c r="B1"><f>A1</f></c>')])
         with pytest.raises(CaseValidationError, match="header row 1: cell B1 of sheet 'Sheet1' holds"):
             _rows(path)
+        with pytest.raises(CaseValidationError, match="header row 1: it holds over 10 characters"):
+            _rows(build(tmp_path / "l.xlsx", [HEADER]), XlsxLimits(row_characters=10))
 
 
 class TestRefusals:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from medocs.errors import CaseValidationError
+from medocs.errors import CaseValidationError, capped
 
 _MAX_ROW_CHARACTERS = 1_000_000  # a case is a few thousand characters; a row 100 times that is not one
 _CHUNK = 1 << 16  # bytes or characters read at a time: a file is never held whole
@@ -89,7 +89,7 @@ def _header(path: Path, names: Sequence[str], where: str) -> tuple[str, ...]:
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
-            msg = f"{path}: {where}: the column '{name}' appears twice; keep one"
+            msg = f"{path}: {where}: the column '{capped(name, 100)}' appears twice; keep one"
             raise CaseValidationError(msg)
         seen.add(name)
     return columns

@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from medocs.batch.tables import CellProblem
-from medocs.errors import DateInputError
+from medocs.errors import DateInputError, capped
 from medocs.fields import Leaf, ListOf, ModelField, Node, Record, field_docs, record
 from medocs.models import NUMBER_FROM_REGISTER
 from medocs.suggest import closest
@@ -227,6 +227,9 @@ class Converted:
         return self._origin.get(tuple(given), ".".join(map(str, given)))
 
 
+_LONGEST_COLUMN = 200  # characters: the longest real column name is a few dozen
+
+
 class RowConverter:
     """Turns rows of dotted columns into nested data for one case model; reuse it for every row."""
 
@@ -276,6 +279,9 @@ class RowConverter:
                 continue
             if name.strip().lower() == "certificate_number":
                 out.append(f"column '{name}': {NUMBER_FROM_REGISTER}")
+                continue
+            if len(name) > _LONGEST_COLUMN:  # no column is this long: show its start, guess nothing
+                out.append(f"unknown column '{capped(name, 60)}' (see 'medocs fields KIND' for the columns)")
                 continue
             candidates = [known.replace(".N", ".1") for known in self._known]
             match = closest(name, candidates)

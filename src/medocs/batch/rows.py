@@ -131,10 +131,15 @@ class Row:
                                       capped(found)))
 
 
+_HEADER_PROBLEMS = 10  # unknown columns named one by one; past these, how many more
+
+
 def _check_header(table: TableStream, converter: RowConverter) -> None:
     if not table.columns:  # JSONL: unknown keys are reported per line
         return
     problems = converter.unknown(table.columns)
+    if len(problems) > _HEADER_PROBLEMS:
+        problems[_HEADER_PROBLEMS:] = [f"and {len(problems) - _HEADER_PROBLEMS:,} more unknown columns"]
     if "case_ref" not in table.columns:
         problems.insert(0, "no 'case_ref' column: every row needs its own case reference")
     if problems:

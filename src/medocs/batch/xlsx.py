@@ -387,7 +387,8 @@ def _read_xlsx(path: Path, sheet: str | None, limits: XlsxLimits = LIMITS) -> Ta
         header_row = 0
         for raw in rows:
             if raw.problems or raw.too_long:
-                message = raw.problems[0][1] if raw.problems else "the row is too long"
+                message = (raw.problems[0][1] if raw.problems else
+                           f"it holds over {limits.row_characters:,} characters, the most a row may hold")
                 msg = f"{path}: sheet {title!r}: header row {raw.number}: {message}"
                 raise CaseValidationError(msg)
             if all(value is None for value in raw.values):
