@@ -6,6 +6,7 @@ reader medocs used before); limits with small :class:`XlsxLimits` so each is rea
 
 from __future__ import annotations
 
+import re
 import string
 import zipfile
 from datetime import date, datetime, time, timedelta
@@ -124,6 +125,22 @@ class TestValues:
                                                         "<c><v>5</v></c>"), row(7, text("B7", "x"))])
         assert [(r.number, r.cells) for r in _rows(path)] == [(2, {"case_ref": "R", "value": 5}),
                                                              (7, {"value": "x"})]
+
+    def test_a_sheet_written_with_a_namespace_prefix(self, tmp_path: Path) -> None:
+        """<x:row><x:c>… (some generators write SpreadsheetML with a prefix) reads the same."""
+        path = build(tmp_path / "p.xlsx", [HEADER, row(2, text("A2", "a"), '<c r="B2"><v>3</v></c>')],
+                     tail='<mergeCells><mergeCell ref="A2:A2"/></mergeCells>')
+        with zipfile.ZipFile(path) as source:
+            parts = {name: source.read(name) for name in source.namelist()}
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        sheet = re.sub(r"<(/?)(\w+)", r"<\1x:\2", sheet).replace("xmlns=", "xmlns:x=")
+        parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+        with zipfile.ZipFile(path, "w") as target:
+            for name, data in parts.items():
+                target.writestr(name, data)
+        (only,) = _rows(path)
+        assert only.cells == {"case_ref": "a", "value": 3}
+        assert "cells A2:A2 are merged" in only.problems[0].message
 
     def test_sheet_by_name_with_escaped_characters(self, tmp_path: Path) -> None:
         """--sheet names a sheet as Excel shows it, even with & and <."""

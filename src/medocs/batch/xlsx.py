@@ -26,6 +26,7 @@ from typing import Any
 from medocs.batch.cells import _CHUNK, CellProblem, TableRow, TableStream, _header, _row_cells
 from medocs.batch.xlsx_package import (
     LIMITS,
+    LocalNames,
     TextCollector,
     TooLong,
     Workbook,
@@ -70,6 +71,7 @@ class _SheetReader:
     def __init__(self, book: Workbook, title: str, part: str, limits: XlsxLimits) -> None:
         self.book, self.title, self.part, self.limits = book, title, part, limits
         self.ready: deque[_RawRow] = deque()
+        self.names = LocalNames()
         self.row: _RawRow | None = None
         self.last_row = 0
         self.column = 0
@@ -104,6 +106,7 @@ class _SheetReader:
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         """An element opens: a row, a cell, or one of a cell's texts."""
+        name = self.names[name]
         if name == "c":
             if self.row is not None:
                 self._start_cell(attributes)
@@ -148,9 +151,7 @@ class _SheetReader:
         self.type = attributes.get("t", "n")
         self.style = _int(attributes.get("s", "0"))
         self.has_value = self.has_formula = self.has_inline = False
-        self.in_cell = True
-        for collector in (self.value_text, self.formula_text, self.inline_text):
-            collector.clear()
+        self.in_cell = True  # its texts are taken (and their collectors emptied) at its end
 
     def text(self, data: str) -> None:
         """Text goes to the value, formula or inline string being read; other text is dropped."""
@@ -159,6 +160,7 @@ class _SheetReader:
 
     def end(self, name: str) -> None:
         """An element closes: a cell's value is made, a finished row is ready."""
+        name = self.names[name]
         if name in ("v", "f", "t"):
             self.target = None
         elif name == "c" and self.in_cell and self.row is not None:
@@ -178,9 +180,10 @@ class _SheetReader:
         inline = self.inline_text.value() if self.has_inline else None
         try:
             value = self._value(value_text, formula, inline)
-        except _CellError as exc:
+        except _CellError as exc:  # its message follows the cell's name
             if len(row.problems) < _PROBLEMS_PER_ROW:
-                row.problems.append((self.column - 1, str(exc), exc.found))
+                cell = f"cell {column_letters(self.column)}{row.number} of sheet {self.title!r}"
+                row.problems.append((self.column - 1, f"{cell} {exc}", exc.found))
             else:
                 row.more_problems += 1
             return
@@ -198,42 +201,40 @@ class _SheetReader:
     def _value(self, text: str | TooLong | None, formula: str | TooLong | None,
                inline: str | TooLong | None) -> Any:
         """The cell's value, or :class:`_CellError` saying why there is none."""
-        number = self.row.number if self.row else 0
-        cell = f"cell {column_letters(self.column)}{number} of sheet {self.title!r}"
         kind = self.type
         if kind == "e":
-            msg = f"{cell} shows an Excel error; correct the cell"
+            msg = "shows an Excel error; correct the cell"
             raise _CellError(msg, _shown(text))
         if formula is not None and (text is None or (text == "" and kind != "str")):
-            msg = (f"{cell} holds a formula with no saved result: open and save the file in Excel, "
+            msg = ("holds a formula with no saved result: open and save the file in Excel, "
                    "or paste the values")
             raise _CellError(msg, "=" + _shown(formula))
         if kind == "inlineStr" and formula is None:
             text = inline
         if isinstance(text, TooLong):
-            raise self._too_long(cell, text)
+            raise self._too_long(text)
         if not text:
             return None
         if kind == "s":
-            return self._shared(cell, text)
+            return self._shared(text)
         if kind in ("str", "inlineStr"):
             return text if text.strip() else None
-        return _typed(cell, kind, text, self.book.date_styles.get(self.style), self.book.date1904)
+        return _typed(kind, text, self.book.date_styles.get(self.style), self.book.date1904)
 
-    def _shared(self, cell: str, text: str) -> str | None:
+    def _shared(self, text: str) -> str | None:
         index = _int(text)
         strings = self.book.shared
         if not 0 <= index < len(strings):
-            msg = (f"{cell} refers to shared string {text[:20]}, but the workbook has "
+            msg = (f"refers to shared string {text[:20]}, but the workbook has "
                    f"{len(strings):,}: it is damaged, save it again in Excel")
             raise _CellError(msg, text[:20])
         value = strings[index]
         if isinstance(value, TooLong):
-            raise self._too_long(cell, value)
+            raise self._too_long(value)
         return value if value.strip() else None
 
-    def _too_long(self, cell: str, text: TooLong) -> _CellError:
-        msg = (f"{cell} holds {text.length:,} characters; a cell may hold at most "
+    def _too_long(self, text: TooLong) -> _CellError:
+        msg = (f"holds {text.length:,} characters; a cell may hold at most "
                f"{self.limits.cell_characters:,} (Excel's own limit): shorten it")
         return _CellError(msg, text.shown())
 
@@ -259,30 +260,30 @@ def _int(text: str) -> int:
         return -1
 
 
-def _typed(cell: str, kind: str, text: str, date_style: str | None, date1904: bool) -> Any:
+def _typed(kind: str, text: str, date_style: str | None, date1904: bool) -> Any:
     """A number, boolean or date cell's value from its text."""
     if kind == "b":
         if text not in ("0", "1"):
-            msg = f"{cell} is marked as TRUE/FALSE but holds {text[:40]!r}"
+            msg = f"is marked as TRUE/FALSE but holds {text[:40]!r}"
             raise _CellError(msg, text[:200])
         return text == "1"
     if kind == "d":
         try:
             return datetime.fromisoformat(text)
         except ValueError:
-            msg = f"{cell} is marked as a date but holds {text[:40]!r}"
+            msg = f"is marked as a date but holds {text[:40]!r}"
             raise _CellError(msg, text[:200]) from None
     try:
         number: int | float = float(text) if any(c in text for c in ".Ee") else int(text)
     except ValueError:
-        msg = f"{cell} is marked as a number but holds {text[:40]!r}; correct the cell"
+        msg = f"is marked as a number but holds {text[:40]!r}; correct the cell"
         raise _CellError(msg, text[:200]) from None
     if date_style is None:
         return number
     try:
         return _excel_date(number, date1904, timedelta_format=date_style == "timedelta")
     except (OverflowError, ValueError):
-        msg = f"{cell} is formatted as a date, but {text[:40]} is no date Excel can show; correct the cell"
+        msg = f"is formatted as a date, but {text[:40]} is no date Excel can show; correct the cell"
         raise _CellError(msg, text[:200]) from None
 
 

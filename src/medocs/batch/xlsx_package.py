@@ -22,8 +22,8 @@ from xml.parsers import expat
 from medocs.batch.cells import _CHUNK, _MAX_ROW_CHARACTERS
 from medocs.errors import CaseValidationError
 
-__all__ = ["LIMITS", "Budget", "TextCollector", "TooLong", "Workbook", "XlsxLimits", "column_letters",
-           "damaged", "feed_part", "open_workbook", "parse_part"]
+__all__ = ["LIMITS", "Budget", "LocalNames", "TextCollector", "TooLong", "Workbook", "XlsxLimits",
+           "column_letters", "damaged", "feed_part", "open_workbook", "parse_part"]
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,23 @@ class Budget:
 Handlers = tuple[Callable[[str, dict[str, str]], None], Callable[[str], None], Callable[[str], None]]
 
 
+class LocalNames(dict[str, str]):
+    """An element's name as written -> its local name (``x:c`` -> ``c``), a few thousand kept."""
+
+    def __missing__(self, name: str) -> str:
+        local = name.rpartition(":")[2]
+        if len(self) < 4096:  # a hostile part may use millions of names: keep only the first
+            self[name] = local
+        return local
+
+
 def parse_part(book: Workbook, part: str, handlers: Handlers, where: Callable[[], str]) -> None:
-    """Read one whole part through ``handlers`` (see :func:`feed_part`)."""
-    for _ in feed_part(book, part, handlers, where):
+    """Read one whole part through ``handlers``, which get local names (see :func:`feed_part`)."""
+    start, end, text = handlers
+    names = LocalNames()
+    local_handlers: Handlers = (lambda name, attributes: start(names[name], attributes),
+                                lambda name: end(names[name]), text)
+    for _ in feed_part(book, part, local_handlers, where):
         pass
 
 
@@ -138,7 +152,8 @@ def feed_part(book: Workbook, part: str, handlers: Handlers, where: Callable[[],
     Args:
         book: the open workbook.
         part: the zip member.
-        handlers: start (local name, attributes), end (local name) and text handlers.
+        handlers: start (name, attributes), end (name) and text handlers; names as written
+            (``c``, or ``x:c`` with a prefix: :class:`LocalNames` strips it).
         where: says where the reading is, for a message (``sheet 'Cases' cell B7``).
         charge: count the bytes against the workbook's budget (False for a part read a
             second time, counted the first).
@@ -150,19 +165,8 @@ def feed_part(book: Workbook, part: str, handlers: Handlers, where: Callable[[],
         CaseValidationError: a DOCTYPE, XML that is not well-formed, a damaged zip member,
             too many bytes, or whatever a handler raises.
     """
-    start, end, text = handlers
     parser = _parser(book.path, part)
-    names: dict[str, str] = {}
-
-    def local(name: str) -> str:
-        found = names.get(name)
-        if found is None:
-            found = names[name] = name.rpartition(" ")[2]
-        return found
-
-    parser.StartElementHandler = lambda name, attributes: start(local(name), attributes)
-    parser.EndElementHandler = lambda name: end(local(name))
-    parser.CharacterDataHandler = text
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = handlers
     try:
         with book.archive.open(part) as member:
             while chunk := member.read(_CHUNK):
@@ -193,7 +197,7 @@ def damaged(path: Path, exc: BaseException) -> CaseValidationError:
 
 def _parser(path: Path, part: str) -> Any:
     """An expat parser that refuses any DOCTYPE, so no entity can ever be declared or expanded."""
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = expat.ParserCreate()  # no namespace processing: names as written, faster
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -323,7 +327,7 @@ def _read_workbook(book: Workbook) -> list[tuple[str, str]]:
 
     def start(name: str, attributes: dict[str, str]) -> None:
         if name == "sheet":
-            rel = next((value for key, value in attributes.items() if key.rpartition(" ")[2] == "id"), "")
+            rel = next((value for key, value in attributes.items() if key.rpartition(":")[2] == "id"), "")
             sheets.append((attributes.get("name", ""), rel))
         elif name == "workbookPr":
             book.date1904 = attributes.get("date1904", "0").lower() in ("1", "true")
