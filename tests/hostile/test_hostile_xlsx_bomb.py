@@ -11,6 +11,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from helpers import PROFILE, sample_rows, write_csv, write_xlsx
 from hostile_helpers import run_batch
@@ -71,6 +72,29 @@ print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.std
 def _sheet_edited(path: Path, edit: Callable[[bytes], bytes]) -> Path:
     """The sample rows as a real workbook whose first sheet's XML is then passed through ``edit``."""
     return _sample_workbook(path, lambda name, data: edit(data) if name == _SHEET else data)
+
+
+def _with_shared_strings(path: Path, write_table: Callable[[IO[bytes]], None]) -> Path:
+    """The sample rows, the first child's name taken from shared string 0 of a table whose
+    ``<si>`` elements ``write_table`` writes, a part at a time."""
+    def change(name: str, data: bytes) -> bytes:
+        if name == _SHEET:
+            data = data.replace(b't="inlineStr"><is><t>Zo\xc3\xab Adeyemi</t></is>', b't="s"><v>0</v>')
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxml'
+                                b'formats.org/officeDocument/2006/relationships/sharedStrings" '
+                                b'Target="sharedStrings.xml" Id="rId9"/></Relationships>')
+        return data
+
+    source = _sample_workbook(path.with_suffix(".plain.xlsx"), change)
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            out.writestr(item, original.read(item))
+        with out.open("xl/sharedStrings.xml", "w") as part:
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            write_table(part)
+            part.write(b"</sst>")
+    return path
 
 
 def _medocs_peak(tmp_path: Path, source: Path) -> tuple[int, str, int]:
@@ -142,33 +166,31 @@ class TestXlsxBomb:
 
     def test_a_huge_shared_string_is_refused(self, tmp_path: Path) -> None:
         """A 60 MB string in the shared-string table of a small file refuses the file."""
-        def change(name: str, data: bytes) -> bytes:
-            if name == _SHEET:
-                data = data.replace(b't="inlineStr"><is><t>Zo\xc3\xab Adeyemi</t></is>', b't="s"><v>0</v>')
-            if name == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
-                                    b'"application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                                    b'sharedStrings+xml"/></Types>')
-            if name == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxml'
-                                    b'formats.org/officeDocument/2006/relationships/sharedStrings" '
-                                    b'Target="sharedStrings.xml" Id="rId9"/></Relationships>')
-            return data
+        def table(part: IO[bytes]) -> None:
+            part.write(b"<si><t>")
+            for _ in range(60):
+                part.write(b"S" * 1_000_000)
+            part.write(b"</t></si>")
 
-        source = _sample_workbook(tmp_path / "plain.xlsx", change)
-        huge = tmp_path / "shared.xlsx"
-        with zipfile.ZipFile(source) as original, zipfile.ZipFile(huge, "w", zipfile.ZIP_DEFLATED) as out:
-            for item in original.infolist():
-                out.writestr(item, original.read(item))
-            with out.open("xl/sharedStrings.xml", "w") as part:
-                part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
-                for _ in range(60):
-                    part.write(b"S" * 1_000_000)
-                part.write(b"</t></si></sst>")
-        code, output, peak_kib = _medocs_peak(tmp_path, huge)
+        code, output, peak_kib = _medocs_peak(tmp_path, _with_shared_strings(tmp_path / "huge.xlsx", table))
         assert code == 1
         assert "times its own size" in output
         assert peak_kib < 150 * 1024, f"peak RSS {peak_kib} KiB"
+        assert not _written(tmp_path)
+
+    def test_too_many_shared_strings_are_refused_while_read(self, tmp_path: Path) -> None:
+        """1,000,001 short shared strings (under the expansion limits) refuse the file at the
+        1,000,001st, before any row is read."""
+        def table(part: IO[bytes]) -> None:
+            for start in range(0, 1_000_001, 50_000):
+                numbers = range(start, min(start + 50_000, 1_000_001))
+                part.write(b"".join(b"<si><t>s%d</t></si>" % n for n in numbers))
+
+        code, output, peak_kib = _medocs_peak(tmp_path, _with_shared_strings(tmp_path / "many.xlsx", table))
+        assert code == 1
+        assert "sharedStrings.xml: string 1,000,001 brings the shared strings to 1,000,001" in output
+        assert "at most 1,000,000 strings" in output
+        assert peak_kib < 250 * 1024, f"peak RSS {peak_kib} KiB"
         assert not _written(tmp_path)
 
     def test_too_many_columns_refuse_the_file(self, tmp_path: Path) -> None:

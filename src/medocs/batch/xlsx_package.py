@@ -263,6 +263,13 @@ class Workbook:
 def open_workbook(path: Path, limits: XlsxLimits = LIMITS) -> Workbook:
     """Open an .xlsx and read its workbook, relationships, styles and shared strings.
 
+    Args:
+        path: the file.
+        limits: what it may hold.
+
+    Returns:
+        The open workbook (close it, or read a sheet's rows to the end).
+
     Raises:
         CaseValidationError: not a zip (password-protected said so), a damaged workbook, no
             worksheet, or a limit broken (a bomb), naming the file and where.
