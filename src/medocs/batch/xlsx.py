@@ -35,6 +35,7 @@ from medocs.batch.xlsx_package import (
     damaged,
     feed_part,
     open_workbook,
+    whole_number,
 )
 from medocs.errors import CaseValidationError
 
@@ -125,7 +126,7 @@ class _SheetReader:
             self.phonetic += 1
 
     def _start_row(self, number: str | None) -> None:
-        row = self.last_row + 1 if number is None else _int(number)
+        row = self.last_row + 1 if number is None else whole_number(number)
         self.row, self.column = _RawRow(row, [], []), 0
         if not self.last_row < row <= self.limits.rows:
             msg = (f"row number {(number or str(row))[:20]} is out of order or past Excel's last row "
@@ -149,7 +150,7 @@ class _SheetReader:
                    f"{self.column:,}")
             raise self._refuse(msg)
         self.type = attributes.get("t", "n")
-        self.style = _int(attributes.get("s", "0"))
+        self.style = whole_number(attributes.get("s", "0"))
         self.has_value = self.has_formula = self.has_inline = False
         self.in_cell = True  # its texts are taken (and their collectors emptied) at its end
 
@@ -222,7 +223,7 @@ class _SheetReader:
         return _typed(kind, text, self.book.date_styles.get(self.style), self.book.date1904)
 
     def _shared(self, text: str) -> str | None:
-        index = _int(text)
+        index = whole_number(text)
         strings = self.book.shared
         if not 0 <= index < len(strings):
             msg = (f"refers to shared string {text[:20]}, but the workbook has "
@@ -251,13 +252,6 @@ def _shown(text: str | TooLong | None) -> str:
     if isinstance(text, TooLong):
         return text.shown()
     return text or ""
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        return -1
 
 
 def _typed(kind: str, text: str, date_style: str | None, date1904: bool) -> Any:

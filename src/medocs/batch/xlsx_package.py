@@ -23,7 +23,7 @@ from medocs.batch.cells import _CHUNK, _MAX_ROW_CHARACTERS
 from medocs.errors import CaseValidationError
 
 __all__ = ["LIMITS", "Budget", "LocalNames", "TextCollector", "TooLong", "Workbook", "XlsxLimits",
-           "column_letters", "damaged", "feed_part", "open_workbook", "parse_part"]
+           "column_letters", "damaged", "feed_part", "open_workbook", "parse_part", "whole_number"]
 
 
 @dataclass(frozen=True)
@@ -351,14 +351,14 @@ def _read_styles(book: Workbook, part: str) -> None:
 
     def start(name: str, attributes: dict[str, str]) -> None:
         if name == "numFmt":
-            custom[_int(attributes.get("numFmtId"))] = attributes.get("formatCode", "")
+            custom[whole_number(attributes.get("numFmtId"))] = attributes.get("formatCode", "")
         elif name == "cellXfs":
             inside[0] = True
         elif name == "xf" and inside[0]:
             if len(formats) >= _MAX_CELL_FORMATS:
                 msg = f"{book.path}: {part} holds over {_MAX_CELL_FORMATS:,} cell formats; it is refused"
                 raise CaseValidationError(msg)
-            formats.append(_int(attributes.get("numFmtId")))
+            formats.append(whole_number(attributes.get("numFmtId")))
 
     def end(name: str) -> None:
         if name == "cellXfs":
@@ -379,7 +379,8 @@ def _read_styles(book: Workbook, part: str) -> None:
             book.date_styles[index] = kind
 
 
-def _int(text: str | None) -> int:
+def whole_number(text: str | None) -> int:
+    """The number an attribute gives (0 when absent), or -1 when it is not a whole number."""
     try:
         return int(text or 0)
     except ValueError:
