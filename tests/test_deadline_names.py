@@ -39,8 +39,9 @@ class TestEveryKindNamesDeadlinesByTimelineKey:
         document = KINDS[kind]
         case = load_case(SAMPLES / sample, document.model)
         context = build_context(document, case, profile, today=case_date(case))
-        deadlines = context.get("deadlines", {})
+        deadlines = context["deadlines"]
         keys = [key for key in deadlines if not is_old_name(key)]
+        assert keys, f"{kind} states no deadline"
         for key in keys:
             assert key in DEADLINES or _AGREED_ACTION.match(key), f"{kind}: {key} is no timeline key"
             if key in DEADLINES:
@@ -66,6 +67,22 @@ class TestEveryKindNamesDeadlinesByTimelineKey:
         timeline = compute_timeline(TimelineDates(decision_sent=case.letter_date))
         for key in ("appeal_deadline", "adviser_contact_deadline"):
             assert context["deadlines"][key]["iso"] == timeline[key].date.isoformat()
+
+    @pytest.mark.parametrize("la_is_party", [True, False])
+    def test_agreement_record_gives_each_deadline_its_key(self, profile: Profile, la_is_party: bool) -> None:
+        """A record of agreement names each action's deadline agreed_action_N; the ICB's T18 date its key."""
+        document = KINDS["agreement-record"]
+        case = load_case(SAMPLES / document.sample, document.model).model_copy(
+            update={"la_is_party": la_is_party})
+        context = build_context(document, case, profile, today=case.agreement_date)
+        for action in context["actions"]:
+            deadline = context["deadlines"][f"agreed_action_{action['number']}"]
+            assert deadline["date"] == action["deadline"]
+            assert deadline["label"].startswith(f"Agreed action {action['number']} (")
+        icb_notice = context["deadlines"].get("agreement_icb_notice_due")
+        assert (icb_notice is None) == la_is_party
+        if icb_notice is not None:
+            assert icb_notice["date"] == context["agreement"]["icb_notice_by"]
 
     def test_every_old_name_names_a_deadline(self) -> None:
         """Each old name stands for keys of the DEADLINES table."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from medocs.documents.context import (
     Context,
+    agreed_action_deadline,
     case_notes,
     child_context,
     deadline_context,
@@ -36,7 +37,6 @@ from medocs.timeline.deadlines import (
     Deadline,
     adviser_contact_deadline,
     agreed_action_key,
-    agreement_action_deadline,
     appeal_deadline,
     appeal_deadline_before_certificate,
     late_contact_note,
@@ -336,14 +336,6 @@ def _numbered(actions: tuple[Action, ...]) -> list[tuple[int, Action]]:
     return [(action.number or index, action) for index, action in enumerate(actions, start=1)]
 
 
-def _action_deadline(case: AgreementChaseCase, action: Action, today: date | None) -> Deadline:
-    return agreement_action_deadline(
-        case.agreement_date, appealable=action.appealable,
-        order_type=action.order_type.value if action.order_type else None,
-        agreed_deadline=action.agreed_deadline, today=today,
-    )
-
-
 def _action_basis(action: Action) -> str:
     if action.agreed_deadline is not None:
         return "the date agreed in writing"
@@ -397,7 +389,7 @@ def agreement_chase_context(
     notes: list[str] = []
     for index, action in enumerate(case.actions, start=1):
         number = action.number or index
-        deadline = _action_deadline(case, action, today)
+        deadline = agreed_action_deadline(case.agreement_date, action, today=today)
         notes += (f"Action {number}: {note}" for note in deadline.notes)
         actions.append({
             "number": number,
@@ -491,20 +483,11 @@ def letter_deadlines(case: BaseModel, *, today: date | None = None) -> dict[str,
                 case.decision.letter_sent, letter_date=case.letter_date, today=today),
         }
     if isinstance(case, AgreementChaseCase):
-        return {agreed_action_key(number): replace(
-                    _action_deadline(case, action, today),
-                    label=f"Agreed action {number} ({_short(action.action)}, {action.who}) due by")
+        return {agreed_action_key(number): agreed_action_deadline(case.agreement_date, action,
+                                                                  number=number, today=today)
                 for number, action in _numbered(case.actions)}
     msg = f"not an advocate's letter: {type(case).__name__}"
     raise TypeError(msg)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    """An action's words, cut at a word near ``limit`` characters for a one-line label."""
-    text = text.rstrip(".")
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 def advocate_letter_problems(case: BaseModel) -> list[tuple[str, str]]:
@@ -524,7 +507,7 @@ def advocate_letter_problems(case: BaseModel) -> list[tuple[str, str]]:
                 f"{plain_date(case.letter_date)})")))
     elif isinstance(case, AgreementChaseCase):
         for number, action in _numbered(case.actions):
-            deadline = _action_deadline(case, action, None)
+            deadline = agreed_action_deadline(case.agreement_date, action)
             if case.letter_date <= deadline.date:
                 problems.append(("letter_date", (
                     f"agreed action {number} is due by {long_date(deadline.date)}, which has not "

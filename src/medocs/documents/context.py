@@ -8,6 +8,7 @@ templates never compute dates. Optional text becomes "" (never None, which would
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from medocs.documents.deadline_names import with_old_names
 from medocs.documents.wording import child_words, short_name, wording_for
 from medocs.errors import CaseValidationError
 from medocs.models import (
+    Action,
     AgreementRecordCase,
     CaseCouncil,
     Child,
@@ -31,6 +33,7 @@ from medocs.timeline.dates import long_date, plain_date
 from medocs.timeline.deadlines import (
     Deadline,
     adviser_contact_deadline,
+    agreed_action_key,
     agreement_action_deadline,
     appeal_deadline,
     late_certificate_note,
@@ -43,6 +46,7 @@ from medocs.timeline.deadlines import (
 
 __all__ = [
     "Context",
+    "agreed_action_deadline",
     "case_notes",
     "child_context",
     "decision_ref_context",
@@ -366,21 +370,47 @@ def mediation_certificate_context(
     return context
 
 
+def agreed_action_deadline(agreement_date: date, action: Action, *, number: int | None = None,
+                           today: date | None = None) -> Deadline:
+    """The deadline of one action agreed at mediation on ``agreement_date`` (reg 42).
+
+    The record of agreement, the advocate's chasing letter and a journey's key dates all
+    take an action's deadline from here.
+
+    Args:
+        agreement_date: the date of the written agreement.
+        action: the agreed action.
+        number: the action's number, to name it in the label ('Agreed action 2 (...) due by').
+        today: the current date, for the 'already passed' warning.
+    """
+    deadline = agreement_action_deadline(
+        agreement_date, appealable=action.appealable,
+        order_type=action.order_type.value if action.order_type else None,
+        agreed_deadline=action.agreed_deadline, today=today)
+    if number is None:
+        return deadline
+    return replace(deadline, label=f"Agreed action {number} ({_short(action.action)}, {action.who}) due by")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """An action's words, cut at a word near ``limit`` characters for a one-line label."""
+    text = text.rstrip(".")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
 def agreement_record_context(
     case: AgreementRecordCase, profile: Profile, *, today: date
 ) -> Context:
     """The context of a record of agreement (reg 42) with each action's deadline."""
     actions = []
     notes: list[str] = []
+    deadlines: dict[str, Deadline] = {}
     for index, action in enumerate(case.actions, start=1):
         number = action.number or index
-        deadline = agreement_action_deadline(
-            case.agreement_date,
-            appealable=action.appealable,
-            order_type=action.order_type.value if action.order_type else None,
-            agreed_deadline=action.agreed_deadline,
-            today=today,
-        )
+        deadline = agreed_action_deadline(case.agreement_date, action, number=number, today=today)
+        deadlines[agreed_action_key(number)] = deadline
         if action.agreed_deadline is not None:
             basis = "The date agreed in writing"
         elif action.order_type is not None:
@@ -402,6 +432,7 @@ def agreement_record_context(
     icb_notice = ""
     if not case.la_is_party:
         icb_deadline = named_deadline("agreement_icb_notice_due", case.agreement_date, today=today)
+        deadlines["agreement_icb_notice_due"] = icb_deadline
         icb_notice = long_date(icb_deadline.date)
         notes += (f"Telling the local authority: {note}" for note in icb_deadline.notes)
     if case.la is not None:
@@ -429,5 +460,7 @@ def agreement_record_context(
         "issues": list(case.issues),
         "actions": actions,
         "not_agreed": list(case.not_agreed),
+        # Each deadline again by its key, as every kind gives them (batch key dates, warnings).
+        "deadlines": with_old_names({key: deadline_context(d) for key, d in deadlines.items()}),
         "case_notes": list(dict.fromkeys(notes)),
     }

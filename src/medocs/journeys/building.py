@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from medocs.documents.context import agreed_action_deadline
 from medocs.documents.kinds import DocumentKind, document_kind
 from medocs.errors import CaseValidationError, DateInputError
 from medocs.journeys.model import Journey
@@ -22,7 +23,7 @@ from medocs.loading import validate_case
 from medocs.models import Action, AgreementRecordCase, CaseModel
 from medocs.profiles import Profile, letter_addressees
 from medocs.timeline.dates import parse_date
-from medocs.timeline.deadlines import Deadline, agreement_action_deadline
+from medocs.timeline.deadlines import Deadline
 
 __all__ = ["JourneyDocument", "action_deadline", "build_documents", "last_dated", "late_actions"]
 
@@ -132,10 +133,7 @@ def _own_date(value: object) -> date | None:
 
 def action_deadline(record: AgreementRecordCase, action: Action, today: date | None = None) -> Deadline:
     """The deadline of one action agreed in ``record`` (reg 42, as the record states it)."""
-    return agreement_action_deadline(
-        record.agreement_date, appealable=action.appealable,
-        order_type=action.order_type.value if action.order_type else None,
-        agreed_deadline=action.agreed_deadline, today=today)
+    return agreed_action_deadline(record.agreement_date, action, today=today)
 
 
 def late_actions(record: AgreementRecordCase, on: date) -> list[dict[str, Any]]:
