@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from helpers import PROFILE_ARG, SAMPLES, docx_text
 
 from medocs.cli import main
 from medocs.documents.advocacy import letter_deadlines
+from medocs.documents.checking import check_template, renamed_fields
 from medocs.documents.deadline_names import (
     RENAMED,
     column_name,
@@ -20,7 +22,7 @@ from medocs.documents.deadline_names import (
     renamed_uses,
     with_old_names,
 )
-from medocs.documents.kinds import KINDS, build_context, data_dir
+from medocs.documents.kinds import KINDS, build_context, data_dir, example_context, render_document
 from medocs.loading import load_case
 from medocs.profiles import Profile
 from medocs.timeline.deadlines import DEADLINES, TimelineDates, compute_timeline
@@ -228,3 +230,30 @@ class TestDraftCalendar:
         events = icalendar.Calendar.from_ical(ics.read_text(encoding="utf-8")).walk("VEVENT")
         keys = [str(event["UID"]).rsplit("-", 1)[0].replace("-", "_") for event in events]
         assert keys == ["adviser_contact_deadline", "decline_certificate_due", "appeal_deadline_if_issued"]
+
+
+# medocs's own templates as shipped before the deadlines took their timeline keys (commit 39bd1a7).
+_BEFORE_KEYS = Path(__file__).parent / "data" / "templates-before-keys"
+
+
+class TestTemplatesMadeBeforeTheKeys:
+    @pytest.mark.parametrize(("kind", "sample"),
+                             [(k, s) for k, s in _kind_samples() if (_BEFORE_KEYS / f"{k}.docx").exists()],
+                             ids=lambda value: value)
+    def test_render_the_same_text(self, kind: str, sample: str, profile: Profile) -> None:
+        """An older medocs template, with the old names only, says exactly what today's says."""
+        document = KINDS[kind]
+        case = load_case(SAMPLES / sample, document.model)
+        texts = [docx_text(render_document(document, case, profile, today=date(2025, 1, 1),
+                                           templates=templates, certificate_number="GM-2025-000009"))
+                 for templates in (None, _BEFORE_KEYS)]
+        assert texts[0] == texts[1]
+
+    @pytest.mark.parametrize("template", sorted(_BEFORE_KEYS.glob("*.docx")), ids=lambda path: path.stem)
+    def test_pass_check_with_warnings(self, template: Path) -> None:
+        """check finds no problem in them, and warns of each old name."""
+        kind = template.stem
+        assert check_template(template, example=example_context(kind), required=KINDS[kind].required) == []
+        warnings = renamed_fields(template, example=example_context(kind))
+        assert warnings
+        assert all(" is renamed to deadlines." in warning for warning in warnings)
