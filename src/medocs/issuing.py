@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from markupsafe import escape
-
 from medocs._version import __version__
 from medocs.documents.deadline_names import column_name, is_old_name
+from medocs.documents.digest import NUMBER_PLACEHOLDER, file_says, says_digest
 from medocs.documents.kinds import DocumentKind, build_context, kind_template
 from medocs.documents.rendering import CompiledTemplate
 from medocs.errors import MedocsError, OutputError, OutputExistsError
@@ -127,42 +125,6 @@ def _key_dates(context: dict[str, Any]) -> dict[str, str]:
     return {column_name(name): d["iso"] for name, d in context.get("deadlines", {}).items()}
 
 
-# What stands for the certificate number in the digest of what a certificate says: a
-# reissue prints a new number on the same words, and a first issue's number is not known yet.
-_NUMBER_PLACEHOLDER = "[certificate number]"
-
-
-def _says_digest(members: Iterable[tuple[str, bytes]], number: str | None) -> str:
-    """SHA-256 of what a certificate says: its parts, with its number replaced by a placeholder.
-
-    A profile field or a case detail the certificate does not print, the day medocs runs (the
-    warnings), where the register lives or how the file was zipped change nothing; any word,
-    date or detail printed on it, or a new template, does. The register keeps the digest with
-    each certificate, so a reissue can tell a corrected case from one already reissued.
-
-    Args:
-        members: the .docx parts as (name, bytes), in any order.
-        number: the certificate number printed in them, or None if it is the placeholder.
-    """
-    printed = str(escape(number)).encode() if number else b""
-    digest = hashlib.sha256()
-    for name, data in sorted(members):
-        part = data.replace(printed, _NUMBER_PLACEHOLDER.encode()) if printed else data
-        digest.update(f"{name}\0{len(part)}\0".encode())
-        digest.update(part)
-    return digest.hexdigest()
-
-
-def _file_says(path: Path, number: str) -> str | None:
-    """The digest of what the certificate file at ``path`` says (None if it is not a .docx)."""
-    try:
-        with zipfile.ZipFile(path) as package:
-            members = [(name, package.read(name)) for name in package.namelist()]
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    return _says_digest(members, number)
-
-
 def reserve_numbers(
     kind: DocumentKind[CaseModel],
     jobs: Sequence[Job],
@@ -204,20 +166,48 @@ def reserve_numbers(
     out: list[Job | MedocsError] = list(jobs)
     if not kind.numbered or profile is None:
         return out
+    pending, learnt = _reservations(kind, jobs, profile, register, force=force, reissue=reissue,
+                                    templates=templates, today=today, out=out)
+    if learnt:
+        register.record_sources(learnt)
+    _reserve(jobs, pending, register, out)
+    return out
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A job that needs a number from the register: its request, and what its reissue replaces."""
+
+    index: int
+    request: Reservation
+    replaces: str | None
+
+
+def _reservations(kind: DocumentKind[CaseModel], jobs: Sequence[Job], profile: Profile, register: Register, *,
+                  force: bool, reissue: bool, templates: Path | None, today: date,
+                  out: list[Job | MedocsError]) -> tuple[list[_Wanted], list[tuple[str, str]]]:
+    """Decide, job by job, which need a number; settle the others in ``out``.
+
+    A job whose file exists (and ``force`` is off) is settled by what the register says of it
+    (:func:`_against_existing`): done, to finish under its number, an error, or a reissue.
+
+    Returns:
+        The reservations to make, in job order, and the (number, digest) of certificates
+        issued before the register recorded what they say, to record now.
+    """
     template = kind_template(kind, templates, profile)
 
     def source_digest(case: CaseModel) -> str:
-        context = build_context(kind, case, profile, today=today, certificate_number=_NUMBER_PLACEHOLDER)
-        return _says_digest([*template.static_parts, *template.render_parts(context)], None)
+        context = build_context(kind, case, profile, today=today, certificate_number=NUMBER_PLACEHOLDER)
+        return says_digest([*template.static_parts, *template.render_parts(context)], None)
 
-    pending: list[tuple[int, Reservation, str | None]] = []
+    wanted: list[_Wanted] = []
     learnt: list[tuple[str, str]] = []  # (number, sources) of certificates issued before schema 2
     for index, job in enumerate(jobs):
-        case: Any = job.case
         # Needed only to compare with what is there already; a first issue gets its digest
         # when it is completed, from the context it was rendered from.
         exists = os.path.lexists(job.target) and not force
-        source = source_digest(case) if exists or reissue else None
+        source = source_digest(job.case) if exists or reissue else None
         replaces = None
         if exists and source is not None:
             settled = _against_existing(job, source, register, kind=kind.name, reissue=reissue,
@@ -226,17 +216,27 @@ def reserve_numbers(
                 out[index] = settled
                 continue
             replaces = settled
-        facts = certificate_facts(case, profile)
-        pending.append((index, Reservation(
-            kind=kind.name, case_ref=case.case_ref, prefix=profile.mediation_service.certificate_prefix,
-            year=facts["issued_on"].year, reissue=reissue, source_sha256=source, **facts), replaces))
-    if learnt:
-        register.record_sources(learnt)
-    entries = register.reserve_many([request for _, request, _ in pending])
-    for (index, _, replaces), reserved in zip(pending, entries, strict=True):
-        out[index] = reserved if isinstance(reserved, MedocsError) else replace(
-            _numbered_job(jobs[index], reserved), replaces_sha256=replaces)
-    return out
+        wanted.append(_Wanted(index, _reservation(kind, job.case, profile, reissue=reissue, source=source),
+                              replaces))
+    return wanted, learnt
+
+
+def _reservation(kind: DocumentKind[CaseModel], case: Any, profile: Profile, *, reissue: bool,
+                 source: str | None) -> Reservation:
+    """The register request for a new number for ``case``'s certificate."""
+    facts = certificate_facts(case, profile)
+    return Reservation(kind=kind.name, case_ref=case.case_ref,
+                       prefix=profile.mediation_service.certificate_prefix, year=facts["issued_on"].year,
+                       reissue=reissue, source_sha256=source, **facts)
+
+
+def _reserve(jobs: Sequence[Job], wanted: list[_Wanted], register: Register,
+             out: list[Job | MedocsError]) -> None:
+    """Reserve the wanted numbers in one register transaction; put each numbered job in ``out``."""
+    entries = register.reserve_many([item.request for item in wanted])
+    for item, reserved in zip(wanted, entries, strict=True):
+        out[item.index] = reserved if isinstance(reserved, MedocsError) else replace(
+            _numbered_job(jobs[item.index], reserved), replaces_sha256=item.replaces)
 
 
 def _against_existing(job: Job, source: str, register: Register, *, kind: str, reissue: bool,
@@ -264,7 +264,7 @@ def _against_existing(job: Job, source: str, register: Register, *, kind: str, r
     # worker, which compares it with the issued hash anyway.
     recorded = entry.source_sha256
     if recorded != source and entry.status == "issued" and file_sha256(job.target) == entry.sha256:
-        says = _file_says(job.target, entry.number)
+        says = file_says(job.target, entry.number)
         if says == source and recorded is None:
             learnt.append((entry.number, source))
         recorded = says or "other details"
@@ -317,39 +317,56 @@ def _target_sha256(job: Job) -> str | None:
 def _prepare(kind: DocumentKind[CaseModel], job: Job, profile: Profile | None, template: CompiledTemplate, *,
              today: date, force: bool, resume: bool, generated_at: datetime) -> Issued | _Pending:
     """Render one job in memory, or say it is done already (its file is this document)."""
-    case_ref = job.case.case_ref
     context = build_context(kind, job.case, profile, today=today, certificate_number=job.number)
-    issued = Issued(case_ref, job.target, "", job.number, _warnings(context), _key_dates(context),
+    issued = Issued(job.case.case_ref, job.target, "", job.number, _warnings(context), _key_dates(context),
                     reissue_of=job.reissue_of)
     exists = os.path.lexists(job.target)
     on_disk = _target_sha256(job)
     # A reissue replaces the certificate it supersedes (checked again: it may have changed).
     replacing = on_disk is not None and on_disk == job.replaces_sha256
     force = force or replacing
-    if exists and not force and not resume:
+    keep = exists and not force  # the file stays: it must be this document already
+    if keep and not resume:
         raise OutputExistsError.at(job.target)
-    done = job.issued_sha256
-    if exists and not force and done is not None and on_disk == done:
-        return replace(issued, sha256=done, status="skipped-already-done")
+    if keep and job.issued_sha256 is not None and on_disk == job.issued_sha256:
+        return replace(issued, sha256=job.issued_sha256, status="skipped-already-done")
     parts = template.render_parts(context)
     data = template.package(parts)
     digest = hashlib.sha256(data).hexdigest()
-    completion = Completion(
+    completion = _completion(job, profile, template, parts, digest, generated_at)
+    if keep:
+        return _kept(job, replace(issued, sha256=digest), data, completion)
+    return _Pending(0, replace(issued, sha256=digest, replaced=replacing), data, completion, replace=force)
+
+
+def _completion(job: Job, profile: Profile | None, template: CompiledTemplate,
+                parts: Sequence[tuple[str, bytes]], digest: str, generated_at: datetime) -> Completion | None:
+    """What the register records of a numbered job's file (None for a job it does not number)."""
+    if not job.registered or job.number is None:
+        return None
+    return Completion(
         number=job.number, output_name=job.target.name, sha256=digest, generated_at=generated_at,
         medocs_version=__version__, holidays_version=HOLIDAYS_DATA_VERSION,
-        source_sha256=_says_digest([*template.static_parts, *parts], job.number),
+        source_sha256=says_digest([*template.static_parts, *parts], job.number),
         **(certificate_facts(job.case, profile) if profile is not None else {}),
-    ) if job.registered and job.number is not None else None
-    if exists and not force:
-        # An interrupted run may have written it (then the register completes it now), or a
-        # letter was issued before: the same bytes mean the same document.
-        if job.target.read_bytes() != data:
-            msg = (f"{job.target} already exists and is not the document this case gives: "
-                   "use --force to replace it")
-            raise OutputExistsError(msg)
-        status: IssueStatus = "issued" if completion and job.issued_sha256 is None else "skipped-already-done"
-        return _Pending(0, replace(issued, sha256=digest, status=status), None, completion)
-    return _Pending(0, replace(issued, sha256=digest, replaced=replacing), data, completion, replace=force)
+    )
+
+
+def _kept(job: Job, issued: Issued, data: bytes, completion: Completion | None) -> _Pending:
+    """A job whose file stays as it is, because it holds the very bytes rendered.
+
+    An interrupted run may have written it (then the register completes it now), or a
+    letter was issued before: the same bytes mean the same document.
+
+    Raises:
+        OutputExistsError: the file holds something else.
+    """
+    if job.target.read_bytes() != data:
+        msg = (f"{job.target} already exists and is not the document this case gives: "
+               "use --force to replace it")
+        raise OutputExistsError(msg)
+    status: IssueStatus = "issued" if completion and job.issued_sha256 is None else "skipped-already-done"
+    return _Pending(0, replace(issued, status=status), None, completion)
 
 
 def _stage(pending: list[_Pending], results: list[Issued | MedocsError | None]) -> None:

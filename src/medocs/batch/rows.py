@@ -210,26 +210,34 @@ def _converter(kind_name: str) -> tuple[RowConverter, frozenset[str]]:
 
 
 def check_rows(table_rows: Sequence[TableRow], check: RowCheck) -> list[Row]:
-    """Check rows (in a worker, or here without one): each with its problems or its case."""
+    """Check rows (in a worker, or here without one): each with its problems, or its case and file."""
     kind = KINDS[check.kind]
     converter, names = _converter(check.kind)
-    return [_check_row(table_row, kind, converter, names, check) for table_row in table_rows]
+    rows = []
+    for table_row in table_rows:
+        row, case = _validated_row(table_row, kind, converter, names, f"{check.where} {table_row.number}")
+        if case is not None:
+            _plan_output(row, case, kind, check)
+        rows.append(row)
+    return rows
 
 
-def _check_row(table_row: TableRow, kind: DocumentKind[CaseModel], converter: RowConverter,
-               names: frozenset[str], check: RowCheck) -> Row:
-    """One row validated; a valid one also gets its output file and its case, pickled."""
+def _validated_row(table_row: TableRow, kind: DocumentKind[CaseModel], converter: RowConverter,
+                   names: frozenset[str], where: str) -> tuple[Row, CaseModel | None]:
+    """One row validated: its record with every problem (reading ones first), and its case if valid."""
     # A valid case_ref is at most 64 characters: a longer one is shown (and compared) by its start.
     row = Row(table_row.number, capped(str(cell_text(table_row.cells.get("case_ref", ""))).strip()))
     for problem in table_row.problems:
         row.fail(problem.column, problem.message, problem.found)
-    case = _validate(row, table_row.cells, kind, converter, f"{check.where} {table_row.number}", names,
-                     {problem.column for problem in table_row.problems})
-    if case is not None:
-        row.target = _target(row, case, kind, check)
-        if row.target is not None:
-            row.pickled_case = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
-    return row
+    return row, _validate(row, table_row.cells, kind, converter, where, names,
+                          {problem.column for problem in table_row.problems})
+
+
+def _plan_output(row: Row, case: CaseModel, kind: DocumentKind[CaseModel], check: RowCheck) -> None:
+    """Give a valid row its output file and its case, pickled for the spill (or a file name problem)."""
+    row.target = _target(row, case, kind, check)
+    if row.target is not None:
+        row.pickled_case = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _target(row: Row, case: CaseModel, kind: DocumentKind[CaseModel], check: RowCheck) -> str | None:

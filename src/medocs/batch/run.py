@@ -110,32 +110,46 @@ def _issue_all(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: Iss
     register = Register(settings.register) if settings.register is not None else None
     try:
         if pool is None:
-            issuer = ChunkIssuer(settings)
-            try:
-                for chunk in _chunks(rows, 1):
-                    yield from issuer.issue(_numbered(chunk, kind, settings, register, spill))
-                    progress.advance(len(chunk))
-            finally:
-                issuer.close()
-            return
-        # A few chunks per worker in flight, not all: each queued chunk holds its cases.
-        chunks = iter(_chunks(rows, jobs))
-        futures: dict[Future[list[tuple[int, Issued | MedocsError]]], int] = {}
-        while True:
-            for chunk in chunks:
-                jobs_of_chunk = _numbered(chunk, kind, settings, register, spill)
-                futures[pool.submit(issue_chunk, jobs_of_chunk)] = len(chunk)
-                if len(futures) >= jobs * _IN_FLIGHT:
-                    break
-            if not futures:
-                break
-            done, _ = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield from future.result()
-                progress.advance(futures.pop(future))
+            yield from _issue_here(rows, kind, settings, register, progress, spill)
+        else:
+            yield from _issue_in_workers(rows, kind, settings, register, pool, jobs, progress, spill)
     finally:
         if register is not None:
             register.close()
+
+
+def _issue_here(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: IssueSettings,
+                register: Register | None, progress: Progress,
+                spill: Spill) -> Iterable[tuple[int, Issued | MedocsError]]:
+    """Issue the rows chunk by chunk in this process (``--jobs 1``)."""
+    issuer = ChunkIssuer(settings)
+    try:
+        for chunk in _chunks(rows, 1):
+            yield from issuer.issue(_numbered(chunk, kind, settings, register, spill))
+            progress.advance(len(chunk))
+    finally:
+        issuer.close()
+
+
+def _issue_in_workers(rows: Sequence[Row], kind: DocumentKind[CaseModel], settings: IssueSettings,
+                      register: Register | None, pool: ProcessPoolExecutor, jobs: int, progress: Progress,
+                      spill: Spill) -> Iterable[tuple[int, Issued | MedocsError]]:
+    """Issue the rows chunk by chunk in the worker processes, results in the order they finish."""
+    # A few chunks per worker in flight, not all: each queued chunk holds its cases.
+    chunks = iter(_chunks(rows, jobs))
+    futures: dict[Future[list[tuple[int, Issued | MedocsError]]], int] = {}
+    while True:
+        for chunk in chunks:
+            jobs_of_chunk = _numbered(chunk, kind, settings, register, spill)
+            futures[pool.submit(issue_chunk, jobs_of_chunk)] = len(chunk)
+            if len(futures) >= jobs * _IN_FLIGHT:
+                break
+        if not futures:
+            break
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield from future.result()
+            progress.advance(futures.pop(future))
 
 
 def _convert_pdfs(rows: list[Row], out: Path, pool: PdfPool, force: bool, progress: Progress,
