@@ -1,10 +1,12 @@
-"""medocs.batch (tables, columns, run) on real CSV/XLSX/JSONL files, SQLite and .docx."""
+"""medocs.batch.run: whole batches on real CSV/XLSX/JSONL files, SQLite and .docx.
+
+Reading the files is tested in test_tables.py, the columns in test_columns.py.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import sqlite3
 import subprocess
 import zipfile
@@ -13,18 +15,16 @@ from pathlib import Path
 
 import pytest
 from docxtpl import DocxTemplate
-from helpers import docx_text, many_rows, sample_rows, write_csv, write_xlsx
+from helpers import docx_text, many_rows, sample_rows, write_csv
 
-from medocs.batch.columns import RowConverter, batch_columns
+from medocs.batch.columns import RowConverter
 from medocs.batch.run import BatchResult, run_batch
-from medocs.batch.tables import read_table
 from medocs.documents.kinds import KINDS, build_context, template_path
 from medocs.documents.rendering import load_template
 from medocs.errors import CaseValidationError, OutputError
 from medocs.loading import validate_case
 from medocs.profiles import Profile
 from medocs.register import Entry, Register, Reservation, file_sha256
-from medocs.reports import csv_bytes, csv_safe
 
 TODAY = date(2025, 1, 1)
 DECLINE = KINDS["decline-certificate"]
@@ -63,72 +63,7 @@ def assert_no_change(source: Path, out: Path, profile: Profile, first: BatchResu
     assert len(register_entries(out)) == len(first.rows)
 
 
-class TestReadCsv:
-    def test_bom_and_no_bom_read_the_same(self, tmp_path: Path) -> None:
-        """A CSV saved as Excel's 'CSV UTF-8' (BOM) reads like one without, names intact."""
-        rows = sample_rows()[:3]
-        with_bom = read_table(write_csv(tmp_path / "a.csv", rows, bom=True))
-        without = read_table(write_csv(tmp_path / "b.csv", rows))
-        assert with_bom.columns == without.columns
-        assert [r.cells for r in with_bom.rows] == [r.cells for r in without.rows]
-        assert with_bom.columns[0] == "case_ref"
-        assert with_bom.rows[1].cells["child.name"] == "Siobhán O'Brien"
-
-    def test_windows_1252_is_refused_naming_file_byte_and_line(self, tmp_path: Path) -> None:
-        """Excel's plain 'CSV (Comma delimited)' is Windows-1252: the error says where and how to fix it."""
-        path = write_csv(tmp_path / "cases.csv", sample_rows()[:3], encoding="cp1252")
-        with pytest.raises(CaseValidationError) as caught:
-            read_table(path)
-        message = str(caught.value)
-        assert "cases.csv" in message
-        assert "not UTF-8" in message
-        assert "line 2" in message  # Zoë is on the first data line
-        assert "'ë'" in message
-        assert "CSV UTF-8" in message
-
-    def test_row_numbers_are_spreadsheet_rows_even_with_multiline_cells(self, tmp_path: Path) -> None:
-        """A quoted cell spanning lines is one row, as a spreadsheet shows it; blank rows count."""
-        path = tmp_path / "m.csv"
-        path.write_text('case_ref,child.name\r\nA,"two\r\nlines"\r\n\r\nB,x\r\n', encoding="utf-8")
-        table = read_table(path)
-        assert [row.number for row in table.rows] == [2, 4]
-        assert table.rows[0].cells["child.name"] == "two\r\nlines"
-
-    def test_semicolons_from_continental_excel(self, tmp_path: Path) -> None:
-        """A header separated by ';' is read with ';'."""
-        path = tmp_path / "s.csv"
-        path.write_text("case_ref;child.name\nA;Zoë\n", encoding="utf-8")
-        assert read_table(path).rows[0].cells == {"case_ref": "A", "child.name": "Zoë"}
-
-    def test_value_under_no_header_is_a_cell_problem(self, tmp_path: Path) -> None:
-        """A value past the last named column is reported, not silently dropped."""
-        path = tmp_path / "x.csv"
-        path.write_text("case_ref,child.name\nA,Zoë,stray\n", encoding="utf-8")
-        (row,) = read_table(path).rows
-        assert row.problems[0].found == "stray"
-
-    def test_repeated_column_is_a_file_error(self, tmp_path: Path) -> None:
-        """Two columns with one name make the file unreadable, naming the column."""
-        path = tmp_path / "d.csv"
-        path.write_text("case_ref,child.name,child.name\nA,B,C\n", encoding="utf-8")
-        with pytest.raises(CaseValidationError, match="'child.name' appears twice"):
-            read_table(path)
-
-
-class TestReadXlsx:
-    def test_date_cells_and_text_dates_give_the_same_case(self, tmp_path: Path) -> None:
-        """A real date cell and a typed '14/05/2017' both become the date."""
-        header = ["case_ref", "child.date_of_birth", "issued_on"]
-        path = tmp_path / "d.xlsx"
-        write_xlsx(path, header, [["A", date(2017, 5, 14), "29/11/2024"],
-                                  ["B", "14/05/2017", date(2024, 11, 29)]])
-        rows = read_table(path).rows
-        converter = RowConverter(DECLINE.model)
-        first, second = (converter.convert(row.cells).data for row in rows)
-        assert first["child"]["date_of_birth"] == date(2017, 5, 14)
-        assert second["child"]["date_of_birth"] == date(2017, 5, 14)
-        assert first["issued_on"] == second["issued_on"] == date(2024, 11, 29)
-
+class TestSampleWorkbooks:
     def test_sample_workbooks_render_like_the_csv(self, tmp_path: Path, profile: Profile) -> None:
         """samples/batch/*.xlsx (date cells, some text dates) give the CSV's documents byte for byte."""
         for kind in ("decline-certificate", "mediation-certificate"):
@@ -137,166 +72,6 @@ class TestReadXlsx:
             from_xlsx = run(source / f"{kind}.xlsx", tmp_path / kind / "xlsx" / "out", profile, kind=kind)
             assert from_csv.count("issued") == 24
             assert [r.sha256 for r in from_csv.rows] == [r.sha256 for r in from_xlsx.rows]
-
-    def test_named_sheet_and_unknown_sheet(self, tmp_path: Path) -> None:
-        """--sheet reads the sheet named; an unknown one is refused listing the sheets."""
-        path = tmp_path / "s.xlsx"
-        workbook = write_xlsx(path, ["case_ref"], [["first"]], title="Notes")
-        other = workbook.create_sheet("Cases")
-        other.append(["case_ref"])
-        other.append(["second"])
-        workbook.save(path)
-        assert read_table(path, sheet="Cases").rows[0].cells == {"case_ref": "second"}
-        assert read_table(path).rows[0].cells == {"case_ref": "first"}
-        with pytest.raises(CaseValidationError, match="'Notes', 'Cases'"):
-            read_table(path, sheet="Other")
-
-    def test_formula_without_saved_result_is_a_row_problem(self, tmp_path: Path) -> None:
-        """openpyxl saves formulas without results: the cell is reported, not read as '=A2'."""
-        path = tmp_path / "f.xlsx"
-        write_xlsx(path, ["case_ref", "child.name"], [["A", "=UPPER(A2)"]])
-        (row,) = read_table(path).rows
-        assert "child.name" not in row.cells
-        assert "formula with no saved result" in row.problems[0].message
-        assert row.problems[0].found == "=UPPER(A2)"
-
-    def test_formula_with_saved_result_gives_the_result(self, tmp_path: Path) -> None:
-        """A formula Excel has calculated gives its saved value."""
-        path = tmp_path / "f.xlsx"
-        write_xlsx(path, ["case_ref", "child.name"], [["A", "=UPPER(A2)"]])
-        _save_result(path, "B2", "ZOË")
-        (row,) = read_table(path).rows
-        assert row.cells["child.name"] == "ZOË"
-        assert row.problems == ()
-
-    def test_merged_cells_are_row_problems(self, tmp_path: Path) -> None:
-        """Rows touched by a merged range are reported with the range."""
-        path = tmp_path / "m.xlsx"
-        workbook = write_xlsx(path, ["case_ref", "child.name"], [["A", "Zoë"], ["B", None], ["C", "Leo"]])
-        workbook.active.merge_cells("B2:B3")
-        workbook.save(path)
-        rows = read_table(path).rows
-        assert [bool(row.problems) for row in rows] == [True, True, False]
-        assert "B2:B3 are merged" in rows[0].problems[0].message
-
-    def test_merged_header_is_a_file_error(self, tmp_path: Path) -> None:
-        """A merged header cell stops the batch before any row."""
-        path = tmp_path / "h.xlsx"
-        workbook = write_xlsx(path, ["case_ref", None], [["A", "B"]])
-        workbook.active.merge_cells("A1:B1")
-        workbook.save(path)
-        with pytest.raises(CaseValidationError, match="header cells A1:B1 are merged"):
-            read_table(path)
-
-    def test_excel_error_value_is_a_row_problem(self, tmp_path: Path) -> None:
-        """A cell showing #N/A is reported, not used as a name."""
-        path = tmp_path / "e.xlsx"
-        write_xlsx(path, ["case_ref", "child.name"], [["A", "#N/A"]])
-        (row,) = read_table(path).rows
-        assert "Excel error" in row.problems[0].message
-
-
-def _save_result(path: Path, cell: str, value: str) -> None:
-    """Add the saved result Excel would write for a formula cell (openpyxl cannot)."""
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    start = sheet.index(f'<c r="{cell}"')
-    end = sheet.index("</c>", start)
-    cell_xml = sheet[start:end].replace(f'<c r="{cell}"', f'<c r="{cell}" t="str"', 1)
-    cell_xml = cell_xml.replace("<v></v>", "").replace("<v/>", "") + f"<v>{value}</v>"
-    parts["xl/worksheets/sheet1.xml"] = (sheet[:start] + cell_xml + sheet[end:]).encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-
-
-class TestReadJsonl:
-    def test_nested_lines_like_case_files_and_dotted_lines(self, tmp_path: Path) -> None:
-        """A nested object and a flat dotted one give the same cells; lists number from 1."""
-        path = tmp_path / "c.jsonl"
-        nested = {"case_ref": "A", "child": {"name": "Zoë"},
-                  "recipient": {"address": ["1 High St", "London"]}}
-        flat = {"case_ref": "B", "child.name": "Zoë", "recipient.address.1": "1 High St",
-                "recipient.address.2": "London"}
-        path.write_text(json.dumps(nested) + "\n\n" + json.dumps(flat) + "\n", encoding="utf-8")
-        first, second = read_table(path).rows
-        assert first.number == 1
-        assert second.number == 3
-        assert {k: v for k, v in first.cells.items() if k != "case_ref"} == {
-            k: v for k, v in second.cells.items() if k != "case_ref"}
-        assert first.cells["recipient.address.2"] == "London"
-
-    def test_a_line_that_is_not_an_object_names_its_line(self, tmp_path: Path) -> None:
-        """A JSON list on line 2 is refused naming line 2."""
-        path = tmp_path / "c.jsonl"
-        path.write_text('{"case_ref": "A"}\n[1, 2]\n', encoding="utf-8")
-        with pytest.raises(CaseValidationError, match="line 2: each line must be one JSON object"):
-            read_table(path)
-
-
-class TestColumns:
-    def test_lists_are_numbered_columns(self) -> None:
-        """Mediation certificates list issues.N.issue and mediation_dates.N, explained."""
-        columns = {c.name: c.hint for c in batch_columns(MEDIATION.model)}
-        assert "issues.N.outcome" in columns
-        assert "issues.1.outcome, issues.2.outcome" in columns["issues.N.outcome"]
-        assert "resolved, partly_resolved, not_resolved" in columns["issues.N.outcome"]
-        assert "date" in columns["mediation_dates.N"]
-        assert "up to 8" in columns["recipient.address.N"]
-
-    def test_required_and_default_are_said(self) -> None:
-        """A required field says so; one with a default names it."""
-        columns = {c.name: c.hint for c in batch_columns(DECLINE.model)}
-        assert "required" in columns["child.name"]
-        assert "default declined" in columns["variant"]
-        assert "default no" in columns["recipient.is_young_person"]
-
-    def test_spreadsheet_values_become_model_values(self) -> None:
-        """Numbers stored by Excel become text, 'Partly resolved' the choice, 'Yes' a yes."""
-        converter = RowConverter(MEDIATION.model)
-        data = converter.convert({"case_ref": 1183.0, "issues.1.outcome": "Partly resolved",
-                                  "recipient.is_young_person": "Yes", "decision.kind": "Final plan"}).data
-        assert data["case_ref"] == "1183"
-        assert data["issues"][0]["outcome"] == "partly_resolved"
-        assert data["recipient"]["is_young_person"] is True
-        assert data["decision"]["kind"] == "final_plan"
-
-    def test_errors_point_at_the_users_columns(self) -> None:
-        """An item given as issues.2 is issues.0 to the model; the problem names issues.2."""
-        converter = RowConverter(MEDIATION.model)
-        converted = converter.convert({"issues.2.issue": "Section F"})
-        with pytest.raises(CaseValidationError) as caught:
-            validate_case(converted.data, MEDIATION.model, where="row 2")
-        fields = {converted.column_for(loc) for loc, _, _ in caught.value.problems}
-        assert "issues.2.outcome" in fields
-        assert "child" in fields
-
-    def test_unknown_column_suggests_the_close_one(self) -> None:
-        """'child.nmae' suggests 'child.name'; 'address.1' suggests 'recipient.address.1'."""
-        problems = RowConverter(DECLINE.model).unknown(["child.nmae", "address.1", "case_ref"])
-        assert problems == ["unknown column 'child.nmae' (did you mean 'child.name'?)",
-                            "unknown column 'address.1' (did you mean 'recipient.address.1'?)"]
-
-
-class TestCsvSafe:
-    @pytest.mark.parametrize("value", ["=1+2", "+44 20", "-3", "@SUM(A1)", "\tx"])
-    def test_formula_starts_are_neutralised(self, value: str) -> None:
-        """Each dangerous first character gets a leading apostrophe."""
-        assert csv_safe(value) == "'" + value
-
-    def test_a_lone_carriage_return_is_shown_as_an_escape(self) -> None:
-        """A CR could overwrite a line of a report shown in a terminal: it becomes visible text."""
-        assert csv_safe("\rx") == "\\x0dx"
-
-    def test_plain_values_and_dates_are_kept(self) -> None:
-        """Text, None and dates come out as typed, dates as ISO."""
-        assert [csv_safe("Zoë O'Brien"), csv_safe(None), csv_safe(date(2025, 3, 1))] == [
-            "Zoë O'Brien", "", "2025-03-01"]
-
-    def test_file_has_a_bom_for_excel(self) -> None:
-        """csv_bytes starts with the UTF-8 BOM so Excel shows Zoë, not ZoÃ«."""
-        assert csv_bytes(["a"], [["Zoë"]]).startswith("\ufeff".encode())
 
 
 class TestRunBatch:
@@ -688,63 +463,7 @@ class TestSameAsDocxtpl:
             assert outcome.docx.read_bytes() == load_template(template_path(KINDS[kind])).render(context)
 
 
-class TestStreaming:
-    """The input is read a row at a time; what is read, and every message, stay as before."""
-
-    def test_small_chunks_read_the_same_csv(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Chunk edges (inside a character, a CRLF, a quoted multi-line cell) change nothing."""
-        import medocs.batch.text_tables
-
-        path = tmp_path / "m.csv"
-        path.write_bytes("\ufeffcase_ref;child.name\r\nA;\"Zoë\r\ntwo\"\r\n\r\nB;Siobhán\r\n".encode())
-        whole = read_table(path)
-        monkeypatch.setattr(medocs.batch.text_tables, "_CHUNK", 3)
-        table = read_table(path)
-        assert table == whole
-        assert [(row.number, row.cells["child.name"]) for row in table.rows] == [
-            (2, "Zoë\r\ntwo"), (4, "Siobhán")]
-
-    def test_small_chunks_give_the_same_utf8_error(self, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-        """The bad byte, its offset and its line are those of the whole file, BOM or not."""
-        import medocs.batch.text_tables
-
-        for name, data in (("bom.csv", b"\xef\xbb\xbfcase_ref\nA\nB\xe9\n"),
-                           ("plain.jsonl", b'{"a": 1}\n{"a": "caf\xe9"}\n'),
-                           ("cut.csv", b"case_ref\nA\xe2\x82")):
-            path = tmp_path / name
-            path.write_bytes(data)
-            with pytest.raises(CaseValidationError) as whole:
-                read_table(path)
-            monkeypatch.setattr(medocs.batch.text_tables, "_CHUNK", 2)
-            with pytest.raises(CaseValidationError) as chunked:
-                read_table(path)
-            monkeypatch.undo()
-            assert str(chunked.value) == str(whole.value)
-
-    def test_open_table_reads_rows_as_asked(self, tmp_path: Path) -> None:
-        """The header is known at once; a bad record further on is raised when it is reached."""
-        from medocs.batch.tables import open_table
-
-        path = tmp_path / "c.csv"
-        path.write_text(f"case_ref,child.name\nA,Zoë\nB,{'x' * 200_000}\n", encoding="utf-8")
-        table = open_table(path)
-        assert table.columns == ("case_ref", "child.name")
-        assert next(table.rows).cells == {"case_ref": "A", "child.name": "Zoë"}
-        with pytest.raises(CaseValidationError, match="row 3: not valid CSV .field larger"):
-            next(table.rows)
-
-    def test_jsonl_lines_split_as_before_in_small_chunks(self, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-        """Line numbers follow str.splitlines (CR, CRLF, form feed, U+2028) at any chunk size."""
-        import medocs.batch.text_tables
-
-        path = tmp_path / "l.jsonl"
-        path.write_text('{"a": 1}\r\n\r{"a": 2}\x0c{"a": "é"}\u2028\n{"a": 4}', encoding="utf-8", newline="")
-        monkeypatch.setattr(medocs.batch.text_tables, "_CHUNK", 1)
-        rows = read_table(path).rows
-        assert [(row.number, row.cells["a"]) for row in rows] == [(1, 1), (3, 2), (4, "é"), (6, 4)]
-
+class TestHeaderAfterFileFault:
     def test_a_file_fault_is_reported_before_a_header_problem(self, tmp_path: Path, profile: Profile) -> None:
         """An unknown column and a broken record further on: the broken record is named, as before."""
         path = tmp_path / "c.csv"
@@ -752,21 +471,3 @@ class TestStreaming:
         with pytest.raises(CaseValidationError, match="row 3: not valid CSV"):
             run(path, tmp_path / "out", profile)
         assert not (tmp_path / "out").exists()
-
-    def test_saved_formula_results_on_rows_far_apart(self, tmp_path: Path) -> None:
-        """Saved results are read in step with the rows, wherever the formulas are."""
-        path = tmp_path / "f.xlsx"
-        rows: list[list[object]] = [[f"R{n}", f"name {n}"] for n in range(2, 60)]
-        rows[3][1] = "=UPPER(A5)"
-        rows[50][1] = "=LOWER(A52)"
-        rows[52][1] = "=A54"
-        write_xlsx(path, ["case_ref", "child.name"], rows)
-        _save_result(path, "B5", "R5")
-        _save_result(path, "B52", "r52")
-        table = read_table(path)
-        by_number = {row.number: row for row in table.rows}
-        assert by_number[5].cells["child.name"] == "R5"
-        assert by_number[52].cells["child.name"] == "r52"
-        assert by_number[52].problems == ()
-        assert "formula with no saved result" in by_number[54].problems[0].message
-        assert by_number[6].cells["child.name"] == "name 6"
