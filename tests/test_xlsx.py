@@ -339,6 +339,19 @@ class TestRefusals:
         assert [bool(r.problems) for r in _rows(path)] == [True, True, False]
         path = build(tmp_path / "h.xlsx", [HEADER], tail='<mergeCells><mergeCell ref="A1:B1"/></mergeCells>')
         assert "the header cells A1:B1 are merged" in self._refused(path)
+        many = "".join(f'<mergeCell ref="C{n}:D{n}"/>' for n in range(2, 10_100))
+        path = build(tmp_path / "n.xlsx", [HEADER], tail=f"<mergeCells>{many}</mergeCells>")
+        assert "sheet 'Sheet1' has over 10,000 merged ranges" in self._refused(path)
+
+    def test_merged_ranges_in_any_order_mark_exactly_their_rows(self, tmp_path: Path) -> None:
+        spans = [(5, 9), (2, 2), (7, 12), (20, 20)]
+        merges = "".join(f'<mergeCell ref="C{first}:C{last}"/>' for first, last in spans)
+        path = build(tmp_path / "m.xlsx", [HEADER, *(row(n, text(f"A{n}", f"r{n}")) for n in range(2, 22))],
+                     tail=f"<mergeCells>{merges}</mergeCells>")
+        marked = {r.number: [p.found for p in r.problems] for r in _rows(path) if r.problems}
+        assert marked == {2: ["C2:C2"], 5: ["C5:C9"], 6: ["C5:C9"], 7: ["C5:C9", "C7:C12"],
+                          8: ["C5:C9", "C7:C12"], 9: ["C5:C9", "C7:C12"], 10: ["C7:C12"], 11: ["C7:C12"],
+                          12: ["C7:C12"], 20: ["C20:C20"]}
 
 
 # Text a person could type in a cell: XML allows it, openpyxl writes it, and it is not blank.

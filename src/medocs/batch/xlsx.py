@@ -41,6 +41,7 @@ from medocs.errors import CaseValidationError
 
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_MAX_MERGED = 10_000  # merged ranges in a sheet: each is a problem of its rows, so a few are plenty
 _PROBLEMS_PER_ROW = 20  # past these, one line says how many more cells of the row are wrong
 # Excel dates have no time zone. Serial 1 is 1 January 1900 (counting Lotus's 29 February 1900).
 _EPOCH_1900 = datetime(1899, 12, 30)  # noqa: DTZ001
@@ -343,6 +344,11 @@ def _merged_ranges(book: Workbook, title: str, part: str) -> list[tuple[str, int
                 # Search up to the last '<': a tag cut by the chunk's end is searched next time.
                 cut = data.rfind(b"<") if chunk else len(data)
                 found += _MERGE_CELL.findall(data, 0, max(cut, 0))
+                if len(found) > _MAX_MERGED:
+                    msg = (f"{book.path}: sheet {title!r} has over {_MAX_MERGED:,} merged ranges; a "
+                           "sheet of cases has none: unmerge the cells, save, and try again. The "
+                           "workbook is refused")
+                    raise CaseValidationError(msg)
                 rest = data[cut:] if cut > 0 else (data if cut == 0 else b"")
                 if not chunk:
                     break
@@ -411,8 +417,13 @@ def _table_rows(book: Workbook, rows: Iterator[_RawRow], columns: tuple[str, ...
                 merged: list[tuple[str, int, int]]) -> Iterator[TableRow]:
     """The data rows after the header, each with its cells' and merged ranges' problems."""
     limits = book.budget.limits
+    waiting = sorted(merged, key=lambda span: span[1], reverse=True)  # the next to start last
+    active: list[tuple[str, int, int]] = []  # ranges over the rows being read
     try:
         for raw in rows:
+            while waiting and waiting[-1][1] <= raw.number:
+                active.append(waiting.pop())
+            active = [span for span in active if span[2] >= raw.number]
             problems = [CellProblem(columns[index] if index < len(columns) and columns[index]
                                     else f"column {column_letters(index + 1)}", message, found)
                         for index, message, found in raw.problems]
@@ -428,7 +439,7 @@ def _table_rows(book: Workbook, rows: Iterator[_RawRow], columns: tuple[str, ...
             problems += [
                 CellProblem("(whole record)",
                             f"cells {name} are merged: unmerge them and give each row its own value", name)
-                for name, first, last in merged if first <= raw.number <= last
+                for name, _, _ in active
             ]
             row = _row_cells(columns, raw.values, raw.number)
             yield TableRow(raw.number, row.cells, (*row.problems, *problems))
