@@ -7,7 +7,9 @@ reader medocs used before); limits with small :class:`XlsxLimits` so each is rea
 from __future__ import annotations
 
 import re
+import shutil
 import string
+import tempfile
 import zipfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -400,3 +402,51 @@ def test_tables_written_by_openpyxl_read_back_equal(tmp_path: Path, table: list[
     finally:
         workbook.close()
     assert got == [(n, cells) for n, cells in by_openpyxl if cells]
+
+
+_SHEET_XML: dict[str, bytes] = {}
+
+
+def _sample_parts() -> dict[str, bytes]:
+    """A real workbook's parts (openpyxl's, with dates, numbers, text), made once."""
+    if not _SHEET_XML:
+        folder = Path(tempfile.mkdtemp(prefix="medocs-xlsx-"))
+        path = folder / "s.xlsx"
+        write_xlsx(path, _COLUMNS, [["Zoë", 3, date(2025, 1, 6), True, 2.5],
+                                    ["O'Brien", None, "x", False, 1]])
+        with zipfile.ZipFile(path) as archive:
+            _SHEET_XML.update({name: archive.read(name) for name in archive.namelist()})
+        shutil.rmtree(folder)
+    return _SHEET_XML
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_damaged_workbook_gives_rows_or_a_one_line_error(tmp_path: Path, data: st.DataObject) -> None:
+    """Bytes of a real sheet, workbook, relationships or styles part replaced at random: the
+    reader gives rows (each with its problems) or a CaseValidationError naming the file, never
+    another exception."""
+    parts = _sample_parts()
+    damaged = data.draw(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml",
+                                         "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"]))
+    sheet = bytearray(parts[damaged])
+    for _ in range(data.draw(st.integers(1, 4))):
+        start = data.draw(st.integers(0, len(sheet) - 1))
+        end = data.draw(st.integers(start, min(len(sheet), start + 12)))
+        sheet[start:end] = data.draw(st.binary(max_size=12) | st.sampled_from(
+            [b"<", b">", b'"', b"&", b"&lol;", b"<!DOCTYPE x>", b'r="XFE9"', b't="s"', b't="e"', b"<v>",
+             b"</c>", b"\xff\xfe", b"<f>A1</f>", b'r="0"']))
+    path = tmp_path / "d.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, part in parts.items():
+            archive.writestr(name, bytes(sheet) if name == damaged else part)
+    error = ""
+    try:
+        rows = read_table(path).rows
+    except CaseValidationError as exc:
+        error = str(exc)
+    if error:
+        assert error.startswith(str(path))
+        assert "\n" not in error
+    else:
+        assert all(isinstance(problem.message, str) for found in rows for problem in found.problems)
