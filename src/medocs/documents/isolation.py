@@ -37,7 +37,7 @@ import threading
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from medocs.documents.rendering import CompiledTemplate
 from medocs.documents.sandbox import SECONDS_VARIABLE, document_seconds, timeout_message
@@ -148,27 +148,40 @@ class _Worker:
             RenderError: the render failed, or the worker was stopped or ended.
         """
         key = f"{template.sha256}:{template.path}"
-        data = None if key in self.known else template._data  # noqa: SLF001
+        if key not in self.known:  # compiled first, untimed: a busy machine may take a while
+            loading = pickle.dumps((key, str(template.path), template._data, None, seconds))  # noqa: SLF001
+            _decode(self._exchange(template, loading, _START_SECONDS, seconds), template.path)
+            self.known.add(key)
         try:
-            request = pickle.dumps((key, str(template.path), data, dict(context), seconds))
+            request = pickle.dumps((key, str(template.path), None, dict(context), seconds))
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             msg = f"{template.path}: the values for this document cannot be sent to its renderer ({exc})"
             raise RenderError(msg) from exc
+        # The worker's own deadline comes first; this one catches a worker stuck in C code.
+        return _decode(self._exchange(template, request, seconds + 1.0 + seconds / 10, seconds),
+                       template.path)
+
+    def _exchange(self, template: IsolatedTemplate, request: bytes, wait: float,
+                  seconds: float) -> bytes:
+        """Send one request and wait at most ``wait`` seconds for its reply.
+
+        Raises:
+            RenderError: no reply in time (the worker is killed), or the worker ended.
+        """
         try:
             self.requests.send_bytes(request)
         except OSError:
-            return self._ended(template, seconds)
-        self.known.add(key)
-        if not self.replies.poll(seconds + 1.0 + seconds / 10):  # its own deadline comes first
+            self._ended(template, seconds)
+        if not self.replies.poll(wait):
             self.stop()
             msg = f"{template.path}: {timeout_message(seconds)}; its render was stopped"
             raise RenderError(msg)
         reply = self._receive()
         if reply is None:
-            return self._ended(template, seconds)
-        return _decode(reply, template.path)
+            self._ended(template, seconds)
+        return reply
 
-    def _ended(self, template: IsolatedTemplate, seconds: float) -> list[tuple[str, bytes]]:
+    def _ended(self, template: IsolatedTemplate, seconds: float) -> NoReturn:
         """Say why the worker ended in the middle of a document."""
         self.stop()
         if self.process.returncode == _OUT_OF_MEMORY:
@@ -183,8 +196,9 @@ class _Worker:
 
     def stop(self) -> None:
         """Kill the worker and its watchdog (their process group), and close the pipes."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process.returncode is None:  # once reaped, its group id may be someone else's
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.close()
 
@@ -197,6 +211,8 @@ class _Worker:
 def _decode(reply: bytes, path: Path) -> list[tuple[str, bytes]]:
     """The parts of a worker's reply, or the error it reports (raised)."""
     kind, _, rest = reply.partition(b"\n")
+    if kind == b"loaded":
+        return []
     if kind == b"error":
         error = json.loads(rest)
         raise _ERRORS.get(str(error.get("type")), RenderError)(str(error.get("message")))
@@ -276,6 +292,8 @@ def _answer(message: bytes, templates: dict[str, CompiledTemplate]) -> bytes:
         template = templates.get(key)
         if template is None:
             template = templates[key] = CompiledTemplate.from_bytes(data, path=Path(path))
+        if context is None:  # compile only
+            return b"loaded"
         parts = template.render_parts(context)
     except Exception as exc:  # reported to the parent as the error of this document
         if _caused_by_memory(exc):
