@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
