@@ -14,6 +14,7 @@ from pathlib import Path
 import pdfua
 import pikepdf
 import pytest
+from helpers import require_soffice, require_uno
 
 from medocs.documents.kinds import data_dir, document_kind, render_document
 from medocs.loading import load_case
@@ -47,6 +48,9 @@ def _render_all(folder: Path) -> list[Path]:
 def pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample documents as PDFs from one back-end (and PDF/A or not), by kind name."""
     backend: Backend = request.param[0]
+    require_soffice()
+    if backend == "uno":
+        require_uno()
     folder = tmp_path_factory.mktemp(f"pdf-{backend}")
     with PdfPool(backend=backend, pdf_a=request.param[1]) as pool:
         results = pool.convert_many(_render_all(folder), folder / "out")

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import many_rows, write_csv
+from helpers import many_rows, require_soffice, require_uno, write_csv
 from hostile_helpers import PROFILE
 
 
@@ -87,6 +87,10 @@ def _wait_for(condition: object, process: subprocess.Popen[bytes], what: str) ->
 @pytest.mark.parametrize("backend", [None, "convert-to", "uno"], ids=["no-pdf", "convert-to", "uno"])
 def test_sigkill_of_a_two_job_batch_leaves_no_process(tmp_path: Path, backend: str | None) -> None:
     """Within a few seconds of the kill, nothing that mentions the batch's folder still runs."""
+    if backend is not None:
+        require_soffice()
+    if backend == "uno":
+        require_uno()
     out = tmp_path / "out"
     source = write_csv(tmp_path / "in.csv", many_rows(400 if backend is None else 150))
     args = [sys.executable, "-m", "medocs", "batch", "decline-certificate", str(source), "--out",
