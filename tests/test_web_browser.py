@@ -229,7 +229,9 @@ def test_batch_upload_with_a_bad_row(page: Any, server: dict[str, Any], tmp_path
 def test_verify_a_tampered_certificate(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
     """A certificate made in the browser verifies; changed by one word, it is called altered."""
     page.goto(server["base"] + "/kinds/mediation-certificate?sample=1")
-    page.locator("#make-pdf").uncheck()
+    make_pdf = page.locator("#make-pdf")
+    if make_pdf.count():  # offered only where LibreOffice is installed
+        make_pdf.uncheck()
     page.get_by_role("button", name="Create document").click()
     page.locator("#created").wait_for(timeout=60_000)
     with page.expect_download() as download:

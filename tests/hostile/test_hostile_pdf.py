@@ -59,8 +59,10 @@ def test_libreoffice_dying_part_way_publishes_no_pdf(tmp_path: Path) -> None:
     script.write_text(_CUT_SHORT_SOFFICE.format(python=sys.executable, pdf=whole, keep=len(whole) // 2))
     script.chmod(0o755)
     source = write_csv(tmp_path / "in.csv", sample_rows()[:3])
+    # Named in MEDOCS_SOFFICE as well as first on PATH: a run that hides the real soffice
+    # through MEDOCS_SOFFICE must still find this one.
     result = _batch(tmp_path, source, {"PATH": f"{fake}{os.pathsep}{os.environ['PATH']}",
-                                       "MEDOCS_PDF_BACKEND": "convert-to"})
+                                       "MEDOCS_SOFFICE": str(script), "MEDOCS_PDF_BACKEND": "convert-to"})
     assert result.returncode == 1, result.stderr
     assert "cut short" in result.stderr
     assert list((tmp_path / "out").glob("*.pdf")) == []
