@@ -22,17 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate
 from lxml import etree
 
 from medocs.errors import TemplateError
-
-try:  # docxtpl's Subdoc needs the optional docxcompose package
-    from docxtpl.subdoc import Subdoc
-
-    _REFUSED_VALUES: tuple[type, ...] = (InlineImage, Subdoc)
-except ImportError:  # pragma: no cover - depends on the environment
-    _REFUSED_VALUES = (InlineImage,)
 
 __all__ = [
     "DOCXTPL",
